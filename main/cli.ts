@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { serve, serveHelp } from './commands/serve.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** Every subcommand; each lives in main/commands/<name>.ts and resolves with its exit code. */
+const commands: Record<string, { run: Command; help: string }> = {
+  serve: { run: (argv) => serve(argv), help: 'run the station headless (see serve --help)' },
+};
+
+function usage(): string {
+  return [
+    'Usage: prepstation <command> [options]',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`),
+    '',
+    serveHelp(),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    const { packageVersion } = await import('./util/package-root.js');
+    process.stdout.write(packageVersion() + '\n');
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`prepstation: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+export { commands };

@@ -1,0 +1,37 @@
+import type { StationOptions } from './config/options.js';
+import type { Db } from './db/open.js';
+import type { EventBus } from './events/bus.js';
+import type { Logger } from './log/logger.js';
+import type { ServiceRegistry } from './services/registry.js';
+
+/** What every part of the station is handed by the composition root (station.ts). */
+export interface StationContext {
+  options: StationOptions;
+  paths: {
+    dataDir: string;
+    profilesDir: string;
+    filesDir: string;
+    logsDir: string;
+    dbFile: string;
+    rendererDir: string;
+  };
+  version: string;
+  db: Db;
+  logger: Logger;
+  bus: EventBus;
+  services: ServiceRegistry;
+  uiToken: string;
+  /** Base URL machines use to reach the bench listener, e.g. http://192.168.50.1:8080. */
+  benchUrl: string;
+  now: () => Date;
+}
+
+/**
+ * A part of the station with a lifetime: a socket server, a watcher, a timer. start()
+ * records its own state in the service registry; a failure there never stops the others.
+ */
+export interface StationPart {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

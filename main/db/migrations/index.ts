@@ -1,0 +1,10 @@
+import type { Migration } from '../migrate.js';
+import { m0001Station } from './0001-station.js';
+
+/**
+ * Every migration, in order. Add a file `NNNN-name.ts` and one line here; never edit a
+ * migration that has shipped. Blocks: 0001-0009 station, 0010-0019 machines and events,
+ * 0020-0029 DHCP, 0030-0039 boot and TFTP, 0040-0049 profiles and secrets, 0050-0059 app
+ * library, 0060-0069 reports, 0070-0079 terminal.
+ */
+export const migrations: Migration[] = [m0001Station];

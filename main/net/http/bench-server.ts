@@ -1,0 +1,42 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { StationContext } from '../../context.js';
+import { maskUrl } from '../../log/logger.js';
+import { sendError } from './errors.js';
+
+export type BenchRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
+
+/**
+ * The bench listener: boot scripts, files and the agent API, facing the bench network.
+ * Nothing here changes station state except an agent reporting about its own machine with
+ * its own token.
+ */
+export async function createBenchServer(
+  ctx: StationContext,
+  routes: BenchRoutes[] = [],
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ svc: 'bench-http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+    bodyLimit: 1024 * 1024,
+    // Installers and iPXE can be slow on a loaded bench; do not cut long downloads.
+    connectionTimeout: 0,
+    keepAliveTimeout: 10_000,
+  });
+  app.get('/health', async () => ({ ok: true, version: ctx.version }));
+  for (const r of routes) await r(app, ctx);
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, 404, 'not_found', `No such path: ${req.method} ${maskUrl(req.url)}`),
+  );
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err, url: maskUrl(req.url) }, 'bench request error');
+    return sendError(
+      reply,
+      status,
+      status >= 500 ? 'internal' : (err.code ?? 'bad_request').toLowerCase(),
+      status >= 500 ? 'The station hit an error; see its log.' : err.message,
+    );
+  });
+  return app;
+}
