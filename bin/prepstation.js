@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const cli = new URL('../dist/main/cli.js', import.meta.url);
 if (!fs.existsSync(fileURLToPath(cli))) {
-  process.stderr.write('prepstation: not built yet; run `npm run build` in the PrepStation folder\n');
+  process.stderr.write(
+    'prepstation: not built yet; run `npm run build` in the PrepStation folder\n',
+  );
   process.exit(1);
 }
 const { main } = await import(cli.href);

@@ -87,7 +87,8 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    const name = byKebab.get(k) ?? (names.includes(k as OptionName) ? (k as OptionName) : undefined);
+    const name =
+      byKebab.get(k) ?? (names.includes(k as OptionName) ? (k as OptionName) : undefined);
     if (!name || name === 'dataDir') {
       throw new ConfigError(
         `${file}: unknown option "${k}"; known options: ${names

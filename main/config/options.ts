@@ -29,7 +29,9 @@ const range = z
 
 const bool = z.union([
   z.boolean(),
-  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => ['true', '1', 'yes'].includes(v)),
 ]);
 
 export const optionsSchema = z
@@ -108,6 +110,7 @@ export function defaultDataDir(
   if (platform === 'win32') {
     return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'PrepStation');
   }
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'PrepStation');
+  if (platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'PrepStation');
   return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'prepstation');
 }
