@@ -1,7 +1,9 @@
+import type { BootResolver } from './boot/types.js';
 import type { StationOptions } from './config/options.js';
 import type { Db } from './db/open.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './log/logger.js';
+import type { ClientDirectory } from './net/clients.js';
 import type { ServiceRegistry } from './services/registry.js';
 
 /** What every part of the station is handed by the composition root (station.ts). */
@@ -24,6 +26,10 @@ export interface StationContext {
   /** Base URL machines use to reach the bench listener, e.g. http://192.168.50.1:8080. */
   benchUrl: string;
   now: () => Date;
+  /** IP -> MAC, learned from DHCP; lets TFTP and HTTP tie a request to a machine. */
+  clients: ClientDirectory;
+  /** Decides what a machine asking for its boot script gets (set by the machines registry). */
+  boot: BootResolver;
 }
 
 /**

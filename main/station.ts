@@ -4,8 +4,10 @@ import { stationPaths } from './config/load.js';
 import type { StationOptions } from './config/options.js';
 import type { StationContext, StationPart } from './context.js';
 import { openDatabase } from './db/open.js';
+import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, flushLogger, type Logger } from './log/logger.js';
+import { ClientDirectory } from './net/clients.js';
 import { loadOrCreateUiToken } from './net/http/auth.js';
 import { createBenchServer, type BenchRoutes } from './net/http/bench-server.js';
 import { httpPart } from './net/http/http-part.js';
@@ -58,6 +60,8 @@ export class Station {
       uiToken: loadOrCreateUiToken(p.dataDir, options.uiToken),
       benchUrl: `http://${announced}:${options.httpPort}`,
       now,
+      clients: new ClientDirectory(),
+      boot: unknownMachines,
     };
 
     const uiRoutes: UiRoutes[] = [];
