@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "bound_socket",
+      "sources": ["src/bound_socket.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
