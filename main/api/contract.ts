@@ -60,7 +60,152 @@ export interface BootLogEvent extends EventBase {
   data?: Record<string, unknown>;
 }
 
-export type StationEvent = ServiceEvent | BootLogEvent;
+// ---- Machines (issue 6) -------------------------------------------------------------
+
+export type MachineState =
+  | 'discovered'
+  | 'assigned'
+  | 'booting'
+  | 'installing-os'
+  | 'provisioning'
+  | 'verifying'
+  | 'done'
+  | 'failed'
+  | 'stalled';
+
+export type StepKind = 'inventory' | 'app' | 'config' | 'check';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** Everything a dashboard row shows; every `machine` event carries a whole one. */
+export interface MachineSummary {
+  id: string;
+  name: string | null;
+  macs: string[];
+  uuid: string | null;
+  serial: string | null;
+  vendor: string | null;
+  model: string | null;
+  /** Last address the machine was seen at (boot or agent). */
+  ip: string | null;
+  state: MachineState;
+  /** For `stalled`: the state it stalled in (it returns there on its next word). */
+  stalledIn: MachineState | null;
+  profile: string | null;
+  /** Profile version hash the current deployment was built from. */
+  profileVersion: string | null;
+  customer: string | null;
+  batch: string | null;
+  /** Counts up on every assignment, reassignment and reset. */
+  deployment: number;
+  /** What is happening now, in words: "Installing Mozilla Firefox", "Booting the installer". */
+  step: string | null;
+  stepId: string | null;
+  stepsDone: number;
+  stepsTotal: number;
+  /** 0-100, whole steps plus the running step's own percent. */
+  progress: number;
+  /** ISO time the current deployment started (assignment), else null. */
+  startedAt: string | null;
+  updatedAt: string;
+  /** ISO time of the machine's last word (any request, report or heartbeat). */
+  lastSeenAt: string | null;
+  failure: { stepId: string | null; step: string | null; reason: string } | null;
+}
+
+export interface MachineStep {
+  id: string;
+  kind: StepKind;
+  label: string;
+  status: StepStatus;
+  attempt: number;
+  retries: number;
+  percent: number | null;
+  exitCode: number | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  message: string | null;
+  /** Last lines the agent sent (bounded). */
+  logTail: string[];
+}
+
+/** One entry of a machine's append-only event log (the timeline and the report read these). */
+export interface MachineLogEntry {
+  id: number;
+  machineId: string;
+  at: string;
+  deployment: number;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+export interface MachineDetail {
+  machine: MachineSummary;
+  steps: MachineStep[];
+  inventory: Record<string, unknown> | null;
+}
+
+export interface BatchSummary {
+  id: string;
+  name: string | null;
+  profile: string;
+  /** "The next N machines": N; null for a MAC-list batch. */
+  count: number | null;
+  macs: string[] | null;
+  /** Machines this batch has assigned so far. */
+  machineIds: string[];
+  filled: number;
+  open: boolean;
+  createdAt: string;
+}
+
+export interface AssignmentRule {
+  id: string;
+  field: 'vendor' | 'model' | 'mac';
+  /** Case-insensitive substring for vendor/model; a list of MACs separated by spaces/commas for mac. */
+  pattern: string;
+  profile: string;
+  createdAt: string;
+}
+
+export interface MachineEvent extends EventBase {
+  type: 'machine';
+  machine: MachineSummary;
+}
+
+/** A step changed (started, progressed, ended); the timeline and step list update from it. */
+export interface MachineStepEvent extends EventBase {
+  type: 'machine-step';
+  machineId: string;
+  step: MachineStep;
+}
+
+/** Log lines an agent sent for a step; the timeline appends them. */
+export interface MachineLogEvent extends EventBase {
+  type: 'machine-log';
+  machineId: string;
+  stepId: string | null;
+  lines: string[];
+}
+
+/** A new entry of a machine's event log (for an open timeline). */
+export interface MachineTimelineEvent extends EventBase {
+  type: 'machine-timeline';
+  entry: MachineLogEntry;
+}
+
+export interface BatchEvent extends EventBase {
+  type: 'batch';
+  batch: BatchSummary;
+}
+
+export type StationEvent =
+  | ServiceEvent
+  | BootLogEvent
+  | MachineEvent
+  | MachineStepEvent
+  | MachineLogEvent
+  | MachineTimelineEvent
+  | BatchEvent;
 
 export type StationEventInput = StationEvent extends infer E
   ? E extends EventBase
