@@ -15,7 +15,7 @@ export function serveHelp(): string {
 }
 
 /** Runs the station until SIGINT/SIGTERM; resolves with the exit code. */
-export async function serve(argv: string[], banner?: string): Promise<number> {
+export async function serve(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(serveHelp() + '\n');
     return 0;
@@ -32,7 +32,6 @@ export async function serve(argv: string[], banner?: string): Promise<number> {
   }
   const station = await Station.start(config.options, { stdoutLog: true });
   const { ctx } = station;
-  if (banner) process.stdout.write(banner + '\n');
   process.stdout.write(
     [
       `PrepStation ${ctx.version} running headless (data: ${ctx.paths.dataDir})`,

@@ -34,6 +34,7 @@ export async function createUiServer(
     const url = req.url;
     if (!url.startsWith('/api/')) return;
     if (url === '/api/v1/health' || url.startsWith('/api/v1/health?')) return;
+    if (url === '/api/v1/session' && req.method === 'POST') return;
     const given = bearer(req.headers.authorization) ?? req.cookies[TOKEN_COOKIE];
     if (!tokenMatches(given, ctx.uiToken)) {
       req.log.warn({ url: maskUrl(url), ip: req.ip }, 'UI API request without a valid token');
@@ -65,6 +66,20 @@ export async function createUiServer(
   app.get('/api/v1/health', async (): Promise<Health> => ({ ok: true, version: ctx.version }));
   app.get('/api/v1/services', async () => ctx.services.list());
   app.get('/api/v1/events', (req, reply) => streamEvents(ctx.bus, req, reply));
+  // The browser login form: a valid token becomes the same HttpOnly cookie as ?token=T.
+  app.post('/api/v1/session', async (req, reply) => {
+    const given = (req.body as { token?: unknown } | null)?.token;
+    if (typeof given !== 'string' || !tokenMatches(given, ctx.uiToken)) {
+      return sendError(
+        reply,
+        401,
+        'unauthorized',
+        'That token is not right. Use the one printed when the station started (also in ui-token in the data folder).',
+      );
+    }
+    reply.setCookie(TOKEN_COOKIE, given, { path: '/', httpOnly: true, sameSite: 'strict' });
+    return { ok: true };
+  });
   app.post('/api/v1/session/logout', async (_req, reply) =>
     reply.clearCookie(TOKEN_COOKIE, { path: '/' }).send({ ok: true }),
   );

@@ -1,0 +1,45 @@
+import type { ApiError, Result } from '../../../main/api/contract';
+
+/**
+ * The one way the renderer talks to the station: same-origin fetch with the session cookie.
+ * Every call resolves to a Result; nothing rejects, so no screen dies on a network error.
+ */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<Result<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      ...init,
+      credentials: 'same-origin',
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers ?? {}),
+      },
+    });
+  } catch {
+    return {
+      ok: false,
+      error: {
+        code: 'offline',
+        message: 'The station does not answer. Is it running? The page retries by itself.',
+      },
+    };
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  if (!res.ok) {
+    const err = (body as { error?: ApiError } | undefined)?.error;
+    return {
+      ok: false,
+      error: err ?? { code: `http_${res.status}`, message: `The station answered ${res.status}.` },
+    };
+  }
+  return { ok: true, value: body as T };
+}
+
+export const postJson = <T>(path: string, body: unknown, method = 'POST'): Promise<Result<T>> =>
+  api<T>(path, { method, body: JSON.stringify(body) });
