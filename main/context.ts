@@ -8,6 +8,8 @@ import type { ServiceRegistry } from './services/registry.js';
 
 /** What every part of the station is handed by the composition root (station.ts). */
 export interface StationContext {
+  /** Current options; replaced (not mutated) when the technician changes the bench network. */
+  /** Current options; replaced (not mutated) when the technician changes the bench network. */
   options: StationOptions;
   paths: {
     dataDir: string;

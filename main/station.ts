@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stationPaths } from './config/load.js';
-import type { StationOptions } from './config/options.js';
+import { optionsSchema, type StationOptions } from './config/options.js';
+import type { Result } from './api/contract.js';
 import type { StationContext, StationPart } from './context.js';
 import { openDatabase } from './db/open.js';
 import { unknownMachines } from './boot/types.js';
@@ -10,9 +11,16 @@ import { createLogger, flushLogger, type Logger } from './log/logger.js';
 import { ClientDirectory } from './net/clients.js';
 import { loadOrCreateUiToken } from './net/http/auth.js';
 import { createBenchServer, type BenchRoutes } from './net/http/bench-server.js';
+import { bootRoutes } from './net/http/boot-routes.js';
+import { filesRoutes } from './net/http/files.js';
 import { httpPart } from './net/http/http-part.js';
+import { tftpPart } from './net/tftp/part.js';
+import { dhcpPart } from './net/dhcp/server.js';
 import { createUiServer, type UiRoutes } from './net/http/ui-server.js';
 import { ServiceRegistry } from './services/registry.js';
+import { saveConfigValues } from './settings/config-file.js';
+import { checkNetworkSettings, listInterfaces, type NetworkSettings } from './settings/network.js';
+import { currentNetworkSettings, networkSettingsRoutes } from './settings/routes.js';
 import { packageRoot, packageVersion } from './util/package-root.js';
 
 export interface StartOptions {
@@ -29,11 +37,15 @@ export interface StartOptions {
 export class Station {
   private stopped = false;
 
+  private bootParts: StationPart[] = [];
+  private bench: ReturnType<typeof httpPart> | null = null;
+  private reconfiguring: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly ctx: StationContext,
     private readonly parts: StationPart[],
     private readonly ui: ReturnType<typeof httpPart>,
-    private readonly bench: ReturnType<typeof httpPart>,
+    private readonly benchRoutes: BenchRoutes[],
   ) {}
 
   static async start(options: StationOptions, start: StartOptions = {}): Promise<Station> {
@@ -47,8 +59,6 @@ export class Station {
     const bus = new EventBus();
     const now = start.now ?? (() => new Date());
     const db = openDatabase(p.dbFile);
-    const benchHost = options.httpHost ?? options.benchAddress ?? '127.0.0.1';
-    const announced = options.benchAddress ?? (benchHost === '0.0.0.0' ? '127.0.0.1' : benchHost);
     const ctx: StationContext = {
       options,
       paths: { ...p, rendererDir: path.join(packageRoot(), 'dist', 'renderer') },
@@ -58,14 +68,14 @@ export class Station {
       bus,
       services: new ServiceRegistry(bus, now),
       uiToken: loadOrCreateUiToken(p.dataDir, options.uiToken),
-      benchUrl: `http://${announced}:${options.httpPort}`,
+      benchUrl: benchUrlFor(options, options.httpPort),
       now,
       clients: new ClientDirectory(),
       boot: unknownMachines,
     };
 
     const uiRoutes: UiRoutes[] = [];
-    const benchRoutes: BenchRoutes[] = [];
+    const benchRoutes: BenchRoutes[] = [bootRoutes, filesRoutes];
 
     const ui = httpPart(ctx, {
       name: 'ui',
@@ -75,41 +85,103 @@ export class Station {
       option: '--ui-port',
       create: () => createUiServer(ctx, uiRoutes),
     });
+    // Parts that do not depend on the bench network settings (watchers, timers): add here.
+    const parts: StationPart[] = [ui];
+    const station = new Station(ctx, parts, ui, benchRoutes);
+    uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
+    await startAll(ctx, parts);
+    await station.startBootParts();
+    logger.info(
+      { ui: ui.port(), bench: station.benchPort, dataDir: p.dataDir, dhcpMode: options.dhcpMode },
+      'station started',
+    );
+    return station;
+  }
+
+  /**
+   * The boot services, built from the current options. They depend on the bench network
+   * settings, so they are rebuilt when the technician changes them on the Services page.
+   * Order matters: the bench listener first (DHCP hands out its URL). Add boot parts here.
+   */
+  private buildBootParts(): StationPart[] {
+    const ctx = this.ctx;
+    const o = ctx.options;
+    const benchHost = o.httpHost ?? o.benchAddress ?? '127.0.0.1';
     const bench = httpPart(ctx, {
       name: 'bench-http',
       label: 'Bench HTTP (boot scripts, files, agent API)',
       host: benchHost,
-      port: options.httpPort,
+      port: o.httpPort,
       option: '--http-port',
-      create: () => createBenchServer(ctx, benchRoutes),
+      create: () => createBenchServer(ctx, this.benchRoutes),
       // With --http-port 0 the real port is known only now; machines must be told it.
       onListening: (port) => {
-        ctx.benchUrl = `http://${announced}:${port}`;
+        ctx.benchUrl = benchUrlFor(o, port);
       },
     });
-
-    const parts: StationPart[] = [ui, bench];
-    const station = new Station(ctx, parts, ui, bench);
-    for (const part of parts) {
-      try {
-        await part.start();
-      } catch (err) {
-        logger.error({ err, part: part.name }, 'a station part failed to start');
-      }
-    }
-    if (options.dhcpMode === 'off') {
+    this.bench = bench;
+    const parts: StationPart[] = [bench, tftpPart(ctx, benchHost)];
+    if (o.dhcpMode === 'off') {
       ctx.services.set('dhcp', {
         label: 'DHCP / proxyDHCP',
         state: 'disabled',
         error: 'DHCP is off: this station answers no PXE request.',
         fix: 'Choose the bench network in Services, then proxy mode (beside an existing DHCP server) or full mode (isolated bench).',
       });
+    } else {
+      parts.push(dhcpPart(ctx));
     }
-    logger.info(
-      { ui: ui.port(), bench: bench.port(), dataDir: p.dataDir, dhcpMode: options.dhcpMode },
-      'station started',
-    );
-    return station;
+    return parts;
+  }
+
+  private async startBootParts(): Promise<void> {
+    this.bootParts = this.buildBootParts();
+    await startAll(this.ctx, this.bootParts);
+  }
+
+  private async stopBootParts(): Promise<void> {
+    await stopAll(this.ctx, this.bootParts);
+    this.bootParts = [];
+  }
+
+  /**
+   * Applies the bench network chosen on the Services page: checks it, saves it to
+   * config.yaml, and restarts the boot services with it. The UI listener keeps running.
+   */
+  async applyNetworkSettings(s: NetworkSettings): Promise<Result<NetworkSettings>> {
+    const problem = checkNetworkSettings(s, listInterfaces());
+    if (problem) return { ok: false, error: { code: 'invalid_network', message: problem } };
+    const values = {
+      benchInterface: s.benchInterface ?? undefined,
+      benchAddress: s.benchAddress ?? undefined,
+      dhcpMode: s.dhcpMode,
+      dhcpRange: s.dhcpRange ?? undefined,
+      dhcpOverride: s.dhcpOverride ?? false,
+    };
+    const next = optionsSchema.safeParse({ ...this.ctx.options, ...values });
+    if (!next.success) {
+      const message = next.error.issues.map((i) => i.message).join('; ');
+      return { ok: false, error: { code: 'invalid_network', message } };
+    }
+    // One change at a time: a second click waits for the first restart to finish.
+    const run = this.reconfiguring.then(async () => {
+      saveConfigValues(path.join(this.ctx.paths.dataDir, 'config.yaml'), values);
+      this.ctx.logger.info(
+        {
+          benchInterface: values.benchInterface,
+          benchAddress: values.benchAddress,
+          dhcpMode: values.dhcpMode,
+        },
+        'bench network changed; restarting the boot services',
+      );
+      await this.stopBootParts();
+      this.ctx.options = next.data;
+      this.ctx.benchUrl = benchUrlFor(next.data, next.data.httpPort);
+      await this.startBootParts();
+    });
+    this.reconfiguring = run.catch(() => undefined);
+    await run;
+    return { ok: true, value: currentNetworkSettings(this.ctx.options) };
   }
 
   get uiPort(): number | null {
@@ -117,7 +189,7 @@ export class Station {
   }
 
   get benchPort(): number | null {
-    return this.bench.port();
+    return this.bench?.port() ?? null;
   }
 
   get uiUrl(): string {
@@ -128,13 +200,9 @@ export class Station {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const part of [...this.parts].reverse()) {
-      try {
-        await part.stop();
-      } catch (err) {
-        this.ctx.logger.error({ err, part: part.name }, 'a station part failed to stop');
-      }
-    }
+    await this.reconfiguring;
+    await this.stopBootParts();
+    await stopAll(this.ctx, this.parts);
     this.ctx.bus.close();
     try {
       this.ctx.db.close();
@@ -144,4 +212,31 @@ export class Station {
     this.ctx.logger.info('station stopped');
     await flushLogger(this.ctx.logger);
   }
+}
+
+async function startAll(ctx: StationContext, parts: StationPart[]): Promise<void> {
+  for (const part of parts) {
+    try {
+      await part.start();
+    } catch (err) {
+      ctx.logger.error({ err, part: part.name }, 'a station part failed to start');
+    }
+  }
+}
+
+async function stopAll(ctx: StationContext, parts: StationPart[]): Promise<void> {
+  for (const part of [...parts].reverse()) {
+    try {
+      await part.stop();
+    } catch (err) {
+      ctx.logger.error({ err, part: part.name }, 'a station part failed to stop');
+    }
+  }
+}
+
+/** The URL machines use to reach the bench listener. */
+function benchUrlFor(o: StationOptions, port: number): string {
+  const host = o.httpHost ?? o.benchAddress ?? '127.0.0.1';
+  const announced = o.benchAddress ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
+  return `http://${announced}:${port}`;
 }
