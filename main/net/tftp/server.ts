@@ -1,0 +1,387 @@
+import fs from 'node:fs';
+import type { Logger } from '../../log/logger.js';
+import { defaultLimits, negotiate, type NegotiationLimits } from './negotiate.js';
+import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet.js';
+import { resolveUnder } from './paths.js';
+import { ReadTransfer, type TransferAction, type TransferResult } from './transfer.js';
+import { openUdp, type OpenUdp, type UdpSocket } from './udp.js';
+
+/** One finished (or refused) request, for the boot log and the machine timeline. */
+export interface TransferRecord {
+  client: string;
+  port: number;
+  file: string;
+  bytes: number;
+  size: number | null;
+  durationMs: number;
+  result: TransferResult | 'refused' | 'not-found';
+  error?: string;
+  blksize?: number;
+  windowsize?: number;
+}
+
+export interface TftpServerOptions {
+  root: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  onRecord?: (r: TransferRecord) => void;
+  clock?: () => number;
+  limits?: NegotiationLimits;
+  maxRetries?: number;
+  /** Requests beyond this many running transfers are refused (error 0), not queued. */
+  maxTransfers?: number;
+  openSocket?: OpenUdp;
+}
+
+/** Bytes read from the file at once; a window is served from memory, one read per chunk. */
+const readChunk = 256 * 1024;
+
+/**
+ * Read-only TFTP server (RFC 1350, 2347, 2348, 2349, 7440). The well-known port only
+ * receives requests; each transfer gets its own socket (its TID, RFC 1350 §4), its own
+ * file handle and one timer. Nothing a client sends can stop the server.
+ */
+export class TftpServer {
+  private main: UdpSocket | null = null;
+  private readonly sessions = new Map<string, Session>();
+  private readonly clock: () => number;
+
+  constructor(private readonly opts: TftpServerOptions) {
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  /** Binds the request socket; rejects with the bind error (the only fatal failure). */
+  async start(): Promise<number> {
+    const open = this.opts.openSocket ?? openUdp;
+    this.main = await open(this.opts.host, this.opts.port);
+    this.main.onMessage((msg, from) => this.onRequest(msg, from));
+    return this.main.port();
+  }
+
+  get running(): number {
+    return this.sessions.size;
+  }
+
+  async stop(): Promise<void> {
+    this.main?.close();
+    this.main = null;
+    await Promise.all(
+      [...this.sessions.values()].map((s) => s.finish('error', 'station stopping')),
+    );
+  }
+
+  private onRequest(msg: Buffer, from: { address: string; port: number }): void {
+    let p: TftpPacket;
+    try {
+      p = decode(msg);
+    } catch (err) {
+      this.opts.logger.warn(
+        { client: from.address, port: from.port, err: (err as Error).message },
+        'tftp: malformed request ignored',
+      );
+      return;
+    }
+    if (p.op !== 'rrq') {
+      const message =
+        p.op === 'wrq' ? 'this server is read-only' : `expected a read request, got ${p.op}`;
+      this.reply(from, ErrorCode.illegalOperation, message);
+      this.opts.logger.warn({ client: from.address, op: p.op }, `tftp: ${message}`);
+      return;
+    }
+    const key = `${from.address}:${from.port}`;
+    const existing = this.sessions.get(key);
+    if (existing) {
+      // A client that resends its request before our first answer arrives: the transfer
+      // already running retransmits on its own timer. A new file from the same port
+      // means the client gave up on the old one.
+      if (existing.file === p.filename) return;
+      void existing.finish('aborted', 'client asked for another file');
+    }
+    void this.startTransfer(p, from, key).catch((err: unknown) => {
+      this.opts.logger.error({ err, client: from.address }, 'tftp: transfer failed to start');
+    });
+  }
+
+  /**
+   * Answers a request with an error from a fresh port, like a transfer would (RFC 1350 §4:
+   * the server's reply comes from its new TID); some clients (curl) mishandle an error
+   * from port 69 itself.
+   */
+  private reply(to: { address: string; port: number }, code: number, message: string): void {
+    const packet = encode({ op: 'error', code, message });
+    (this.opts.openSocket ?? openUdp)(this.opts.host, 0).then(
+      (s) => {
+        s.send([packet], to.port, to.address);
+        setTimeout(() => s.close(), 200).unref();
+      },
+      () => this.main?.send([packet], to.port, to.address),
+    );
+  }
+
+  private refuse(
+    to: { address: string; port: number },
+    file: string,
+    result: 'refused' | 'not-found',
+    code: number,
+    reason: string,
+  ): void {
+    this.reply(to, code, result === 'not-found' ? 'file not found' : 'access violation');
+    this.opts.logger.warn(
+      { client: to.address, port: to.port, file: JSON.stringify(file), reason },
+      `tftp: request refused: ${reason}`,
+    );
+    this.opts.onRecord?.({
+      client: to.address,
+      port: to.port,
+      file,
+      bytes: 0,
+      size: null,
+      durationMs: 0,
+      result,
+      error: reason,
+    });
+  }
+
+  private async startTransfer(
+    p: Extract<TftpPacket, { op: 'rrq' | 'wrq' }>,
+    from: { address: string; port: number },
+    key: string,
+  ): Promise<void> {
+    const started = this.clock();
+    // netascii is served as is: boot files are binary and firmware asks for octet anyway.
+    if (p.mode !== 'octet' && p.mode !== 'netascii') {
+      this.refuse(from, p.filename, 'refused', ErrorCode.illegalOperation, `mode ${p.mode}`);
+      return;
+    }
+    if (this.sessions.size >= (this.opts.maxTransfers ?? 1000)) {
+      this.refuse(from, p.filename, 'refused', ErrorCode.notDefined, 'too many transfers');
+      return;
+    }
+    const resolved = await resolveUnder(this.opts.root, p.filename);
+    if (!resolved.ok) {
+      if (resolved.notFound) {
+        this.refuse(from, p.filename, 'not-found', ErrorCode.fileNotFound, resolved.reason);
+      } else {
+        this.refuse(from, p.filename, 'refused', ErrorCode.accessViolation, resolved.reason);
+      }
+      return;
+    }
+    let fh: fs.promises.FileHandle;
+    let size: number;
+    try {
+      fh = await fs.promises.open(resolved.file, 'r');
+      size = (await fh.stat()).size;
+    } catch (err) {
+      this.refuse(from, p.filename, 'not-found', ErrorCode.fileNotFound, (err as Error).message);
+      return;
+    }
+    let sock: UdpSocket;
+    try {
+      sock = await (this.opts.openSocket ?? openUdp)(this.opts.host, 0);
+    } catch (err) {
+      await fh.close();
+      this.refuse(from, p.filename, 'refused', ErrorCode.notDefined, (err as Error).message);
+      return;
+    }
+    if (!this.main) {
+      sock.close();
+      await fh.close();
+      return;
+    }
+    const params = negotiate(p.options, size, this.opts.limits ?? defaultLimits);
+    const transfer = new ReadTransfer(size, params, this.opts.maxRetries);
+    const session = new Session(this, key, p.filename, from, fh, sock, transfer, started);
+    this.sessions.set(key, session);
+    session.begin();
+  }
+
+  /** @internal used by Session */
+  ended(s: Session, record: TransferRecord): void {
+    if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
+    const level = record.result === 'ok' || record.result === 'aborted' ? 'info' : 'warn';
+    this.opts.logger[level](
+      { ...record, file: JSON.stringify(record.file) },
+      `tftp: ${record.file} to ${record.client}: ${record.result}`,
+    );
+    this.opts.onRecord?.(record);
+  }
+
+  /** @internal */
+  now(): number {
+    return this.clock();
+  }
+
+  /** @internal */
+  get log(): Logger {
+    return this.opts.logger;
+  }
+}
+
+/** The I/O side of one transfer: its socket, file handle, read cache and timer. */
+class Session {
+  private timer: NodeJS.Timeout | null = null;
+  private cache: Buffer = Buffer.alloc(0);
+  private cacheOffset = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private busy = 0;
+  private done = false;
+
+  constructor(
+    private readonly server: TftpServer,
+    readonly key: string,
+    readonly file: string,
+    private readonly client: { address: string; port: number },
+    private readonly fh: fs.promises.FileHandle,
+    private readonly sock: UdpSocket,
+    private readonly transfer: ReadTransfer,
+    private readonly started: number,
+  ) {}
+
+  begin(): void {
+    this.sock.onMessage((msg, from) => this.onMessage(msg, from));
+    this.timer = setTimeout(() => this.onTimer(), this.transfer.params.timeoutMs);
+    this.apply(this.transfer.start(this.server.now()));
+  }
+
+  private onMessage(msg: Buffer, from: { address: string; port: number }): void {
+    if (from.port !== this.client.port || from.address !== this.client.address) {
+      // RFC 1350 §4: a packet from another TID gets ERROR 5 and the transfer goes on.
+      this.sock.send(
+        [encode({ op: 'error', code: ErrorCode.unknownTid, message: 'unknown transfer ID' })],
+        from.port,
+        from.address,
+      );
+      this.server.log.warn(
+        { client: from.address, port: from.port, transferWith: this.key },
+        'tftp: packet from a stranger port answered with error 5',
+      );
+      return;
+    }
+    let p: TftpPacket;
+    try {
+      p = decode(msg);
+    } catch (err) {
+      this.server.log.warn(
+        { client: from.address, err: (err as Error).message },
+        'tftp: malformed packet ignored',
+      );
+      return;
+    }
+    this.apply(this.transfer.onPacket(p, this.server.now()));
+  }
+
+  private onTimer(): void {
+    if (this.done) return;
+    const now = this.server.now();
+    const wait = this.transfer.nextDeadline() - now;
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.onTimer(), wait);
+      return;
+    }
+    this.apply(this.transfer.onTimeout(now));
+    if (!this.done) this.timer = setTimeout(() => this.onTimer(), this.transfer.params.timeoutMs);
+  }
+
+  private apply(actions: TransferAction[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'oack':
+          this.send([encode({ op: 'oack', options: a.options })]);
+          break;
+        case 'blocks':
+          this.timer?.refresh();
+          if (this.busy === 0 && this.cached(a.from, a.to)) this.sendBlocks(a.from, a.to);
+          else this.queue(a.from, a.to);
+          break;
+        case 'error':
+          this.send([encode({ op: 'error', code: a.code, message: a.message })]);
+          break;
+        case 'done':
+          void this.finish(a.result, a.error);
+          break;
+        default:
+          assertNever(a);
+      }
+    }
+  }
+
+  private send(chunks: Buffer[]): void {
+    this.sock.send(chunks, this.client.port, this.client.address);
+  }
+
+  private cached(from: number, to: number): boolean {
+    const a = this.transfer.blockRange(from);
+    const b = this.transfer.blockRange(to);
+    return (
+      a.offset >= this.cacheOffset && b.offset + b.length <= this.cacheOffset + this.cache.length
+    );
+  }
+
+  private queue(from: number, to: number): void {
+    this.busy++;
+    this.chain = this.chain
+      .then(async () => {
+        if (this.done) return;
+        if (!this.cached(from, to)) await this.fill(from, to);
+        if (!this.done) this.sendBlocks(from, to);
+      })
+      .catch((err: unknown) => {
+        this.send([encode({ op: 'error', code: ErrorCode.notDefined, message: 'read error' })]);
+        void this.finish('error', `reading the file failed: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        this.busy--;
+      });
+  }
+
+  private async fill(from: number, to: number): Promise<void> {
+    const start = this.transfer.blockRange(from).offset;
+    const end = this.transfer.blockRange(to);
+    const want = Math.max(readChunk, end.offset + end.length - start);
+    const length = Math.min(want, this.transfer.size - start);
+    // A fresh buffer each time: packets from the previous one may still be in flight.
+    const buf = Buffer.allocUnsafe(Math.max(0, length));
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await this.fh.read(buf, got, length - got, start + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    this.cache = buf.subarray(0, got);
+    this.cacheOffset = start;
+  }
+
+  private sendBlocks(from: number, to: number): void {
+    for (let n = from; n <= to; n++) {
+      const r = this.transfer.blockRange(n);
+      const at = r.offset - this.cacheOffset;
+      const data = this.cache.subarray(at, at + r.length);
+      this.send([dataHeader(n), data]);
+    }
+  }
+
+  async finish(result: TransferResult, error?: string): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.sock.close();
+    await this.fh.close().catch(() => undefined);
+    this.server.ended(this, {
+      client: this.client.address,
+      port: this.client.port,
+      file: this.file,
+      bytes: result === 'ok' ? this.transfer.size : this.transfer.bytesAcked(),
+      size: this.transfer.size,
+      durationMs: this.server.now() - this.started,
+      result,
+      ...(error ? { error } : {}),
+      blksize: this.transfer.params.blksize,
+      windowsize: this.transfer.params.windowsize,
+    });
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected action ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,48 @@
+import dgram from 'node:dgram';
+
+/** The few things the TFTP server needs from a UDP socket; tests can pass a fake. */
+export interface UdpSocket {
+  send(chunks: Buffer[], port: number, address: string): void;
+  onMessage(handler: (msg: Buffer, from: { address: string; port: number }) => void): void;
+  /** Port the socket is bound to. */
+  port(): number;
+  close(): void;
+}
+
+export type OpenUdp = (host: string, port: number) => Promise<UdpSocket>;
+
+/** Opens a real IPv4 UDP socket; rejects with the bind error (EADDRINUSE, EACCES...). */
+export const openUdp: OpenUdp = (host, port) =>
+  new Promise((resolve, reject) => {
+    const sock = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    let bound = false;
+    let closed = false;
+    sock.once('error', (err) => {
+      if (!bound) {
+        sock.close();
+        reject(err);
+      }
+    });
+    sock.bind(port, host, () => {
+      bound = true;
+      // After bind, errors (ICMP unreachable surfacing as ECONNREFUSED) must not crash.
+      sock.on('error', () => undefined);
+      resolve({
+        send(chunks, toPort, address) {
+          if (closed) return;
+          sock.send(chunks, toPort, address, () => undefined);
+        },
+        onMessage(handler) {
+          sock.on('message', (msg, rinfo) =>
+            handler(msg, { address: rinfo.address, port: rinfo.port }),
+          );
+        },
+        port: () => sock.address().port,
+        close() {
+          if (closed) return;
+          closed = true;
+          sock.close();
+        },
+      });
+    });
+  });
