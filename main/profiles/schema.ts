@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import {
+  appSchema,
+  checkSchema,
+  configStepSchema,
+  idSchema,
+  secretRefSchema,
+} from './schema-steps.js';
+
+export * from './schema-steps.js';
+
+/**
+ * The one strict schema of a customer profile. A file may `extends` a base profile and
+ * give only what differs; the merged result (see resolve.ts) is what this schema checks,
+ * so there is one set of rules for bases and customers alike.
+ */
+
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+    message: 'a path inside the station files dir (no leading /, no ..)',
+  });
+
+export const windowsTargetSchema = z.strictObject({
+  os: z.literal('windows'),
+  version: z.enum(['10', '11']),
+  edition: z.string().min(1).describe('Edition shown to a technician, e.g. Pro, Education'),
+  image: z
+    .union([
+      z.strictObject({ index: z.number().int().min(1).describe('Image index in install.wim') }),
+      z.strictObject({ name: z.string().min(1).describe('Image NAME in install.wim') }),
+    ])
+    .describe('Which image of install.wim: { index: 6 } or { name: Windows 11 Pro }'),
+  media: relPath.describe('Folder in the files dir with sources/boot.wim (served over HTTP)'),
+  share: z
+    .strictObject({
+      path: z
+        .string()
+        .regex(/^\\\\[^\\]+\\[^\\]+/, 'a UNC path, e.g. \\\\{station}\\win11')
+        .describe('UNC path of the extracted ISO; {station} is the station bench address'),
+      username: z.string().min(1),
+      password: secretRefSchema,
+    })
+    .describe('The network share setup.exe and install.wim are read from'),
+  productKey: secretRefSchema.optional(),
+  labBypass: z
+    .boolean()
+    .default(false)
+    .describe('Skip TPM/Secure Boot/RAM checks (LabConfig). Test benches only, never customers'),
+});
+
+const linuxBase = {
+  media: relPath.describe('Folder in the files dir with the installer kernel and initrd'),
+  packages: z.array(z.string().min(1)).default([]).describe('Extra OS packages'),
+};
+
+export const ubuntuTargetSchema = z.strictObject({
+  os: z.literal('ubuntu'),
+  version: z.enum(['24.04']),
+  ...linuxBase,
+  iso: relPath.describe('The live-server ISO in the files dir, fetched by the installer'),
+});
+
+export const debianTargetSchema = z.strictObject({
+  os: z.literal('debian'),
+  version: z.enum(['12']),
+  ...linuxBase,
+  mirror: z
+    .strictObject({
+      host: z.string().min(1).default('deb.debian.org'),
+      directory: z.string().min(1).default('/debian'),
+    })
+    .prefault({}),
+});
+
+export const kickstartTargetSchema = z.strictObject({
+  os: z.enum(['fedora', 'rhel', 'rocky', 'alma']),
+  version: z.string().regex(/^\d+(\.\d+)?$/),
+  ...linuxBase,
+  repo: z.url().describe('Installation repository (inst.repo)'),
+});
+
+export const targetSchema = z
+  .discriminatedUnion('os', [
+    windowsTargetSchema,
+    ubuntuTargetSchema,
+    debianTargetSchema,
+    kickstartTargetSchema,
+  ])
+  .describe('The operating system to install');
+export type TargetOs = z.output<typeof targetSchema>;
+export type WindowsTarget = z.output<typeof windowsTargetSchema>;
+export type UbuntuTarget = z.output<typeof ubuntuTargetSchema>;
+export type DebianTarget = z.output<typeof debianTargetSchema>;
+export type KickstartTarget = z.output<typeof kickstartTargetSchema>;
+export type OsFamily = 'windows' | 'linux';
+
+export function osFamily(t: TargetOs): OsFamily {
+  return t.os === 'windows' ? 'windows' : 'linux';
+}
+
+export const customerSchema = z.strictObject({
+  name: z.string().min(1).describe('Customer name, as printed on the report'),
+  code: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,10}$/, 'up to 10 letters, digits or dashes (used in hostnames)'),
+  contact: z
+    .strictObject({
+      name: z.string().optional(),
+      email: z.string().optional(),
+      phone: z.string().optional(),
+    })
+    .optional(),
+  logo: relPath.optional().describe('Logo image in the files dir, for the report'),
+});
+export type Customer = z.output<typeof customerSchema>;
+
+export const localeSchema = z.strictObject({
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'a language tag like de-DE')
+    .default('en-US'),
+  keyboard: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z0-9]+)?$/, 'a keyboard layout like de, us or ch-fr')
+    .default('us'),
+  timezone: z.string().min(1).default('UTC').describe('IANA time zone, e.g. Europe/Berlin'),
+  windowsTimezone: z
+    .string()
+    .optional()
+    .describe('Windows time zone id when the IANA one has no known mapping'),
+});
+export type Locale = z.output<typeof localeSchema>;
+
+export const diskSchema = z.strictObject({
+  wipe: z.boolean().default(true).describe('Erase the whole target disk'),
+  disk: z.number().int().min(0).default(0).describe('Target disk number (0 = first)'),
+  layout: z.enum(['auto', 'gpt', 'mbr']).default('auto').describe('auto: GPT on UEFI, MBR on BIOS'),
+  recovery: z.boolean().default(false).describe('Windows: add a recovery partition'),
+});
+export type Disk = z.output<typeof diskSchema>;
+
+export const adminSchema = z.strictObject({
+  username: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,19}$/, 'up to 20 letters, digits, _ . -'),
+  fullName: z.string().optional(),
+  password: secretRefSchema,
+});
+export type Admin = z.output<typeof adminSchema>;
+
+export const joinSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('workgroup'),
+      name: z.string().min(1).max(15).default('WORKGROUP'),
+    }),
+    z.strictObject({
+      type: z.literal('domain'),
+      domain: z.string().min(1).describe('DNS name of the domain, e.g. corp.example.com'),
+      ou: z.string().optional().describe('OU distinguished name'),
+      username: z.string().min(1),
+      password: secretRefSchema,
+    }),
+  ])
+  .describe('Workgroup or domain join');
+export type Join = z.output<typeof joinSchema>;
+
+/** Variables a hostname pattern may use (see render/hostname.ts). */
+export const hostnameVariables = [
+  'customer.code',
+  'serial',
+  'mac',
+  'uuid',
+  'model',
+  'vendor',
+  'index',
+] as const;
+
+export const profileSchema = z
+  .strictObject({
+    id: idSchema.describe('Same as the file name without .yaml'),
+    name: z.string().min(1).describe('Shown in the station, e.g. "Dental practice Weber"'),
+    description: z.string().optional(),
+    extends: idSchema.optional().describe('Id of the base profile this one overrides'),
+    abstract: z
+      .boolean()
+      .default(false)
+      .describe('A base only: cannot be assigned to machines itself'),
+    customer: customerSchema.optional(),
+    target: targetSchema,
+    locale: localeSchema.prefault({}),
+    disk: diskSchema.prefault({}),
+    admin: adminSchema,
+    hostname: z
+      .string()
+      .min(1)
+      .default('{customer.code}-{serial|last:6}')
+      .describe('Pattern, e.g. {customer.code}-{serial|last:6}; Windows keeps 15 chars'),
+    join: joinSchema.prefault({ type: 'workgroup' }),
+    apps: z.array(appSchema).default([]),
+    config: z.array(configStepSchema).default([]),
+    checks: z.array(checkSchema).default([]),
+  })
+  .superRefine((p, ctx) => {
+    for (const key of ['apps', 'config', 'checks'] as const) {
+      const seen = new Set<string>();
+      p[key].forEach((item, i) => {
+        if (seen.has(item.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i, 'id'],
+            message: `duplicate id "${item.id}" in ${key}`,
+          });
+        }
+        seen.add(item.id);
+      });
+    }
+    const appIds = new Set(p.apps.map((a) => a.id));
+    p.checks.forEach((c, i) => {
+      if (c.type === 'app-installed' && !appIds.has(c.app)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', i, 'app'],
+          message: `no app with id "${c.app}" in this profile`,
+        });
+      }
+    });
+    if (osFamily(p.target) === 'linux' && p.join.type === 'domain') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['join', 'type'],
+        message: 'domain join is supported for Windows targets only',
+      });
+    }
+  })
+  .describe('A PrepStation customer profile');
+
+/** A resolved, validated profile (extends applied, defaults filled in). */
+export type Profile = z.output<typeof profileSchema>;
+/** What a profile file may hold before defaults (for the UI editor and tests). */
+export type ProfileInput = z.input<typeof profileSchema>;
