@@ -8,6 +8,7 @@ import { openDatabase } from './db/open.js';
 import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, flushLogger, type Logger } from './log/logger.js';
+import { createMachines } from './machines/part.js';
 import { ClientDirectory } from './net/clients.js';
 import { loadOrCreateUiToken } from './net/http/auth.js';
 import { createBenchServer, type BenchRoutes } from './net/http/bench-server.js';
@@ -21,6 +22,7 @@ import { ServiceRegistry } from './services/registry.js';
 import { saveConfigValues } from './settings/config-file.js';
 import { checkNetworkSettings, listInterfaces, type NetworkSettings } from './settings/network.js';
 import { currentNetworkSettings, networkSettingsRoutes } from './settings/routes.js';
+import { terminalPart } from './terminal/part.js';
 import { packageRoot, packageVersion } from './util/package-root.js';
 
 export interface StartOptions {
@@ -73,9 +75,12 @@ export class Station {
       clients: new ClientDirectory(),
       boot: unknownMachines,
     };
+    const machines = createMachines(ctx);
+    ctx.boot = machines.boot;
 
-    const uiRoutes: UiRoutes[] = [];
-    const benchRoutes: BenchRoutes[] = [bootRoutes, filesRoutes];
+    const terminal = terminalPart(ctx);
+    const uiRoutes: UiRoutes[] = [machines.uiRoutes, terminal.routes];
+    const benchRoutes: BenchRoutes[] = [bootRoutes, filesRoutes, ...machines.benchRoutes];
 
     const ui = httpPart(ctx, {
       name: 'ui',
@@ -86,7 +91,7 @@ export class Station {
       create: () => createUiServer(ctx, uiRoutes),
     });
     // Parts that do not depend on the bench network settings (watchers, timers): add here.
-    const parts: StationPart[] = [ui];
+    const parts: StationPart[] = [ui, machines.part, terminal];
     const station = new Station(ctx, parts, ui, benchRoutes);
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
     await startAll(ctx, parts);

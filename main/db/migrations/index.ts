@@ -1,6 +1,8 @@
 import type { Migration } from '../migrate.js';
 import { m0001Station } from './0001-station.js';
+import { m0010Machines } from './0010-machines.js';
 import { m0020Dhcp } from './0020-dhcp.js';
+import { m0050Apps } from './0050-apps.js';
 
 /**
  * Every migration, in order. Add a file `NNNN-name.ts` and one line here; never edit a
@@ -8,4 +10,4 @@ import { m0020Dhcp } from './0020-dhcp.js';
  * 0020-0029 DHCP, 0030-0039 boot and TFTP, 0040-0049 profiles and secrets, 0050-0059 app
  * library, 0060-0069 reports, 0070-0079 terminal.
  */
-export const migrations: Migration[] = [m0001Station, m0020Dhcp];
+export const migrations: Migration[] = [m0001Station, m0010Machines, m0020Dhcp, m0050Apps];

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StationContext } from '../context.js';
+import { sendError } from '../net/http/errors.js';
+import type { MachineView } from '../machines/types.js';
+import { machineForToken, type AgentDeps } from './routes.js';
+
+/** Renders one per-machine file (autounattend.xml, user-data, ...), or null if unknown. */
+export type AnswerFileRenderer = (input: {
+  view: MachineView;
+  file: string;
+  token: string;
+  machineUrl: string;
+}) => { contentType: string; body: string } | null;
+
+/** States in which the installer of the current deployment may still fetch its files. */
+const FETCHABLE = new Set(['booting', 'installing-os', 'provisioning', 'verifying', 'stalled']);
+
+/**
+ * GET /t/<token>/<file>: the machine's answer files. They hold secrets (admin password,
+ * domain join), so: the current deployment's token only, only from the address the
+ * machine booted the installer from, and every fetch goes into its event log (the logger
+ * masks the token in URLs; the log entry never holds it).
+ */
+export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRenderer | null) {
+  return (app: FastifyInstance, ctx: StationContext): void => {
+    const handler = async (
+      req: FastifyRequest<{ Params: { token: string; '*': string } }>,
+      reply: FastifyReply,
+    ) => {
+      const { token } = req.params;
+      const file = req.params['*'];
+      const ip = req.ip.replace(/^::ffff:/, '');
+      const r = machineForToken(token, deps);
+      if (!('view' in r)) {
+        req.log.warn({ ip, file, code: r.code }, 'answer file refused: token');
+        return sendError(reply, r.status, r.code, r.message);
+      }
+      const view = r.view;
+      const mac = view.macs[0] ?? null;
+      if (!FETCHABLE.has(view.state)) {
+        req.log.warn(
+          { machine: view.id, mac, ip, file, state: view.state },
+          'answer file refused: state',
+        );
+        return sendError(
+          reply,
+          409,
+          'not_booting',
+          `Machine ${view.id} is ${view.state}; answer files are served once it boots its installer.`,
+        );
+      }
+      if (!view.bootIp || view.bootIp !== ip) {
+        req.log.warn(
+          { machine: view.id, mac, ip, bootIp: view.bootIp, file },
+          'answer file refused: not the address the machine booted from',
+        );
+        return sendError(
+          reply,
+          403,
+          'wrong_address',
+          'Answer files are served only to the address the machine booted its installer from.',
+        );
+      }
+      const renderer = render();
+      const machineUrl = `${ctx.benchUrl}/t/${token}`;
+      let out: { contentType: string; body: string } | null;
+      try {
+        out = renderer ? renderer({ view, file, token, machineUrl }) : null;
+      } catch (err) {
+        req.log.error({ err, machine: view.id, mac, file }, 'rendering an answer file failed');
+        return sendError(
+          reply,
+          500,
+          'render_failed',
+          'The answer file could not be rendered; see the station log.',
+        );
+      }
+      if (!out) {
+        return sendError(
+          reply,
+          404,
+          'not_found',
+          `No per-machine file "${file}" for this machine's profile.`,
+        );
+      }
+      const bytes = Buffer.byteLength(out.body);
+      const now = deps.registry.heard(view.id);
+      const entries = [];
+      if (now.state === 'booting') entries.push({ kind: 'installing-os' as const, file, ip });
+      entries.push({ kind: 'answer-file' as const, file, ip, bytes });
+      deps.registry.append(view.id, entries);
+      req.log.info({ machine: view.id, mac, ip, file, bytes }, 'answer file served');
+      return reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .type(out.contentType)
+        .send(out.body);
+    };
+    app.get('/t/:token/*', handler);
+  };
+}

@@ -1,0 +1,230 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { StationContext } from '../context.js';
+import { bearer } from '../net/http/auth.js';
+import { sendError } from '../net/http/errors.js';
+import { MachineError, type MachineRegistry } from '../machines/registry.js';
+import { planSettled } from '../machines/state.js';
+import type { MachineView } from '../machines/types.js';
+import { absolutePlanSteps } from './plan.js';
+import {
+  heartbeatBodySchema,
+  limits,
+  reportsBodySchema,
+  type AckResponse,
+  type PlanResponse,
+} from './protocol.js';
+import { entriesForReports } from './reports.js';
+import type { AgentTokens } from './tokens.js';
+
+export const HEARTBEAT_SECONDS = 30;
+
+export interface AgentDeps {
+  registry: MachineRegistry;
+  tokens: AgentTokens;
+}
+
+function clientIp(req: FastifyRequest): string {
+  return req.ip.replace(/^::ffff:/, '');
+}
+
+/**
+ * The machine a bearer token opens, or an error sent: 401 for a token the station never
+ * gave out, 410 for one whose deployment is over (done, reset, reassigned).
+ */
+export function machineForToken(
+  token: string | undefined,
+  deps: AgentDeps,
+): { view: MachineView } | { status: number; code: string; message: string } {
+  const owner = deps.tokens.ownerOf(token);
+  const view = owner ? deps.registry.get(owner.machineId) : undefined;
+  if (!owner || !view) {
+    return {
+      status: 401,
+      code: 'unauthorized',
+      message:
+        'This needs the machine token from its boot script or answer file (Authorization: Bearer <token>).',
+    };
+  }
+  if (owner.deployment !== view.deployment || view.state === 'done') {
+    return {
+      status: 410,
+      code: 'token_expired',
+      message:
+        'This deployment is over (done, reset or reassigned): stop and discard queued reports.',
+    };
+  }
+  return { view };
+}
+
+function parseBody<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  reply: FastifyReply,
+): z.output<S> | undefined {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 10).map((i) => ({
+    path: i.path.join('.'),
+    message: i.message,
+  }));
+  const first = issues[0];
+  sendError(
+    reply,
+    400,
+    'invalid_body',
+    first ? `${first.path || 'body'}: ${first.message}` : 'The body is not valid.',
+    issues,
+  );
+  return undefined;
+}
+
+function ack(view: MachineView): AckResponse {
+  return {
+    lastSeq: view.lastSeq,
+    planRevision: view.planRevision,
+    state: view.state,
+    stop: view.state === 'done',
+  };
+}
+
+/** /agent/v1 on the bench listener. Every route opens exactly one machine: the token's. */
+export function agentRoutes(deps: AgentDeps) {
+  return async (app: FastifyInstance, ctx: StationContext): Promise<void> => {
+    await app.register(async (api) => {
+      // Agents on minimal systems (busybox wget) cannot always set a content type.
+      api.addContentTypeParser(
+        ['text/plain', 'application/x-www-form-urlencoded'],
+        { parseAs: 'string', bodyLimit: limits.bodyBytes },
+        (_req, body, done) => {
+          try {
+            done(null, JSON.parse(body as string));
+          } catch {
+            done(Object.assign(new Error('The body is not valid JSON.'), { statusCode: 400 }));
+          }
+        },
+      );
+      api.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+        const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+        if (status >= 500) {
+          req.log.error({ err, ip: req.ip }, 'agent API error');
+          return sendError(reply, 500, 'internal', 'The station hit an error; see its log.');
+        }
+        if (status === 413) {
+          return sendError(
+            reply,
+            413,
+            'body_too_large',
+            `The body is over ${limits.bodyBytes} bytes: send fewer reports per request.`,
+          );
+        }
+        if (status === 415) {
+          return sendError(
+            reply,
+            415,
+            'unsupported_media_type',
+            'Send Content-Type: application/json.',
+          );
+        }
+        return sendError(reply, 400, 'invalid_json', 'The body is not valid JSON.');
+      });
+
+      const open = (req: FastifyRequest, reply: FastifyReply): MachineView | undefined => {
+        const r = machineForToken(bearer(req.headers.authorization), deps);
+        if ('view' in r) return r.view;
+        req.log.warn({ ip: req.ip, url: req.url, code: r.code }, 'agent request refused');
+        sendError(reply, r.status, r.code, r.message);
+        return undefined;
+      };
+
+      /** The agent spoke: provisioning starts with its first word in a deployment. */
+      const heardFrom = (view: MachineView, ip: string): MachineView => {
+        const mac = view.macs[0];
+        if (mac) ctx.clients.learn(ip, mac);
+        let v = deps.registry.heard(view.id);
+        if (['assigned', 'booting', 'installing-os'].includes(v.state)) {
+          v = deps.registry.append(v.id, [{ kind: 'provisioning', ip }]);
+          // An empty plan is finished as soon as the agent is up.
+          if (planSettled(v)) v = deps.registry.append(v.id, [{ kind: 'done', by: 'agent' }]);
+        }
+        return v;
+      };
+
+      api.get('/agent/v1/plan', async (req, reply) => {
+        const found = open(req, reply);
+        if (!found) return reply;
+        const view = heardFrom(found, clientIp(req));
+        const next = view.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
+        const body: PlanResponse = {
+          machineId: view.id,
+          deployment: view.deployment,
+          profile: view.profile ?? '',
+          profileVersion: view.profileVersion,
+          steps: absolutePlanSteps(
+            view.steps.map((s) => s.plan),
+            ctx.benchUrl,
+          ),
+          state: view.state,
+          planRevision: view.planRevision,
+          lastSeq: view.lastSeq,
+          status: Object.fromEntries(
+            view.steps.map((s) => [s.id, { status: s.status, attempt: s.attempt }]),
+          ),
+          next: next?.id ?? null,
+          heartbeatSeconds: HEARTBEAT_SECONDS,
+          limits,
+        };
+        return { ok: true, value: body };
+      });
+
+      api.post('/agent/v1/reports', { bodyLimit: limits.bodyBytes }, async (req, reply) => {
+        const found = open(req, reply);
+        if (!found) return reply;
+        const body = parseBody(reportsBodySchema, req.body, reply);
+        if (!body) return reply;
+        const ip = clientIp(req);
+        const outcome = entriesForReports(body.reports, {
+          view: found,
+          seen: deps.registry.seenStepReports(found.id),
+          digestOf: (seq) => deps.registry.digestOf(found.id, seq),
+          ip,
+        });
+        if (!outcome.ok) {
+          req.log.warn(
+            { machine: found.id, mac: found.macs[0], code: outcome.code, details: outcome.details },
+            'agent reports refused',
+          );
+          return sendError(reply, outcome.status, outcome.code, outcome.message, outcome.details);
+        }
+        deps.registry.noteWord(found.id);
+        let view = found;
+        if (outcome.entries.length > 0) {
+          try {
+            view = deps.registry.append(found.id, outcome.entries);
+          } catch (err) {
+            if (err instanceof MachineError) {
+              return sendError(reply, err.status, err.code, err.message, err.details);
+            }
+            throw err;
+          }
+        }
+        if (view.macs[0]) ctx.clients.learn(ip, view.macs[0]);
+        return {
+          ok: true,
+          value: { ...ack(view), stored: outcome.stored, absorbed: outcome.absorbed },
+        };
+      });
+
+      api.post('/agent/v1/heartbeat', { bodyLimit: 16 * 1024 }, async (req, reply) => {
+        const found = open(req, reply);
+        if (!found) return reply;
+        if (req.body !== undefined && req.body !== null && req.body !== '') {
+          const body = parseBody(heartbeatBodySchema, req.body, reply);
+          if (body === undefined && reply.sent) return reply;
+        }
+        const view = heardFrom(found, clientIp(req));
+        return { ok: true, value: ack(view) };
+      });
+    });
+  };
+}

@@ -1,0 +1,127 @@
+import { answerFileRoutes, type AnswerFileRenderer } from '../agent/answer-routes.js';
+import type { PackageLookup } from '../agent/plan.js';
+import { agentRoutes } from '../agent/routes.js';
+import { AgentTokens, loadOrCreateAgentKey } from '../agent/tokens.js';
+import type { BootResolver } from '../boot/types.js';
+import type { StationContext, StationPart } from '../context.js';
+import type { BenchRoutes } from '../net/http/bench-server.js';
+import type { UiRoutes } from '../net/http/ui-server.js';
+import { Assigner } from './assigner.js';
+import {
+  machineBootResolver,
+  placeholderInstallScript,
+  type InstallScript,
+} from './boot-resolver.js';
+import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
+import { MachineRegistry } from './registry.js';
+import { machineUiRoutes } from './routes.js';
+import { MachineStore } from './store.js';
+
+export interface MachinesOptions {
+  /** Resolved profiles; default: the profile store on the context, else the profiles dir. */
+  profiles?: () => ProfileLookup;
+  installScript?: () => InstallScript | null;
+  answerFile?: () => AnswerFileRenderer | null;
+  packages?: PackageLookup;
+}
+
+export interface Machines {
+  registry: MachineRegistry;
+  assigner: Assigner;
+  tokens: AgentTokens;
+  store: MachineStore;
+  boot: BootResolver;
+  uiRoutes: UiRoutes;
+  benchRoutes: BenchRoutes[];
+  /** The stall timer, and learning machines from the boot log. */
+  part: StationPart;
+}
+
+/**
+ * The machines registry, assignment, agent API and boot resolver, built for one station.
+ * The registry is rebuilt from the event log here, before any listener opens, so the
+ * first request after a restart already sees every machine as it was.
+ */
+export function createMachines(ctx: StationContext, opts: MachinesOptions = {}): Machines {
+  const store = new MachineStore(ctx.db);
+  const tokens = new AgentTokens(loadOrCreateAgentKey(ctx.paths.dataDir));
+  const logger = ctx.logger.child({ svc: 'machines' });
+  const registry = new MachineRegistry({ store, bus: ctx.bus, logger, now: ctx.now, tokens });
+  const fallback = directoryProfiles(ctx.paths.profilesDir);
+  const profiles = opts.profiles ?? (() => fallback);
+  const assigner = new Assigner({
+    registry,
+    store,
+    bus: ctx.bus,
+    logger,
+    now: ctx.now,
+    profiles,
+    packages: opts.packages,
+  });
+  const entries = registry.load();
+  logger.info({ machines: registry.list().length, entries }, 'machines loaded from the event log');
+
+  const boot = machineBootResolver({
+    registry,
+    tokens,
+    benchUrl: () => ctx.benchUrl,
+    installScript: opts.installScript ?? (() => placeholderInstallScript),
+    logger,
+  });
+  const agentDeps = { registry, tokens };
+
+  let timer: NodeJS.Timeout | null = null;
+  let offBus: (() => void) | null = null;
+  const stallMs = ctx.options.stallMinutes * 60_000;
+
+  const part: StationPart = {
+    name: 'machines',
+    async start() {
+      // Any DHCP/TFTP/HTTP request with a MAC tells the registry a machine is there.
+      offBus = ctx.bus.on((e) => {
+        if (e.type !== 'boot' || !e.mac) return;
+        const data = e.data ?? {};
+        const ip =
+          e.client && e.client !== '0.0.0.0' ? e.client.replace(/^::ffff:/, '') : undefined;
+        try {
+          registry.sighting({
+            mac: e.mac,
+            via: e.protocol,
+            ...(typeof data.uuid === 'string' ? { uuid: data.uuid } : {}),
+            ...(ip ? { ip } : {}),
+          });
+        } catch (err) {
+          logger.warn(
+            { err: (err as Error).message, mac: e.mac, client: e.client },
+            'boot log event not registered',
+          );
+        }
+      });
+      timer = setInterval(
+        () => registry.scanStalls(stallMs),
+        Math.max(1000, Math.min(60_000, stallMs / 4)),
+      );
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      offBus?.();
+      offBus = null;
+    },
+  };
+
+  return {
+    registry,
+    assigner,
+    tokens,
+    store,
+    boot,
+    uiRoutes: machineUiRoutes({ registry, assigner, store }),
+    benchRoutes: [
+      agentRoutes(agentDeps),
+      answerFileRoutes(agentDeps, opts.answerFile ?? (() => null)),
+    ],
+    part,
+  };
+}

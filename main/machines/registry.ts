@@ -1,0 +1,345 @@
+import crypto from 'node:crypto';
+import type { MachineSummary } from '../api/contract.js';
+import type { AgentTokens } from '../agent/tokens.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log/logger.js';
+import { applyEntry, canTransition, newView, normalizeMac } from './state.js';
+import type { MachineStore } from './store.js';
+import { stepOf, summarize } from './summary.js';
+import type { Entry, EntryData, MachineView } from './types.js';
+
+/** A refused request, with the HTTP status and code the routes send back. */
+export class MachineError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Who showed up: from a DHCP/TFTP/HTTP request or an agent. */
+export interface Sighting {
+  mac: string | null;
+  uuid?: string;
+  serial?: string;
+  vendor?: string;
+  model?: string;
+  ip?: string;
+  via: string;
+}
+
+// Firmware placeholders that many machines share: never identify a machine by them.
+const BOGUS_UUIDS = new Set([
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  '03000200-0400-0500-0006-000700080009',
+]);
+const BOGUS_SERIAL =
+  /^(|0+|1234567890|to be filled by o\.?e\.?m\.?|default string|system serial number|chassis serial number|not specified|none|n\/a|not applicable|serial)$/i;
+
+export function usableUuid(u: string | undefined | null): string | null {
+  const v = u?.trim().toLowerCase();
+  return v && /^[0-9a-f-]{32,36}$/.test(v) && !BOGUS_UUIDS.has(v) ? v : null;
+}
+
+export function usableSerial(s: string | undefined | null): string | null {
+  const v = s?.trim();
+  return v && !BOGUS_SERIAL.test(v) ? v : null;
+}
+
+export interface RegistryDeps {
+  store: MachineStore;
+  bus: EventBus;
+  logger: Logger;
+  now: () => Date;
+  tokens: AgentTokens;
+}
+
+/**
+ * Every machine the station knows: views derived from the event log, indexes by MAC, UUID
+ * and serial, and the one append path that checks transitions, stores entries in a
+ * transaction and publishes what changed.
+ */
+export class MachineRegistry {
+  private readonly views = new Map<string, MachineView>();
+  private readonly byMac = new Map<string, string>();
+  private readonly byUuid = new Map<string, string>();
+  private readonly bySerial = new Map<string, string>();
+  /** Step reports already recorded in the current deployment: `${stepId}:${attempt}:${status}`. */
+  private readonly seenSteps = new Map<string, Set<string>>();
+  /** seq -> digest of the report stored under it (current deployment), to catch conflicts. */
+  private readonly digests = new Map<string, Map<number, string>>();
+  /** Members of each batch (machines it assigned), derived from `assigned` entries. */
+  private readonly batchMembers = new Map<string, string[]>();
+  /** Last word per machine in ms, heartbeats included (those are not logged). */
+  private readonly lastWord = new Map<string, number>();
+  /** Called after a batch gained a machine. */
+  onBatchChange: (batchId: string) => void = () => undefined;
+  /** Called with a machine that showed up unassigned; may assign it. */
+  autoAssign: (view: MachineView) => void = () => undefined;
+
+  constructor(private readonly d: RegistryDeps) {}
+
+  /** Rebuilds every view from the log; returns how many entries were read. */
+  load(): number {
+    let n = 0;
+    for (const e of this.d.store.allEntries()) {
+      const prev = this.views.get(e.machineId) ?? newView(e.machineId, e.at);
+      const next = applyEntry(prev, e);
+      this.views.set(e.machineId, next);
+      this.track(prev, next, e);
+      n++;
+    }
+    const startedAt = this.d.now().getTime();
+    // A station that was down heard nothing: count silence from now, not from the last entry.
+    for (const id of this.views.keys()) this.lastWord.set(id, startedAt);
+    return n;
+  }
+
+  get(id: string): MachineView | undefined {
+    return this.views.get(id);
+  }
+
+  list(): MachineView[] {
+    return [...this.views.values()];
+  }
+
+  summaries(): MachineSummary[] {
+    return this.list().map(summarize);
+  }
+
+  byMacAddress(mac: string): MachineView | undefined {
+    const n = normalizeMac(mac);
+    const id = n ? this.byMac.get(n) : undefined;
+    return id ? this.views.get(id) : undefined;
+  }
+
+  batchMachineIds(batchId: string): string[] {
+    return this.batchMembers.get(batchId) ?? [];
+  }
+
+  seenStepReports(id: string): ReadonlySet<string> {
+    return this.seenSteps.get(id) ?? new Set();
+  }
+
+  digestOf(id: string, seq: number): string | undefined {
+    return this.digests.get(id)?.get(seq);
+  }
+
+  lastWordAt(id: string): number | undefined {
+    return this.lastWord.get(id);
+  }
+
+  /**
+   * A machine showed up: find it by MAC, UUID or serial (creating it when none matches),
+   * record what is new about it, bring it back from stalled, and let assignment rules
+   * claim it if it has no profile.
+   */
+  sighting(s: Sighting): MachineView {
+    const mac = s.mac ? normalizeMac(s.mac) : null;
+    const uuid = usableUuid(s.uuid);
+    const serial = usableSerial(s.serial);
+    const id =
+      (mac && this.byMac.get(mac)) ||
+      (uuid && this.byUuid.get(uuid)) ||
+      (serial && this.bySerial.get(serial)) ||
+      null;
+    let view: MachineView;
+    if (!id) {
+      if (!mac && !uuid && !serial)
+        throw new MachineError('unidentified', 'no MAC, UUID or serial');
+      view = this.create({
+        kind: 'discovered',
+        mac,
+        via: s.via,
+        ...(uuid ? { uuid } : {}),
+        ...(serial ? { serial } : {}),
+        ...(s.vendor?.trim() ? { vendor: s.vendor.trim() } : {}),
+        ...(s.model?.trim() ? { model: s.model.trim() } : {}),
+        ...(s.ip ? { ip: s.ip } : {}),
+      });
+    } else {
+      view = this.views.get(id)!;
+      const news: Extract<EntryData, { kind: 'identity' }> = { kind: 'identity' };
+      if (mac && !view.macs.includes(mac)) news.macs = [mac];
+      if (uuid && !view.uuid) news.uuid = uuid;
+      if (serial && !view.serial) news.serial = serial;
+      if (s.vendor?.trim() && !view.vendor) news.vendor = s.vendor.trim();
+      if (s.model?.trim() && !view.model) news.model = s.model.trim();
+      if (Object.keys(news).length > 1) view = this.append(view.id, [news]);
+      view = this.heard(view.id);
+    }
+    if (view.state === 'discovered') {
+      this.autoAssign(view);
+      view = this.views.get(view.id)!;
+    }
+    return view;
+  }
+
+  /** The machine said something: note the time and bring it back from stalled. */
+  heard(id: string): MachineView {
+    this.noteWord(id);
+    const view = this.views.get(id)!;
+    return view.state === 'stalled' ? this.append(id, [{ kind: 'resumed' }]) : view;
+  }
+
+  noteWord(id: string): void {
+    this.lastWord.set(id, this.d.now().getTime());
+  }
+
+  private create(first: Extract<EntryData, { kind: 'discovered' }>): MachineView {
+    let id = '';
+    do id = 'm' + crypto.randomBytes(4).toString('hex');
+    while (this.views.has(id));
+    const at = this.d.now().toISOString();
+    const entry: Entry = { id: 0, machineId: id, at, deployment: 0, data: first };
+    this.d.store.transaction(() => {
+      this.d.store.insertMachine(id, at);
+      entry.id = this.d.store.insertEntry(id, at, 0, first);
+    });
+    const prev = newView(id, at);
+    const view = applyEntry(prev, entry);
+    this.views.set(id, view);
+    this.lastWord.set(id, Date.parse(at));
+    this.track(prev, view, entry);
+    this.publish(prev, view, [entry]);
+    this.d.logger.info({ machine: id, mac: first.mac, via: first.via }, 'new machine discovered');
+    return view;
+  }
+
+  /**
+   * Appends entries to a machine's log, all or none: each must be a legal move from the
+   * state the previous one left. A refused move is logged and thrown as a 409.
+   */
+  append(id: string, datas: EntryData[]): MachineView {
+    const start = this.views.get(id);
+    if (!start) throw new MachineError('not_found', `No machine ${id}.`, 404);
+    const at = this.d.now().toISOString();
+    const entries: Entry[] = [];
+    let view = start;
+    for (const data of datas) {
+      const deployment = data.kind === 'assigned' ? view.deployment + 1 : view.deployment;
+      const entry: Entry = { id: 0, machineId: id, at, deployment, data };
+      const next = applyEntry(view, entry);
+      if (!canTransition(view.state, next.state)) {
+        this.d.logger.warn(
+          { machine: id, from: view.state, to: next.state, entry: data.kind },
+          'illegal machine transition refused',
+        );
+        throw new MachineError(
+          'illegal_transition',
+          `Machine ${id} cannot go from ${view.state} to ${next.state} (${data.kind}).`,
+          409,
+          { from: view.state, to: next.state },
+        );
+      }
+      entries.push(entry);
+      view = next;
+    }
+    this.d.store.transaction(() => {
+      for (const e of entries) e.id = this.d.store.insertEntry(id, at, e.deployment, e.data);
+    });
+    let prev = start;
+    for (const e of entries) {
+      const next = applyEntry(prev, e);
+      this.track(prev, next, e);
+      prev = next;
+    }
+    this.views.set(id, view);
+    this.publish(start, view, entries);
+    return view;
+  }
+
+  /** Keeps the indexes and side tables in step with one applied entry. */
+  private track(prev: MachineView, next: MachineView, e: Entry): void {
+    const id = next.id;
+    for (const mac of next.macs) this.byMac.set(mac, id);
+    if (next.uuid && next.uuid !== prev.uuid) this.byUuid.set(next.uuid, id);
+    if (next.serial && next.serial !== prev.serial) this.bySerial.set(next.serial, id);
+    const d = e.data;
+    if (d.kind === 'assigned') {
+      this.d.tokens.remember(id, next.deployment);
+      this.seenSteps.set(id, new Set());
+      this.digests.set(id, new Map());
+      if (d.batch) {
+        const members = this.batchMembers.get(d.batch) ?? [];
+        if (!members.includes(id)) members.push(id);
+        this.batchMembers.set(d.batch, members);
+      }
+    }
+    if (d.kind === 'step' || d.kind === 'duplicate') {
+      if (d.kind === 'step') this.seenSteps.get(id)?.add(`${d.stepId}:${d.attempt}:${d.status}`);
+    }
+    if ('seq' in d && typeof d.seq === 'number' && 'digest' in d && d.digest) {
+      this.digests.get(id)?.set(d.seq, d.digest);
+    }
+  }
+
+  private publish(prev: MachineView, view: MachineView, entries: Entry[]): void {
+    const bus = this.d.bus;
+    const changedSteps = new Set<string>();
+    for (const e of entries) {
+      const d = e.data;
+      if (d.kind === 'log') {
+        bus.publish({ type: 'machine-log', machineId: view.id, stepId: d.stepId, lines: d.lines });
+      } else if (d.kind !== 'progress') {
+        bus.publish({
+          type: 'machine-timeline',
+          entry: {
+            id: e.id,
+            machineId: view.id,
+            at: e.at,
+            deployment: e.deployment,
+            kind: d.kind,
+            data: timelineData(d),
+          },
+        });
+      }
+      if ('stepId' in d && d.stepId) changedSteps.add(d.stepId);
+    }
+    for (const stepId of changedSteps) {
+      const step = view.steps.find((s) => s.id === stepId);
+      if (step) bus.publish({ type: 'machine-step', machineId: view.id, step: stepOf(step) });
+    }
+    bus.publish({ type: 'machine', machine: summarize(view) });
+    for (const e of entries) {
+      if (e.data.kind === 'assigned' && e.data.batch) this.onBatchChange(e.data.batch);
+    }
+    void prev;
+  }
+
+  /** Active machines silent for longer than stallMs become stalled; returns their ids. */
+  scanStalls(stallMs: number): string[] {
+    const now = this.d.now().getTime();
+    const stalled: string[] = [];
+    for (const view of this.views.values()) {
+      if (!['booting', 'installing-os', 'provisioning', 'verifying'].includes(view.state)) continue;
+      const last = this.lastWord.get(view.id) ?? 0;
+      if (now - last < stallMs) continue;
+      try {
+        this.append(view.id, [{ kind: 'stalled', silentSince: new Date(last).toISOString() }]);
+        stalled.push(view.id);
+        this.d.logger.warn(
+          { machine: view.id, mac: view.macs[0], silentSince: new Date(last).toISOString() },
+          'machine stalled: no word from it',
+        );
+      } catch (err) {
+        this.d.logger.error({ err, machine: view.id }, 'marking a machine stalled failed');
+      }
+    }
+    return stalled;
+  }
+}
+
+/** What the timeline shows of an entry: the plan is summarized (the detail route has steps). */
+function timelineData(d: EntryData): Record<string, unknown> {
+  if (d.kind === 'assigned') {
+    const { steps, ...rest } = d;
+    return { ...rest, stepsTotal: steps.length };
+  }
+  const { digest: _digest, ...rest } = d as EntryData & { digest?: string };
+  return rest;
+}

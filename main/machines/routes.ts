@@ -1,0 +1,204 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { MachineLogEntry } from '../api/contract.js';
+import { sendError } from '../net/http/errors.js';
+import type { Assigner } from './assigner.js';
+import { MachineError, type MachineRegistry } from './registry.js';
+import type { MachineStore } from './store.js';
+import { detailOf, summarize } from './summary.js';
+import type { Entry } from './types.js';
+
+const profileId = z.string().min(1).max(64);
+const mac = z.string().regex(/^[0-9a-fA-F]{2}([:-]?[0-9a-fA-F]{2}){5}$/, 'a MAC address');
+
+export const assignBody = z.strictObject({ profile: profileId });
+export const assignManyBody = z.strictObject({
+  machines: z.array(z.string().min(1)).min(1).max(500),
+  profile: profileId,
+});
+export const addMachineBody = z.strictObject({
+  mac,
+  name: z.string().min(1).max(100).optional(),
+  profile: profileId.optional(),
+});
+export const renameBody = z.strictObject({ name: z.string().min(1).max(100) });
+export const batchBody = z.union([
+  z.strictObject({
+    profile: profileId,
+    count: z.number().int().min(1).max(1000),
+    name: z.string().max(100).optional(),
+  }),
+  z.strictObject({
+    profile: profileId,
+    macs: z.array(mac).min(1).max(1000),
+    name: z.string().max(100).optional(),
+  }),
+]);
+export const ruleBody = z.strictObject({
+  field: z.enum(['vendor', 'model', 'mac']),
+  pattern: z.string().min(1).max(20_000),
+  profile: profileId,
+});
+export const benchDefaultBody = z.strictObject({ profile: profileId.nullable() });
+
+function parse<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  reply: FastifyReply,
+): z.output<S> | undefined {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  sendError(
+    reply,
+    400,
+    'invalid_body',
+    issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; '),
+    issues,
+  );
+  return undefined;
+}
+
+/** Log entries as the timeline shows them: plans summarized, digests left out. */
+export function timelineEntry(e: Entry): MachineLogEntry {
+  const { digest: _d, ...data } = e.data as Entry['data'] & { digest?: string };
+  const shown =
+    data.kind === 'assigned'
+      ? { ...data, steps: data.steps.map((s) => ({ id: s.id, kind: s.kind, label: s.label })) }
+      : data;
+  return {
+    id: e.id,
+    machineId: e.machineId,
+    at: e.at,
+    deployment: e.deployment,
+    kind: data.kind,
+    data: shown as Record<string, unknown>,
+  };
+}
+
+/** The UI API for machines, batches, rules and the bench default (DESIGN.md). */
+export function machineUiRoutes(deps: {
+  registry: MachineRegistry;
+  assigner: Assigner;
+  store: MachineStore;
+}) {
+  const { registry, assigner, store } = deps;
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(async (api) => {
+      api.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+        if (err instanceof MachineError) {
+          return sendError(reply, err.status, err.code, err.message, err.details);
+        }
+        const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+        if (status >= 500) req.log.error({ err }, 'machines API error');
+        return sendError(
+          reply,
+          status,
+          status >= 500 ? 'internal' : status === 413 ? 'body_too_large' : 'invalid_json',
+          status >= 500 ? 'The station hit an error; see its log.' : err.message,
+        );
+      });
+
+      const mustGet = (id: string) => {
+        const v = registry.get(id);
+        if (!v) throw new MachineError('not_found', `No machine ${id}.`, 404);
+        return v;
+      };
+
+      api.get('/api/v1/machines', async () => registry.summaries());
+
+      api.post('/api/v1/machines', async (req, reply) => {
+        const body = parse(addMachineBody, req.body, reply);
+        if (!body) return reply;
+        let v = registry.sighting({ mac: body.mac, via: 'hand' });
+        if (body.name) v = registry.append(v.id, [{ kind: 'identity', name: body.name }]);
+        if (body.profile && v.state === 'discovered')
+          v = assigner.assign(v.id, body.profile, 'hand');
+        return reply.code(201).send(summarize(v));
+      });
+
+      api.get<{ Params: { id: string } }>('/api/v1/machines/:id', async (req) =>
+        detailOf(mustGet(req.params.id)),
+      );
+
+      api.get<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>(
+        '/api/v1/machines/:id/log',
+        async (req) => {
+          mustGet(req.params.id);
+          const after = Number(req.query.after ?? 0) || 0;
+          const limit = Math.min(Math.max(Number(req.query.limit ?? 1000) || 1000, 1), 5000);
+          return store.entriesOf(req.params.id, after, limit).map(timelineEntry);
+        },
+      );
+
+      api.patch<{ Params: { id: string } }>('/api/v1/machines/:id', async (req, reply) => {
+        const body = parse(renameBody, req.body, reply);
+        if (!body) return reply;
+        mustGet(req.params.id);
+        return summarize(registry.append(req.params.id, [{ kind: 'identity', name: body.name }]));
+      });
+
+      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/assign', async (req, reply) => {
+        const body = parse(assignBody, req.body, reply);
+        if (!body) return reply;
+        return summarize(assigner.assign(req.params.id, body.profile, 'hand'));
+      });
+
+      api.post('/api/v1/machines/assign', async (req, reply) => {
+        const body = parse(assignManyBody, req.body, reply);
+        if (!body) return reply;
+        body.machines.forEach(mustGet);
+        return body.machines.map((id) => summarize(assigner.assign(id, body.profile, 'hand')));
+      });
+
+      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/reset', async (req) =>
+        summarize(assigner.reset(req.params.id)),
+      );
+      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/done', async (req) =>
+        summarize(assigner.markDone(req.params.id)),
+      );
+      api.post<{ Params: { id: string; step: string } }>(
+        '/api/v1/machines/:id/steps/:step/retry',
+        async (req) => summarize(assigner.retryStep(req.params.id, req.params.step)),
+      );
+      api.post<{ Params: { id: string; step: string } }>(
+        '/api/v1/machines/:id/steps/:step/skip',
+        async (req) => summarize(assigner.skipStep(req.params.id, req.params.step)),
+      );
+
+      api.get('/api/v1/batches', async () => assigner.batches());
+      api.post('/api/v1/batches', async (req, reply) => {
+        const body = parse(batchBody, req.body, reply);
+        if (!body) return reply;
+        return reply.code(201).send(assigner.createBatch(body));
+      });
+      api.get<{ Params: { id: string } }>('/api/v1/batches/:id', async (req) => {
+        const b = assigner.batch(req.params.id);
+        if (!b) throw new MachineError('not_found', `No batch ${req.params.id}.`, 404);
+        return b;
+      });
+      api.post<{ Params: { id: string } }>('/api/v1/batches/:id/close', async (req) =>
+        assigner.closeBatch(req.params.id),
+      );
+
+      api.get('/api/v1/assignment-rules', async () => assigner.rules());
+      api.post('/api/v1/assignment-rules', async (req, reply) => {
+        const body = parse(ruleBody, req.body, reply);
+        if (!body) return reply;
+        return reply.code(201).send(assigner.addRule(body));
+      });
+      api.delete<{ Params: { id: string } }>('/api/v1/assignment-rules/:id', async (req) => {
+        assigner.deleteRule(req.params.id);
+        return { ok: true };
+      });
+
+      api.get('/api/v1/bench-default', async () => ({ profile: assigner.benchDefault() }));
+      api.put('/api/v1/bench-default', async (req, reply) => {
+        const body = parse(benchDefaultBody, req.body, reply);
+        if (!body) return reply;
+        assigner.setBenchDefault(body.profile);
+        return { profile: assigner.benchDefault() };
+      });
+    });
+  };
+}

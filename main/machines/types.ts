@@ -1,0 +1,152 @@
+import type { MachineState, MachineStep } from '../api/contract.js';
+import type { PlanStep } from '../agent/protocol.js';
+
+/**
+ * What goes into a machine's append-only event log (table machine_events). Machine state
+ * is never stored: it is what `applyEntry` (state.ts) makes of these, in order.
+ */
+export type AssignedBy = 'hand' | 'batch' | 'rule' | 'default' | 'reset';
+
+export type EntryData =
+  | {
+      kind: 'discovered';
+      mac: string | null;
+      uuid?: string;
+      serial?: string;
+      vendor?: string;
+      model?: string;
+      via: string;
+      ip?: string;
+    }
+  /** More of who the machine is: another MAC, its UUID, serial, vendor/model, a name. */
+  | {
+      kind: 'identity';
+      macs?: string[];
+      uuid?: string;
+      serial?: string;
+      vendor?: string;
+      model?: string;
+      name?: string;
+    }
+  | {
+      kind: 'assigned';
+      profile: string;
+      profileVersion: string | null;
+      profileName: string | null;
+      customer: string | null;
+      batch: string | null;
+      by: AssignedBy;
+      /** The plan, frozen for this deployment (download URLs relative to the station). */
+      steps: PlanStep[];
+    }
+  /** Asked for its boot script and was handed the installer. */
+  | { kind: 'booting'; ip: string; platform?: string }
+  /** The installer fetched its answer file (or the OS install otherwise showed up). */
+  | { kind: 'installing-os'; file: string; ip: string }
+  /** The agent's first word in this deployment. */
+  | { kind: 'provisioning'; ip: string }
+  | {
+      kind: 'step';
+      seq: number;
+      stepId: string;
+      attempt: number;
+      status: 'started' | 'succeeded' | 'failed' | 'skipped';
+      exitCode?: number | null;
+      reboot?: boolean;
+      message?: string;
+      logTail?: string[];
+      /** step failed on its last allowed attempt: the machine fails. */
+      final?: boolean;
+      digest?: string;
+    }
+  | {
+      kind: 'progress';
+      seq: number;
+      stepId: string;
+      attempt: number;
+      percent?: number;
+      bytes?: number;
+      totalBytes?: number;
+      message?: string;
+      digest?: string;
+    }
+  | {
+      kind: 'log';
+      seq: number;
+      stepId: string;
+      attempt: number;
+      lines: string[];
+      digest?: string;
+    }
+  | { kind: 'inventory'; seq: number; inventory: Record<string, unknown>; digest?: string }
+  /** A resend of a step report already recorded under another seq: kept so seq never goes back. */
+  | {
+      kind: 'duplicate';
+      seq: number;
+      of: string;
+      stepId?: string;
+      attempt?: number;
+      digest?: string;
+    }
+  | {
+      kind: 'failed';
+      seq?: number;
+      stepId: string | null;
+      reason: string;
+      logTail?: string[];
+      digest?: string;
+    }
+  | { kind: 'stalled'; silentSince: string }
+  | { kind: 'resumed' }
+  | { kind: 'done'; by: 'agent' | 'technician' }
+  | { kind: 'retry-step'; stepId: string }
+  | { kind: 'skip-step'; stepId: string }
+  /** An answer file was served (every fetch is logged; the token never is). */
+  | { kind: 'answer-file'; file: string; ip: string; bytes: number };
+
+export type EntryKind = EntryData['kind'];
+
+export interface Entry {
+  id: number;
+  machineId: string;
+  at: string;
+  deployment: number;
+  data: EntryData;
+}
+
+export interface StepView extends MachineStep {
+  plan: PlanStep;
+}
+
+/** The in-memory picture of one machine, rebuilt from its log at start. */
+export interface MachineView {
+  id: string;
+  createdAt: string;
+  name: string | null;
+  macs: string[];
+  uuid: string | null;
+  serial: string | null;
+  vendor: string | null;
+  model: string | null;
+  ip: string | null;
+  /** Address the machine booted the installer from: answer files go only there. */
+  bootIp: string | null;
+  state: MachineState;
+  stalledIn: MachineState | null;
+  deployment: number;
+  profile: string | null;
+  profileVersion: string | null;
+  profileName: string | null;
+  customer: string | null;
+  batch: string | null;
+  assignedBy: AssignedBy | null;
+  steps: StepView[];
+  planRevision: number;
+  startedAt: string | null;
+  updatedAt: string;
+  lastSeenAt: string | null;
+  failure: { stepId: string | null; step: string | null; reason: string } | null;
+  /** Highest agent report seq stored in this deployment. */
+  lastSeq: number;
+  inventory: Record<string, unknown> | null;
+}

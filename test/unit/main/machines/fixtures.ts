@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import {
+  profileSchema,
+  type Profile,
+  type ProfileInput,
+} from '../../../../main/profiles/schema.js';
+
+/** A small valid profile: 5 plan steps (inventory, 2 apps, 1 config, 1 check). */
+export const acmeInput: ProfileInput = {
+  id: 'acme',
+  name: 'Acme office PCs',
+  customer: { name: 'Müller & Söhne <GmbH>', code: 'ACME' },
+  target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
+  admin: { username: 'admin', password: { secret: 'admin-password' } },
+  apps: [
+    {
+      id: 'firefox',
+      name: 'Firefox',
+      source: { system: 'firefox' },
+      installer: 'system',
+      retries: 1,
+    },
+    { id: 'tool', name: 'Remote tool', source: { package: 'tool' }, installer: 'sh', retries: 0 },
+  ],
+  config: [{ id: 'motd', type: 'file', path: '/etc/motd', content: 'welcome' }],
+  checks: [{ id: 'ff', type: 'app-installed', app: 'firefox' }],
+};
+
+export const acme: Profile = profileSchema.parse(acmeInput);
+
+export function writeProfile(profilesDir: string, input: ProfileInput = acmeInput): void {
+  fs.mkdirSync(profilesDir, { recursive: true });
+  fs.writeFileSync(path.join(profilesDir, `${input.id}.yaml`), stringify(input));
+}
+
+export const ACME_STEPS = ['inventory', 'app-firefox', 'app-tool', 'config-motd', 'check-ff'];
