@@ -212,3 +212,49 @@ export type StationEventInput = StationEvent extends infer E
     ? Omit<E, 'seq' | 'at'>
     : never
   : never;
+
+// ---- Terminal (issue 10) ------------------------------------------------------------
+
+export type TerminalKind = 'local' | 'ssh';
+
+/** POST /api/v1/terminals. For ssh, machineId takes the address from the machines registry. */
+export type CreateTerminalRequest =
+  | { kind: 'local'; cols?: number; rows?: number }
+  | {
+      kind: 'ssh';
+      machineId?: string;
+      host?: string;
+      user: string;
+      port?: number;
+      cols?: number;
+      rows?: number;
+    };
+
+export interface TerminalInfo {
+  id: string;
+  kind: TerminalKind;
+  /** Tab title: "Station shell", "root@10.0.0.5". */
+  title: string;
+  machineId: string | null;
+  pid: number;
+  cols: number;
+  rows: number;
+  createdAt: string;
+  /** A browser tab holds its WebSocket now. */
+  attached: boolean;
+}
+
+/**
+ * Browser to station over GET /api/v1/terminals/:id/socket (text frames, JSON). The
+ * station sends the shell's output as binary frames; the browser acks what xterm has
+ * drawn, and the station pauses the shell while too much is unacknowledged.
+ */
+export type TerminalClientMessage =
+  | { type: 'input'; data: string }
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'ack'; bytes: number };
+
+/** Station to browser (text frames, JSON). */
+export type TerminalServerMessage =
+  | { type: 'exit'; exitCode: number | null; signal: number | null }
+  | { type: 'error'; code: string; message: string };
