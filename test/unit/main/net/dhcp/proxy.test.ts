@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replyDestination } from '../../../../../main/net/dhcp/common.js';
-import { MessageType } from '../../../../../main/net/dhcp/options.js';
+import { MessageType, type DhcpOptions } from '../../../../../main/net/dhcp/options.js';
 import { proxyReply } from '../../../../../main/net/dhcp/proxy.js';
 import { BENCH_URL, BIOS_PXE, IPXE, SERVER, UEFI_PXE, request } from './requests.js';
 
@@ -66,7 +66,7 @@ describe('proxyReply', () => {
     expect(bios.reply!.options.uuid).toBe(BIOS_PXE.uuid);
   });
 
-  it.each([
+  it.each<[string, 'dhcp' | 'pxe', DhcpOptions]>([
     ['a laptop (no PXEClient)', 'dhcp', { messageType: DISCOVER, hostname: 'office-pc' }],
     [
       'a REQUEST for the office server',
@@ -80,7 +80,7 @@ describe('proxyReply', () => {
       'dhcp',
       { ...BIOS_PXE, clientArch: [6], messageType: DISCOVER },
     ],
-  ] as const)('stays silent for %s', (_n, port, opts) => {
+  ])('stays silent for %s', (_n, port, opts) => {
     expect(proxyReply(request(MAC, opts), ctx, port).reply).toBeNull();
   });
 
