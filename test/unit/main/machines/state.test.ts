@@ -159,7 +159,7 @@ describe('applyEntry', () => {
     const v = run([
       assigned,
       { kind: 'provisioning', ip: 'x' },
-      { ...step('app-firefox', 'failed', { final: true }), seq: 7 },
+      step('app-firefox', 'failed', { final: true, seq: 7 }),
       assigned,
     ]);
     expect(v.deployment).toBe(2);
