@@ -1,15 +1,26 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, type ReactNode } from 'react';
 import type { Health, ServiceStatus } from '../../main/api/contract';
 import { api } from './api/client';
 import { connectEvents } from './api/events';
+import { fetchBatches, fetchMachines } from './api/machines';
+import { fetchNetworkSettings } from './api/network';
+import { BenchPage } from './bench/bench-page';
+import { hashParts, useHashParts } from './lib/route';
+import { MachinePage } from './machine/machine-page';
 import { LoginPage } from './pages/login-page';
 import { NotYetPage } from './pages/placeholder-page';
 import { ServicesPage } from './pages/services-page';
 import { SettingsPage } from './pages/settings-page';
+import { ProfilesPage } from './profiles/profiles-page';
 import { useStore } from './store';
+import { selectAttentionCount } from './store/machines';
 import { selectFailedServiceCount } from './store/services';
 import { selectAuth, selectStream } from './store/session';
 
+/**
+ * The screens, in nav order; Alt+key switches to one. A new screen (the Terminal, for one)
+ * adds an entry here and a case in Page.
+ */
 export const routes = [
   { id: 'bench', label: 'Bench', key: '1' },
   { id: 'profiles', label: 'Profiles', key: '2' },
@@ -19,78 +30,89 @@ export const routes = [
 ] as const;
 export type RouteId = (typeof routes)[number]['id'];
 
-function currentRoute(): RouteId {
-  const id = window.location.hash.replace(/^#\/?/, '').split('/')[0];
-  return (routes.find((r) => r.id === id)?.id ?? 'bench') as RouteId;
+function routeOf(parts: string[]): RouteId {
+  return (routes.find((r) => r.id === parts[0])?.id ?? 'bench') as RouteId;
 }
 
-function Page({ route }: { route: RouteId }) {
+function Page({ parts }: { parts: string[] }): ReactNode {
+  const route = routeOf(parts);
   switch (route) {
     case 'services':
       return <ServicesPage />;
     case 'settings':
       return <SettingsPage />;
     case 'bench':
-      return (
-        <NotYetPage
-          title="Bench"
-          what="The live bench view is not in this build yet. The Services page shows what the station serves."
-        />
+      return parts[1] === 'machine' && parts[2] ? (
+        <MachinePage key={parts[2]} id={parts[2]} />
+      ) : (
+        <BenchPage />
       );
     case 'profiles':
-      return <NotYetPage title="Profiles" what="Profile editing is not in this build yet." />;
+      return <ProfilesPage profileId={parts[1] ?? null} />;
     case 'reports':
       return <NotYetPage title="Reports" what="Prep reports are not in this build yet." />;
   }
+}
+
+/** Everything the screens show from the start; run again when the stream says events were missed. */
+async function loadAll(): Promise<void> {
+  const st = useStore.getState();
+  const health = await api<Health>('/api/v1/health');
+  if (health.ok) st.setVersion(health.value.version);
+  const services = await api<ServiceStatus[]>('/api/v1/services');
+  if (!services.ok) {
+    st.setAuth(services.error.code === 'unauthorized' ? 'needs-token' : 'ok');
+    return;
+  }
+  st.setServices(services.value);
+  st.setAuth('ok');
+  const [network, machines, batches] = await Promise.all([
+    fetchNetworkSettings(),
+    fetchMachines(),
+    fetchBatches(),
+    st.loadProfiles(),
+  ]);
+  if (network.ok) st.setNetwork(network.value);
+  if (machines.ok) st.setMachines(machines.value);
+  // Before the machines API exists (404) the bench is simply empty, not broken.
+  else if (machines.error.code === 'not_found') st.setMachines([]);
+  else st.setMachinesLoad('error', machines.error.message);
+  if (batches.ok) st.setBatches(batches.value);
 }
 
 export function App() {
   const auth = useStore(selectAuth);
   const stream = useStore(selectStream);
   const failed = useStore(selectFailedServiceCount);
+  const attention = useStore(selectAttentionCount);
   const theme = useStore((s) => s.theme);
   const largeText = useStore((s) => s.largeText);
-  const [route, setRoute] = useState<RouteId>(currentRoute);
+  const parts = useHashParts();
+  const route = routeOf(parts);
 
-  const load = useCallback(async () => {
-    const st = useStore.getState();
-    const health = await api<Health>('/api/v1/health');
-    if (health.ok) st.setVersion(health.value.version);
-    const services = await api<ServiceStatus[]>('/api/v1/services');
-    if (!services.ok) {
-      st.setAuth(services.error.code === 'unauthorized' ? 'needs-token' : 'ok');
-      return;
-    }
-    st.setServices(services.value);
-    st.setAuth('ok');
-  }, []);
+  const load = useCallback(() => void loadAll(), []);
 
   useEffect(() => {
-    void load();
+    load();
   }, [load]);
 
   useEffect(() => {
     if (auth !== 'ok') return;
-    return connectEvents(() => void load());
+    return connectEvents(load);
   }, [auth, load]);
 
   useEffect(() => {
-    const onHash = () => setRoute(currentRoute());
     // Alt+1..5 switch screens, in the browser and in the desktop app alike.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
       const r = routes.find((x) => x.key === e.key);
       if (r) {
-        window.location.hash = `#/${r.id}`;
+        if (hashParts()[0] !== r.id) window.location.hash = `#/${r.id}`;
         e.preventDefault();
       }
     };
-    window.addEventListener('hashchange', onHash);
     window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('hashchange', onHash);
-      window.removeEventListener('keydown', onKey);
-    };
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
 
   useEffect(() => {
@@ -100,7 +122,7 @@ export function App() {
   }, [theme, largeText]);
 
   if (auth === 'checking') return <div className="splash">Connecting to the station…</div>;
-  if (auth === 'needs-token') return <LoginPage onLoggedIn={() => void load()} />;
+  if (auth === 'needs-token') return <LoginPage onLoggedIn={load} />;
 
   return (
     <div className="shell">
@@ -120,6 +142,11 @@ export function App() {
                 {failed}
               </span>
             ) : null}
+            {r.id === 'bench' && attention > 0 ? (
+              <span className="count" data-testid="nav-bench-attention" title="Failed or stalled">
+                {attention}
+              </span>
+            ) : null}
           </a>
         ))}
         <div className={`stream stream-${stream}`} data-testid="stream-state">
@@ -127,7 +154,7 @@ export function App() {
         </div>
       </nav>
       <main className="content">
-        <Page route={route} />
+        <Page parts={parts} />
       </main>
     </div>
   );

@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ServiceStateBadge } from '../components/state-badge';
+import { BootLog } from '../services/boot-log';
+import { NetworkForm } from '../services/network-form';
 import { useStore } from '../store';
 import { selectServiceList } from '../store/services';
 
@@ -49,6 +51,13 @@ export function ServicesPage() {
           </tbody>
         </table>
       )}
+      <div className="card section">
+        <h2>Bench network and DHCP</h2>
+        <NetworkForm />
+      </div>
+      <div className="section">
+        <BootLog />
+      </div>
     </section>
   );
 }

@@ -1,5 +1,11 @@
 import { create } from 'zustand';
 import type { StationEvent } from '../../../main/api/contract';
+import { createBenchUiSlice, type BenchUiSlice } from './bench-ui';
+import { createBootLogSlice, type BootLogSlice } from './boot-log';
+import { createMachineDetailSlice, type MachineDetailSlice } from './machine-detail';
+import { createMachinesSlice, type MachinesSlice } from './machines';
+import { createNetworkSlice, type NetworkSlice } from './network';
+import { createProfilesSlice, type ProfilesSlice } from './profiles';
 import { createServicesSlice, type ServicesSlice } from './services';
 import { createSessionSlice, type SessionSlice } from './session';
 import { createUiPrefsSlice, type UiPrefsSlice } from './ui-prefs';
@@ -9,7 +15,16 @@ export interface EventsSlice {
   applyEvents: (batch: StationEvent[]) => void;
 }
 
-export type Store = SessionSlice & ServicesSlice & UiPrefsSlice & EventsSlice;
+export type Store = SessionSlice &
+  ServicesSlice &
+  UiPrefsSlice &
+  MachinesSlice &
+  MachineDetailSlice &
+  BootLogSlice &
+  NetworkSlice &
+  ProfilesSlice &
+  BenchUiSlice &
+  EventsSlice;
 
 /** Slices contribute a patch per batch; add a new slice's applier here. */
 export const useStore = create<Store>()((...a) => {
@@ -18,10 +33,24 @@ export const useStore = create<Store>()((...a) => {
     ...createSessionSlice(...a),
     ...createServicesSlice(...a),
     ...createUiPrefsSlice(...a),
+    ...createMachinesSlice(...a),
+    ...createMachineDetailSlice(...a),
+    ...createBootLogSlice(...a),
+    ...createNetworkSlice(...a),
+    ...createProfilesSlice(...a),
+    ...createBenchUiSlice(...a),
     applyEvents: (batch) => {
       const s = get();
-      const patch = { ...s.applyServiceEvents(batch) };
+      const patch = {
+        ...s.applyServiceEvents(batch),
+        ...s.applyMachineEvents(batch),
+        ...s.applyDetailEvents(batch),
+        ...s.applyBootEvents(batch),
+      };
       if (Object.keys(patch).length > 0) set(patch);
     },
   };
 });
+
+// Benchmarks and tests read the store from the page (scripts/bench/ui-*); harmless otherwise.
+(globalThis as { __prepstationStore?: typeof useStore }).__prepstationStore = useStore;

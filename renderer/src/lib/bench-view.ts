@@ -1,0 +1,234 @@
+import type { MachineState, MachineSummary } from '../../../main/api/contract.js';
+
+/**
+ * What the Bench dashboard shows of the machines: filtering, search, sort, the one-line
+ * step text and the ETA. Pure, so the table tests in test/unit/renderer cover it.
+ */
+
+export const machineStates: MachineState[] = [
+  'discovered',
+  'assigned',
+  'booting',
+  'installing-os',
+  'provisioning',
+  'verifying',
+  'done',
+  'failed',
+  'stalled',
+];
+
+export const stateLabels: Record<MachineState, string> = {
+  discovered: 'Waiting',
+  assigned: 'Assigned',
+  booting: 'Booting',
+  'installing-os': 'Installing OS',
+  provisioning: 'Provisioning',
+  verifying: 'Verifying',
+  done: 'Done',
+  failed: 'Failed',
+  stalled: 'Stalled',
+};
+
+const activeStates = new Set<MachineState>([
+  'assigned',
+  'booting',
+  'installing-os',
+  'provisioning',
+  'verifying',
+]);
+
+export const isActive = (m: MachineSummary): boolean => activeStates.has(m.state);
+export const needsAttention = (m: MachineSummary): boolean =>
+  m.state === 'failed' || m.state === 'stalled';
+
+/** 'all', a group, or one state. */
+export type StateFilter = 'all' | 'active' | 'attention' | MachineState;
+export type SortKey = 'attention' | 'name' | 'state' | 'progress' | 'elapsed' | 'updated';
+
+export interface BenchFilter {
+  state: StateFilter;
+  /** '' for any. */
+  customer: string;
+  /** '' for any, '-' for machines in no batch. */
+  batch: string;
+  search: string;
+  sort: SortKey;
+}
+
+export const defaultFilter: BenchFilter = {
+  state: 'all',
+  customer: '',
+  batch: '',
+  search: '',
+  sort: 'attention',
+};
+
+/** What a technician reads as the machine's name: its name, else serial, else first MAC. */
+export function displayName(m: MachineSummary): string {
+  return m.name ?? m.serial ?? m.macs[0] ?? m.id;
+}
+
+function matchesState(m: MachineSummary, f: StateFilter): boolean {
+  if (f === 'all') return true;
+  if (f === 'active') return isActive(m);
+  if (f === 'attention') return needsAttention(m);
+  return m.state === f;
+}
+
+function matchesSearch(m: MachineSummary, q: string): boolean {
+  if (!q) return true;
+  const hay = [m.name, m.serial, m.model, m.vendor, m.ip, m.profile, m.customer, m.step, ...m.macs]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+  // MACs are typed with or without separators; compare both ways.
+  const bare = q.replace(/[:-]/g, '');
+  return q
+    .split(/\s+/)
+    .every(
+      (word) =>
+        hay.includes(word) ||
+        (bare.length >= 4 && m.macs.some((mac) => mac.replace(/[:-]/g, '').includes(bare))),
+    );
+}
+
+/** Failed and stalled first, then active machines furthest behind, then the rest. */
+function attentionRank(m: MachineSummary): number {
+  if (m.state === 'failed') return 0;
+  if (m.state === 'stalled') return 1;
+  if (isActive(m)) return 2;
+  if (m.state === 'discovered') return 3;
+  return 4;
+}
+
+function compare(a: MachineSummary, b: MachineSummary, key: SortKey, now: number): number {
+  switch (key) {
+    case 'attention':
+      return attentionRank(a) - attentionRank(b) || a.progress - b.progress;
+    case 'name':
+      return displayName(a).localeCompare(displayName(b), undefined, { numeric: true });
+    case 'state':
+      return machineStates.indexOf(a.state) - machineStates.indexOf(b.state);
+    case 'progress':
+      return b.progress - a.progress;
+    case 'elapsed':
+      return elapsedMs(b, now) - elapsedMs(a, now);
+    case 'updated':
+      return b.updatedAt.localeCompare(a.updatedAt);
+  }
+}
+
+/** The ids to show, in order. Ties keep a stable order by name so rows do not jump. */
+export function visibleMachineIds(
+  machines: Record<string, MachineSummary>,
+  f: BenchFilter,
+  now: number,
+): string[] {
+  const q = f.search.trim().toLowerCase();
+  return Object.values(machines)
+    .filter(
+      (m) =>
+        matchesState(m, f.state) &&
+        (f.customer === '' || m.customer === f.customer) &&
+        (f.batch === '' || (f.batch === '-' ? m.batch === null : m.batch === f.batch)) &&
+        matchesSearch(m, q),
+    )
+    .sort(
+      (a, b) =>
+        compare(a, b, f.sort, now) ||
+        displayName(a).localeCompare(displayName(b), undefined, { numeric: true }) ||
+        a.id.localeCompare(b.id),
+    )
+    .map((m) => m.id);
+}
+
+/** "3 of 9: Installing 7-Zip"; the running step counts as the k-th. */
+export function stepLine(m: MachineSummary): string {
+  if (m.state === 'done') return m.stepsTotal > 0 ? `All ${m.stepsTotal} steps done` : 'Done';
+  if (m.state === 'discovered') return 'Not assigned: choose a profile';
+  if (m.stepsTotal === 0) return m.step ?? '';
+  const k = Math.min(m.stepsDone + (m.step ? 1 : 0), m.stepsTotal);
+  return m.step ? `${Math.max(k, 1)} of ${m.stepsTotal}: ${m.step}` : `${k} of ${m.stepsTotal}`;
+}
+
+/** Why a failed or stalled machine needs a technician, in one line. */
+export function whyLine(m: MachineSummary, now: number): string | null {
+  if (m.state === 'failed') {
+    const reason = m.failure?.reason ?? 'no reason given';
+    return m.failure?.step ? `${m.failure.step}: ${reason}` : reason;
+  }
+  if (m.state === 'stalled') {
+    const silent = m.lastSeenAt ? now - Date.parse(m.lastSeenAt) : null;
+    const where = m.stalledIn ? ` while ${stateLabels[m.stalledIn].toLowerCase()}` : '';
+    return silent !== null
+      ? `No word for ${Math.round(silent / 60000)} min${where}`
+      : `No word${where}`;
+  }
+  return null;
+}
+
+/** Time since the deployment started; finished machines stop their clock at the last update. */
+export function elapsedMs(m: MachineSummary, now: number): number {
+  if (!m.startedAt) return 0;
+  const end = m.state === 'done' || m.state === 'failed' ? Date.parse(m.updatedAt) : now;
+  return Math.max(0, end - Date.parse(m.startedAt));
+}
+
+/** Durations of finished runs per profile (assignment to done), from the machines the station knows. */
+export function runHistory(machines: Record<string, MachineSummary>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const m of Object.values(machines)) {
+    if (m.state !== 'done' || !m.profile || !m.startedAt) continue;
+    const d = Date.parse(m.updatedAt) - Date.parse(m.startedAt);
+    if (!(d > 0)) continue;
+    const list = out.get(m.profile) ?? [];
+    list.push(d);
+    out.set(m.profile, list);
+  }
+  return out;
+}
+
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Milliseconds left, from the median of the profile's past runs; null when the profile
+ * has no finished run yet or the machine is not deploying. 0 means "any moment now".
+ */
+export function etaMs(
+  m: MachineSummary,
+  history: Map<string, number[]>,
+  now: number,
+): number | null {
+  if (!isActive(m) || !m.profile || !m.startedAt) return null;
+  const typical = median(history.get(m.profile) ?? []);
+  if (typical === null) return null;
+  return Math.max(0, typical - elapsedMs(m, now));
+}
+
+/** The distinct customers and batches present, for the filter menus. */
+export function facets(machines: Record<string, MachineSummary>): {
+  customers: string[];
+  batches: string[];
+} {
+  const customers = new Set<string>();
+  const batches = new Set<string>();
+  for (const m of Object.values(machines)) {
+    if (m.customer) customers.add(m.customer);
+    if (m.batch) batches.add(m.batch);
+  }
+  return { customers: [...customers].sort(), batches: [...batches].sort() };
+}
+
+/** Counts per state for the summary strip. */
+export function stateCounts(
+  machines: Record<string, MachineSummary>,
+): Record<MachineState, number> {
+  const c = Object.fromEntries(machineStates.map((s) => [s, 0])) as Record<MachineState, number>;
+  for (const m of Object.values(machines)) c[m.state]++;
+  return c;
+}

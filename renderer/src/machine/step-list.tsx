@@ -1,0 +1,184 @@
+import { useState } from 'react';
+import type { MachineStep, StepStatus } from '../../../main/api/contract';
+import { fetchStepLog, stepAction } from '../api/machines';
+import { ConfirmDialog } from '../components/confirm';
+import { between, clock, formatDuration } from '../lib/format';
+
+const statusLabels: Record<StepStatus, string> = {
+  pending: 'Pending',
+  running: 'Running',
+  succeeded: 'OK',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
+
+/** Every step of the plan: start, end, duration, result, log tail; the full log on demand. */
+export function StepList({
+  machineId,
+  deployment,
+  steps,
+  now,
+  canAct,
+}: {
+  machineId: string;
+  deployment: number;
+  steps: MachineStep[];
+  now: number;
+  canAct: boolean;
+}) {
+  if (steps.length === 0) {
+    return (
+      <p className="empty" data-testid="steps-empty">
+        No plan yet. The steps appear once the machine is assigned a profile.
+      </p>
+    );
+  }
+  return (
+    <ol className="steps" data-testid="step-list">
+      {steps.map((s, i) => (
+        <StepItem
+          key={s.id}
+          n={i + 1}
+          step={s}
+          machineId={machineId}
+          deployment={deployment}
+          now={now}
+          canAct={canAct}
+        />
+      ))}
+    </ol>
+  );
+}
+
+function StepItem({
+  n,
+  step,
+  machineId,
+  deployment,
+  now,
+  canAct,
+}: {
+  n: number;
+  step: MachineStep;
+  machineId: string;
+  deployment: number;
+  now: number;
+  canAct: boolean;
+}) {
+  const [open, setOpen] = useState(step.status === 'failed' || step.status === 'running');
+  const [full, setFull] = useState<string[] | null>(null);
+  const [fullError, setFullError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [confirmSkip, setConfirmSkip] = useState(false);
+  const duration =
+    step.status === 'running'
+      ? between(step.startedAt, new Date(now).toISOString())
+      : between(step.startedAt, step.endedAt);
+
+  const act = async (action: 'retry' | 'skip') => {
+    setBusy(true);
+    setMessage(null);
+    const r = await stepAction(machineId, step.id, action);
+    setBusy(false);
+    setMessage(r.ok ? (action === 'retry' ? 'Retry requested.' : 'Skipped.') : r.error.message);
+  };
+  const loadFull = async () => {
+    const r = await fetchStepLog(machineId, step.id, deployment);
+    if (r.ok) setFull(r.value.lines);
+    else setFullError(r.error.message);
+  };
+  const lines = full ?? step.logTail;
+
+  return (
+    <li
+      className={`step step-${step.status}`}
+      data-testid={`step-${step.id}`}
+      data-status={step.status}
+    >
+      <div className="step-head">
+        <span className="step-n">{n}</span>
+        <button type="button" className="link step-title" onClick={() => setOpen(!open)}>
+          {step.label}
+        </button>
+        <span className={`pill step-pill-${step.status}`} data-testid="step-status">
+          {statusLabels[step.status]}
+          {step.status === 'running' && step.percent !== null ? ` ${step.percent}%` : ''}
+        </span>
+        <span className="muted small mono">
+          {clock(step.startedAt)} →{' '}
+          {step.endedAt ? clock(step.endedAt) : step.status === 'running' ? 'now' : '—'}
+        </span>
+        <span className="small mono" data-testid="step-duration">
+          {duration === null ? '' : formatDuration(duration)}
+        </span>
+        <span className="small muted">
+          {step.exitCode !== null ? `exit ${step.exitCode}` : ''}
+          {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
+        </span>
+        {canAct && step.status === 'failed' ? (
+          <span className="step-actions">
+            <button
+              type="button"
+              className="small-btn"
+              data-testid="step-retry"
+              disabled={busy}
+              onClick={() => void act('retry')}
+            >
+              Retry
+            </button>
+            <button
+              type="button"
+              className="small-btn secondary"
+              data-testid="step-skip"
+              disabled={busy}
+              onClick={() => setConfirmSkip(true)}
+            >
+              Skip…
+            </button>
+          </span>
+        ) : null}
+      </div>
+      {step.message ? <div className="small step-msg">{step.message}</div> : null}
+      {message ? (
+        <div className="small muted" role="status" data-testid="step-message">
+          {message}
+        </div>
+      ) : null}
+      {open ? (
+        <div className="log-box">
+          {lines.length === 0 ? (
+            <span className="muted small">No log lines.</span>
+          ) : (
+            <pre className="log" data-testid="step-log">
+              {lines.join('\n')}
+            </pre>
+          )}
+          {full === null ? (
+            <button
+              type="button"
+              className="link small"
+              data-testid="step-full-log"
+              onClick={() => void loadFull()}
+            >
+              Show the full log
+            </button>
+          ) : null}
+          {fullError ? <span className="error small">{fullError}</span> : null}
+        </div>
+      ) : null}
+      {confirmSkip ? (
+        <ConfirmDialog
+          title={`Skip "${step.label}"?`}
+          body="The machine goes on with the next step, and the report will show this step as skipped, not done."
+          confirmLabel="Skip this step"
+          onCancel={() => setConfirmSkip(false)}
+          onConfirm={() => {
+            setConfirmSkip(false);
+            void act('skip');
+          }}
+        />
+      ) : null}
+    </li>
+  );
+}

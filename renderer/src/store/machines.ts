@@ -1,0 +1,59 @@
+import type { StateCreator } from 'zustand';
+import type { BatchSummary, MachineSummary, StationEvent } from '../../../main/api/contract';
+import type { Store } from './index';
+
+export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
+
+export interface MachinesSlice {
+  /** Every machine's dashboard row, by id; each `machine` event carries a whole row. */
+  machines: Record<string, MachineSummary>;
+  machinesLoad: LoadState;
+  machinesError: string | null;
+  batches: Record<string, BatchSummary>;
+  setMachines: (list: MachineSummary[]) => void;
+  setMachinesLoad: (load: LoadState, error?: string | null) => void;
+  setBatches: (list: BatchSummary[]) => void;
+  /** Applies the `machine` and `batch` events of one batch: one new map per batch, not per event. */
+  applyMachineEvents: (batch: StationEvent[]) => Partial<Store> | null;
+}
+
+export const createMachinesSlice: StateCreator<Store, [], [], MachinesSlice> = (set, get) => ({
+  machines: {},
+  machinesLoad: 'idle',
+  machinesError: null,
+  batches: {},
+  setMachines: (list) =>
+    set({
+      machines: Object.fromEntries(list.map((m) => [m.id, m])),
+      machinesLoad: 'loaded',
+      machinesError: null,
+    }),
+  setMachinesLoad: (machinesLoad, machinesError = null) => set({ machinesLoad, machinesError }),
+  setBatches: (list) => set({ batches: Object.fromEntries(list.map((b) => [b.id, b])) }),
+  applyMachineEvents: (batch) => {
+    let machines: Record<string, MachineSummary> | null = null;
+    let batches: Record<string, BatchSummary> | null = null;
+    for (const e of batch) {
+      if (e.type === 'machine') {
+        machines ??= { ...get().machines };
+        machines[e.machine.id] = e.machine;
+      } else if (e.type === 'batch') {
+        batches ??= { ...get().batches };
+        batches[e.batch.id] = e.batch;
+      }
+    }
+    if (!machines && !batches) return null;
+    return { ...(machines ? { machines } : {}), ...(batches ? { batches } : {}) };
+  },
+});
+
+export const selectMachines = (s: Store): Record<string, MachineSummary> => s.machines;
+export const selectMachine =
+  (id: string) =>
+  (s: Store): MachineSummary | undefined =>
+    s.machines[id];
+export const selectBatchList = (s: Store): BatchSummary[] =>
+  Object.values(s.batches).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+export const selectMachineCount = (s: Store): number => Object.keys(s.machines).length;
+export const selectAttentionCount = (s: Store): number =>
+  Object.values(s.machines).filter((m) => m.state === 'failed' || m.state === 'stalled').length;
