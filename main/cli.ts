@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { apps } from './commands/apps.js';
 import { serve, serveHelp } from './commands/serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -6,6 +7,7 @@ type Command = (argv: string[]) => Promise<number>;
 /** Every subcommand; each lives in main/commands/<name>.ts and resolves with its exit code. */
 const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: (argv) => serve(argv), help: 'run the station headless (see serve --help)' },
+  apps: { run: (argv) => apps(argv), help: 'app library: import FILE --name N --version V, list' },
 };
 
 function usage(): string {

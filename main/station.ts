@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stationPaths } from './config/load.js';
 import { optionsSchema, type StationOptions } from './config/options.js';
+import { agentScriptRoutes } from './agent/scripts/routes.js';
+import { AppLibrary } from './apps/library.js';
+import { appRoutes } from './apps/routes.js';
 import type { Result } from './api/contract.js';
 import type { StationContext, StationPart } from './context.js';
 import { openDatabase } from './db/open.js';
@@ -9,6 +12,8 @@ import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, flushLogger, type Logger } from './log/logger.js';
 import { createMachines } from './machines/part.js';
+import { createProfileStores, profilesPart } from './profiles/part.js';
+import { profileRoutes } from './profiles/routes.js';
 import { ClientDirectory } from './net/clients.js';
 import { loadOrCreateUiToken } from './net/http/auth.js';
 import { createBenchServer, type BenchRoutes } from './net/http/bench-server.js';
@@ -74,13 +79,25 @@ export class Station {
       now,
       clients: new ClientDirectory(),
       boot: unknownMachines,
+      ...createProfileStores({ paths: p, db, logger, bus, now }),
     };
-    const machines = createMachines(ctx);
+    const apps = new AppLibrary(db, p.filesDir, bus, now);
+    const machines = createMachines(ctx, { packages: apps.lookup });
     ctx.boot = machines.boot;
 
     const terminal = terminalPart(ctx);
-    const uiRoutes: UiRoutes[] = [machines.uiRoutes, terminal.routes];
-    const benchRoutes: BenchRoutes[] = [bootRoutes, filesRoutes, ...machines.benchRoutes];
+    const uiRoutes: UiRoutes[] = [
+      machines.uiRoutes,
+      terminal.routes,
+      appRoutes(apps),
+      profileRoutes,
+    ];
+    const benchRoutes: BenchRoutes[] = [
+      bootRoutes,
+      filesRoutes,
+      ...machines.benchRoutes,
+      agentScriptRoutes,
+    ];
 
     const ui = httpPart(ctx, {
       name: 'ui',
@@ -91,7 +108,7 @@ export class Station {
       create: () => createUiServer(ctx, uiRoutes),
     });
     // Parts that do not depend on the bench network settings (watchers, timers): add here.
-    const parts: StationPart[] = [ui, machines.part, terminal];
+    const parts: StationPart[] = [ui, machines.part, terminal, profilesPart(ctx)];
     const station = new Station(ctx, parts, ui, benchRoutes);
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
     await startAll(ctx, parts);

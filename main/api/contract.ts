@@ -198,6 +198,28 @@ export interface BatchEvent extends EventBase {
   batch: BatchSummary;
 }
 
+// ---- App library (issue 7) ----------------------------------------------------------
+
+/** An installer in the app library (<files>/apps); profiles reference it by id. */
+export interface AppPackage {
+  /** What profiles name in `source: { package: id }`. */
+  id: string;
+  name: string;
+  version: string;
+  fileName: string;
+  /** Path under the files dir; machines download it from /files/<path> (with Range). */
+  path: string;
+  size: number;
+  sha256: string;
+  importedAt: string;
+}
+
+/** A package was imported (or replaced by a new version). */
+export interface AppPackageEvent extends EventBase {
+  type: 'app-package';
+  app: AppPackage;
+}
+
 export type StationEvent =
   | ServiceEvent
   | BootLogEvent
@@ -205,7 +227,8 @@ export type StationEvent =
   | MachineStepEvent
   | MachineLogEvent
   | MachineTimelineEvent
-  | BatchEvent;
+  | BatchEvent
+  | AppPackageEvent;
 
 export type StationEventInput = StationEvent extends infer E
   ? E extends EventBase
