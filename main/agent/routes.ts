@@ -7,6 +7,7 @@ import { MachineError, type MachineRegistry } from '../machines/registry.js';
 import { planSettled } from '../machines/state.js';
 import type { MachineView } from '../machines/types.js';
 import { absolutePlanSteps } from './plan.js';
+import { planAsSh } from './plan-sh.js';
 import {
   heartbeatBodySchema,
   limits,
@@ -174,6 +175,9 @@ export function agentRoutes(deps: AgentDeps) {
           heartbeatSeconds: HEARTBEAT_SECONDS,
           limits,
         };
+        if ((req.query as { format?: string }).format === 'sh') {
+          return reply.type('text/plain; charset=utf-8').send(planAsSh(body));
+        }
         return { ok: true, value: body };
       });
 

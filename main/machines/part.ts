@@ -5,6 +5,7 @@ import { AgentTokens, loadOrCreateAgentKey } from '../agent/tokens.js';
 import type { BootResolver } from '../boot/types.js';
 import type { StationContext, StationPart } from '../context.js';
 import type { BenchRoutes } from '../net/http/bench-server.js';
+import type { Profile } from '../profiles/schema.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import { Assigner } from './assigner.js';
 import {
@@ -23,6 +24,29 @@ export interface MachinesOptions {
   installScript?: () => InstallScript | null;
   answerFile?: () => AnswerFileRenderer | null;
   packages?: PackageLookup;
+}
+
+/** The shape of the profile store (main/profiles/store.ts) that the registry reads. */
+interface StoreLike {
+  get(id: string): { profile: Profile; hash: string } | undefined;
+}
+
+/**
+ * The profile store on the context once the profiles part puts it there (ctx.profiles),
+ * else the profiles dir read directly; looked up on each use, so wiring order is free.
+ */
+function contextProfiles(ctx: StationContext): () => ProfileLookup {
+  const fallback = directoryProfiles(ctx.paths.profilesDir);
+  return () => {
+    const store = (ctx as unknown as { profiles?: StoreLike }).profiles;
+    if (!store || typeof store.get !== 'function') return fallback;
+    return {
+      get(id) {
+        const r = store.get(id);
+        return r ? { profile: r.profile, version: r.hash } : null;
+      },
+    };
+  };
 }
 
 export interface Machines {
@@ -47,8 +71,7 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
   const tokens = new AgentTokens(loadOrCreateAgentKey(ctx.paths.dataDir));
   const logger = ctx.logger.child({ svc: 'machines' });
   const registry = new MachineRegistry({ store, bus: ctx.bus, logger, now: ctx.now, tokens });
-  const fallback = directoryProfiles(ctx.paths.profilesDir);
-  const profiles = opts.profiles ?? (() => fallback);
+  const profiles = opts.profiles ?? contextProfiles(ctx);
   const assigner = new Assigner({
     registry,
     store,
