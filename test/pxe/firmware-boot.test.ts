@@ -213,7 +213,9 @@ describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}
       const seen = bootEvents(mac)
         .map((e) => `  ${e.protocol} ${e.summary}`)
         .join('\n');
-      throw new Error(`${(err as Error).message}\nevents:\n${seen}\nserial tail:\n${tail}`);
+      throw new Error(`${(err as Error).message}\nevents:\n${seen}\nserial tail:\n${tail}`, {
+        cause: err,
+      });
     } finally {
       if (qemu.pid && qemu.exitCode === null) process.kill(qemu.pid, 'SIGKILL');
     }

@@ -31,7 +31,7 @@ function alive(pid: number): boolean {
 }
 
 function killInside(ns: string): void {
-  let pids: number[] = [];
+  let pids: number[];
   try {
     pids = ip(['netns', 'pids', ns]).split('\n').filter(Boolean).map(Number);
   } catch {
