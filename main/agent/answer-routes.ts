@@ -49,7 +49,10 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
           `Machine ${view.id} is ${view.state}; answer files are served once it boots its installer.`,
         );
       }
-      if (!view.bootIp || view.bootIp !== ip) {
+      // The installer may get a new lease after iPXE; DHCP tells us that address is its MAC.
+      const learned = ctx.clients.macFor(ip);
+      const sameMachine = view.bootIp === ip || (learned !== null && view.macs.includes(learned));
+      if (!view.bootIp || !sameMachine) {
         req.log.warn(
           { machine: view.id, mac, ip, bootIp: view.bootIp, file },
           'answer file refused: not the address the machine booted from',

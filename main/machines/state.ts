@@ -60,6 +60,7 @@ export function newView(id: string, at: string): MachineView {
     model: null,
     ip: null,
     bootIp: null,
+    bootPlatform: null,
     state: 'discovered',
     stalledIn: null,
     deployment: 0,
@@ -162,12 +163,14 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
         failure: null,
         lastSeq: 0,
         bootIp: null,
+        bootPlatform: null,
       };
       break;
     case 'booting':
       v.state = 'booting';
       v.ip = d.ip;
       v.bootIp = d.ip;
+      v.bootPlatform = d.platform ?? null;
       break;
     case 'installing-os':
       v.state = 'installing-os';

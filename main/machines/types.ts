@@ -131,6 +131,8 @@ export interface MachineView {
   ip: string | null;
   /** Address the machine booted the installer from: answer files go only there. */
   bootIp: string | null;
+  /** iPXE ${platform} at that boot: pcbios or efi (answer files differ by firmware). */
+  bootPlatform: string | null;
   state: MachineState;
   stalledIn: MachineState | null;
   deployment: number;
