@@ -4,6 +4,8 @@ import type { Db } from './db/open.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './log/logger.js';
 import type { ClientDirectory } from './net/clients.js';
+import type { SecretStore } from './profiles/secrets.js';
+import type { ProfileStore } from './profiles/store.js';
 import type { ServiceRegistry } from './services/registry.js';
 
 /** What every part of the station is handed by the composition root (station.ts). */
@@ -32,6 +34,10 @@ export interface StationContext {
   clients: ClientDirectory;
   /** Decides what a machine asking for its boot script gets (set by the machines registry). */
   boot: BootResolver;
+  /** Customer profiles: resolved, validated, versioned (main/profiles/store.ts). */
+  profiles: ProfileStore;
+  /** Encrypted secrets that profiles reference by name; values only for rendering. */
+  secrets: SecretStore;
 }
 
 /**

@@ -220,6 +220,61 @@ export interface AppPackageEvent extends EventBase {
   app: AppPackage;
 }
 
+// ---- Profiles and secrets (issue 5) -------------------------------------------------
+
+/** A problem in a profile file, where an editor can jump to it (1-based line and col). */
+export interface ProfileIssue {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  /** Key path in the profile, e.g. apps.2.args; empty for the whole file. */
+  path: string;
+}
+
+/** GET /api/v1/profiles: one row per file, valid or not. */
+export interface ProfileSummary {
+  id: string;
+  file: string;
+  name: string | null;
+  extends: string | null;
+  /** A base only: not assignable to machines. */
+  abstract: boolean;
+  customer: string | null;
+  os: string | null;
+  ok: boolean;
+  /** sha256 of the resolved profile; changes when the file or a base changes. */
+  hash: string | null;
+  issues: ProfileIssue[];
+}
+
+/** One kept version of a profile file (GET /api/v1/profiles/:id/history). */
+export interface ProfileVersion {
+  profileId: string;
+  version: number;
+  /** sha256 of the file text. */
+  hash: string;
+  author: string;
+  savedAt: string;
+}
+
+/** A secret's name and when it changed; values never leave the station this way. */
+export interface SecretInfo {
+  name: string;
+  updatedAt: string;
+  /** Profiles that reference it. */
+  usedBy: string[];
+}
+
+/** A profile was saved, edited outside, became invalid or was removed. */
+export interface ProfileEvent extends EventBase {
+  type: 'profile';
+  id: string;
+  state: 'valid' | 'invalid' | 'removed';
+  hash: string | null;
+  issues: number;
+}
+
 export type StationEvent =
   | ServiceEvent
   | BootLogEvent
@@ -228,7 +283,8 @@ export type StationEvent =
   | MachineLogEvent
   | MachineTimelineEvent
   | BatchEvent
-  | AppPackageEvent;
+  | AppPackageEvent
+  | ProfileEvent;
 
 export type StationEventInput = StationEvent extends infer E
   ? E extends EventBase

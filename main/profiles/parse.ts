@@ -1,17 +1,9 @@
 import YAML, { LineCounter, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import type { ProfileIssue } from '../api/contract.js';
 import type { ProfileInput } from './schema.js';
 
-/** One problem in one profile file, where a technician's editor can jump to it. */
-export interface ProfileIssue {
-  file: string;
-  /** 1-based, like editors and compilers. */
-  line: number;
-  col: number;
-  message: string;
-  /** Key path inside the profile, e.g. apps.2.args; empty for the whole file. */
-  path: string;
-}
+export type { ProfileIssue };
 
 export type YamlPath = (string | number)[];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseHostnamePattern } from './hostname.js';
 import {
   appSchema,
   checkSchema,
@@ -165,17 +166,6 @@ export const joinSchema = z
   .describe('Workgroup or domain join');
 export type Join = z.output<typeof joinSchema>;
 
-/** Variables a hostname pattern may use (see render/hostname.ts). */
-export const hostnameVariables = [
-  'customer.code',
-  'serial',
-  'mac',
-  'uuid',
-  'model',
-  'vendor',
-  'index',
-] as const;
-
 export const profileSchema = z
   .strictObject({
     id: idSchema.describe('Same as the file name without .yaml'),
@@ -195,6 +185,10 @@ export const profileSchema = z
       .string()
       .min(1)
       .default('{customer.code}-{serial|last:6}')
+      .superRefine((pattern, ctx) => {
+        const parsed = parseHostnamePattern(pattern);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      })
       .describe('Pattern, e.g. {customer.code}-{serial|last:6}; Windows keeps 15 chars'),
     join: joinSchema.prefault({ type: 'workgroup' }),
     apps: z.array(appSchema).default([]),

@@ -2,6 +2,7 @@ import type { Migration } from '../migrate.js';
 import { m0001Station } from './0001-station.js';
 import { m0010Machines } from './0010-machines.js';
 import { m0020Dhcp } from './0020-dhcp.js';
+import { m0040Profiles } from './0040-profiles.js';
 import { m0050Apps } from './0050-apps.js';
 
 /**
@@ -10,4 +11,4 @@ import { m0050Apps } from './0050-apps.js';
  * 0020-0029 DHCP, 0030-0039 boot and TFTP, 0040-0049 profiles and secrets, 0050-0059 app
  * library, 0060-0069 reports, 0070-0079 terminal.
  */
-export const migrations: Migration[] = [m0001Station, m0010Machines, m0020Dhcp, m0050Apps];
+export const migrations: Migration[] = [m0001Station, m0010Machines, m0020Dhcp, m0040Profiles, m0050Apps];

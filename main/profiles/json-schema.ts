@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { profileSchema } from './schema.js';
+
+/**
+ * The profile schema as JSON Schema (draft 2020-12) for editors: VS Code's YAML extension
+ * (`# yaml-language-server: $schema=./schema.json`) and the UI's CodeMirror. Input side:
+ * fields with defaults are optional there, as in a file. A customer profile that
+ * `extends` a base is partial by design, which JSON Schema cannot express, so editors
+ * get the shape and the station's `check` gives the final word.
+ */
+export function profileJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(profileSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...schema,
+    $id: 'https://prepstation.invalid/schemas/profile.json',
+    title: 'PrepStation customer profile',
+    // Only id is required in every file: the rest may come from the base (extends).
+    required: ['id'],
+  };
+}
