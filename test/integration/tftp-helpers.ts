@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BootLogEvent, StationEvent } from '../../main/api/contract.js';
+import { decode, encode, type TftpPacket } from '../../main/net/tftp/packet.js';
 import type { TestStation } from '../helpers/station.js';
 
 /** The TFTP port the station bound (tests start it with --tftp-port 0). */
@@ -75,5 +77,40 @@ export function bootEvents(t: TestStation): {
           },
         });
       }),
+  };
+}
+
+/** A hand-driven TFTP client: send any packet, read what comes back, from where. */
+export async function rawClient(): Promise<{
+  port: number;
+  send: (p: TftpPacket | Buffer, toPort: number) => void;
+  next: (ms?: number) => Promise<{ p: TftpPacket; from: number } | null>;
+  close: () => void;
+}> {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const queue: { p: TftpPacket; from: number }[] = [];
+  let wake: (() => void) | null = null;
+  sock.on('message', (msg, rinfo) => {
+    queue.push({ p: decode(msg), from: rinfo.port });
+    wake?.();
+  });
+  return {
+    port: sock.address().port,
+    send: (p, toPort) => sock.send(Buffer.isBuffer(p) ? p : encode(p), toPort, '127.0.0.1'),
+    next: async (ms = 3000) => {
+      const end = Date.now() + ms;
+      while (queue.length === 0) {
+        const left = end - Date.now();
+        if (left <= 0) return null;
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, left);
+        });
+        wake = null;
+      }
+      return queue.shift()!;
+    },
+    close: () => sock.close(),
   };
 }

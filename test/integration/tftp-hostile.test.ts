@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStation, type TestStation } from '../helpers/station.js';
+import { bootEvents, bootFile, rawClient, tftpPortOf } from './tftp-helpers.js';
+
+/**
+ * Clients that misbehave, driven packet by packet on loopback: lost packets, duplicate
+ * ACKs, a stranger port, hostile names. The server must carry on through all of them.
+ */
+describe('TFTP against misbehaving clients', () => {
+  let t: TestStation;
+  let port: number;
+  let events: ReturnType<typeof bootEvents>;
+  let data: Buffer;
+
+  beforeAll(async () => {
+    t = await startTestStation();
+    port = tftpPortOf(t);
+    events = bootEvents(t);
+    bootFile(t, 'f.bin', 512 * 5 + 100);
+    data = fs.readFileSync(path.join(t.station.ctx.paths.filesDir, 'boot', 'f.bin'));
+    fs.writeFileSync(path.join(t.dataDir, 'secret.txt'), 'secret');
+    fs.symlinkSync(
+      path.join(t.dataDir, 'secret.txt'),
+      path.join(t.station.ctx.paths.filesDir, 'boot', 'escape'),
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('duplicate ACKs get no extra data (no Sorcerer’s Apprentice)', async () => {
+    const c = await rawClient();
+    c.send({ op: 'rrq', filename: 'f.bin', mode: 'octet', options: {} }, port);
+    const first = await c.next();
+    expect(first?.p).toMatchObject({ op: 'data', block: 1 });
+    const tid = first!.from;
+    c.send({ op: 'ack', block: 1 }, tid);
+    expect((await c.next())?.p).toMatchObject({ op: 'data', block: 2 });
+    // The same ACK three more times: nothing may come back for them.
+    for (let i = 0; i < 3; i++) c.send({ op: 'ack', block: 1 }, tid);
+    expect(await c.next(400)).toBeNull();
+    c.send({ op: 'ack', block: 2 }, tid);
+    expect((await c.next())?.p).toMatchObject({ op: 'data', block: 3 });
+    c.close();
+  });
+
+  it('a lossy client that drops packets still gets the whole file, by timeouts', async () => {
+    const c = await rawClient();
+    // timeout 1 s (RFC 2349) so that the test waits for real retransmissions
+    c.send({ op: 'rrq', filename: 'f.bin', mode: 'octet', options: { timeout: '1' } }, port);
+    const oack = await c.next();
+    expect(oack?.p).toEqual({ op: 'oack', options: { timeout: '1' } });
+    const tid = oack!.from;
+    // "Lose" the OACK: say nothing; the server must resend it.
+    const again = await c.next(2500);
+    expect(again?.p).toEqual({ op: 'oack', options: { timeout: '1' } });
+    c.send({ op: 'ack', block: 0 }, tid);
+    const got: Buffer[] = [];
+    let dropped = 0;
+    for (;;) {
+      const m = await c.next(3000);
+      if (!m) throw new Error('server stopped sending');
+      if (m.p.op !== 'data') throw new Error(`unexpected ${m.p.op}`);
+      // Drop the first copy of every second block: pretend it never arrived.
+      if (m.p.block % 2 === 0 && got.length < m.p.block && dropped < m.p.block / 2) {
+        dropped++;
+        continue;
+      }
+      if (m.p.block === got.length + 1) got.push(m.p.data);
+      c.send({ op: 'ack', block: m.p.block }, tid);
+      if (m.p.data.length < 512) break;
+    }
+    expect(dropped).toBeGreaterThan(0);
+    expect(Buffer.concat(got).equals(data)).toBe(true);
+    c.close();
+  }, 30_000);
+
+  it('a stranger port gets ERROR 5 and the transfer goes on', async () => {
+    const c = await rawClient();
+    const stranger = await rawClient();
+    c.send({ op: 'rrq', filename: 'f.bin', mode: 'octet', options: {} }, port);
+    const first = await c.next();
+    const tid = first!.from;
+    stranger.send({ op: 'ack', block: 1 }, tid);
+    expect((await stranger.next())?.p).toMatchObject({ op: 'error', code: 5 });
+    // The stranger's ACK moved nothing: the real client still gets block 2 after its ACK.
+    expect(await c.next(300)).toBeNull();
+    c.send({ op: 'ack', block: 1 }, tid);
+    expect((await c.next())?.p).toMatchObject({ op: 'data', block: 2 });
+    c.close();
+    stranger.close();
+  });
+
+  it.each([
+    ['../etc/passwd', 2],
+    ['/etc/passwd', 2],
+    ['boot\\..\\..\\secret.txt', 2],
+    ['escape', 2],
+    ['a'.repeat(300), 2],
+    // A NUL cannot be inside a name on the wire (it ends the field); control characters can.
+    ['f.bin\n../x', 2],
+    ['f\u0001.bin', 2],
+    ['nope/../../f.bin', 2],
+    ['missing.bin', 1],
+  ])('refuses %j with ERROR %d and logs it', async (name, code) => {
+    const c = await rawClient();
+    c.send({ op: 'rrq', filename: name, mode: 'octet', options: {} }, port);
+    const m = await c.next();
+    expect(m?.p).toMatchObject({ op: 'error', code });
+    c.close();
+    await events.wait((e) => e.protocol === 'tftp' && e.data?.file === name);
+  });
+
+  it('refuses a write request (read-only server) and garbage, and keeps serving', async () => {
+    const c = await rawClient();
+    c.send({ op: 'wrq', filename: 'x', mode: 'octet', options: {} }, port);
+    expect((await c.next())?.p).toMatchObject({ op: 'error', code: 4 });
+    c.send(Buffer.from([0, 9, 1, 2, 3]), port);
+    c.send(Buffer.from([0]), port);
+    c.send({ op: 'rrq', filename: 'f.bin', mode: 'octet', options: {} }, port);
+    expect((await c.next())?.p).toMatchObject({ op: 'data', block: 1 });
+    c.close();
+    expect(t.station.ctx.services.get('tftp')?.state).toBe('running');
+  });
+
+  it('handles the OVMF size probe: OACK with tsize, ERROR 8 from the client, then a real download', async () => {
+    const c = await rawClient();
+    c.send(
+      { op: 'rrq', filename: 'f.bin', mode: 'octet', options: { tsize: '0', blksize: '1468' } },
+      port,
+    );
+    const oack = await c.next();
+    expect(oack?.p).toEqual({
+      op: 'oack',
+      options: { blksize: '1468', tsize: String(data.length) },
+    });
+    c.send({ op: 'error', code: 8, message: 'User aborted the transfer' }, oack!.from);
+    const e = await events.wait((x) => x.protocol === 'tftp' && x.data?.result === 'aborted');
+    expect(e.data?.file).toBe('f.bin');
+    expect(await c.next(300)).toBeNull();
+    c.close();
+  });
+
+  it('serves many transfers at once', async () => {
+    const clients = await Promise.all(Array.from({ length: 30 }, () => rawClient()));
+    const results = await Promise.all(
+      clients.map(async (c) => {
+        c.send({ op: 'rrq', filename: 'f.bin', mode: 'octet', options: { blksize: '1024' } }, port);
+        const oack = await c.next();
+        const tid = oack!.from;
+        c.send({ op: 'ack', block: 0 }, tid);
+        const parts: Buffer[] = [];
+        for (;;) {
+          const m = await c.next();
+          if (!m || m.p.op !== 'data') throw new Error('transfer broke');
+          parts.push(m.p.data);
+          c.send({ op: 'ack', block: m.p.block }, tid);
+          if (m.p.data.length < 1024) break;
+        }
+        c.close();
+        return Buffer.concat(parts);
+      }),
+    );
+    for (const r of results) expect(r.equals(data)).toBe(true);
+  });
+});
