@@ -102,6 +102,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (mode === 'proxy') {
       const out = proxyReply(req, { serverIp, benchUrl: ctx.benchUrl }, 'dhcp');
       if (req.ciaddr !== '0.0.0.0') ctx.clients.learn(req.ciaddr, req.chaddr);
+      log.debug({ mac: req.chaddr, from: from.address }, out.note);
       publish('proxydhcp', req, from, out.offered, out.note);
       if (out.reply)
         void send(sock, out.reply, replyDestination(req, out.reply, ports), req.chaddr);
@@ -124,6 +125,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (!req) return;
     const out = proxyReply(req, { serverIp, benchUrl: ctx.benchUrl }, 'pxe');
     ctx.clients.learn(from.address, req.chaddr);
+    log.debug({ mac: req.chaddr, from: from.address, port: 4011 }, out.note);
     publish('proxydhcp', req, from, out.offered, out.note);
     // The client has its address by now (PXE spec §2.2.2): answer it where it asked from.
     if (out.reply) void send(sock, out.reply, from, req.chaddr);
