@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { apps } from './commands/apps.js';
+import { check } from './commands/check.js';
+import { render } from './commands/render.js';
 import { serve, serveHelp } from './commands/serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -8,6 +10,11 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: (argv) => serve(argv), help: 'run the station headless (see serve --help)' },
   apps: { run: (argv) => apps(argv), help: 'app library: import FILE --name N --version V, list' },
+  check: { run: (argv) => check(argv), help: 'validate profiles: check [FILE|DIR], file:line:col' },
+  render: {
+    run: (argv) => render(argv),
+    help: 'render PROFILE --machine MAC --format autounattend|autoinstall|preseed|kickstart|ipxe|plan',
+  },
 };
 
 function usage(): string {
