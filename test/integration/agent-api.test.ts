@@ -1,15 +1,13 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineDetail, MachineSummary } from '../../main/api/contract.js';
-import { startTestStation, type TestStation } from '../helpers/station.js';
-import { ACME_STEPS, writeProfile } from '../unit/main/machines/fixtures.js';
+import type { TestStation } from '../helpers/station.js';
+import { ACME_STEPS, startAcmeStation } from '../unit/main/machines/fixtures.js';
 
 /** The agent protocol against a real station on loopback, as an agent would speak it. */
 let ts: TestStation;
 
 beforeEach(async () => {
-  ts = await startTestStation();
-  writeProfile(path.join(ts.dataDir, 'profiles'));
+  ts = await startAcmeStation();
 });
 afterEach(async () => {
   await ts.stop();

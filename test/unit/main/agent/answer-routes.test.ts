@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StationContext } from '../../../../main/context.js';
@@ -63,7 +63,9 @@ beforeEach(async () => {
           ? { contentType: 'text/plain', body: `#cloud-config for ${view.id} password ${SECRET}` }
           : null,
   });
-  app = Fastify({ loggerInstance: logger });
+  app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+  }) as unknown as FastifyInstance;
   for (const r of machines.benchRoutes) await r(app, ctx);
   await app.ready();
 });

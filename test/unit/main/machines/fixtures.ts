@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { startTestStation, type TestStation } from '../../../helpers/station.js';
 import {
   profileSchema,
   type Profile,
@@ -36,3 +38,25 @@ export function writeProfile(profilesDir: string, input: ProfileInput = acmeInpu
 }
 
 export const ACME_STEPS = ['inventory', 'app-firefox', 'app-tool', 'config-motd', 'check-ff'];
+
+/**
+ * A real station with the acme profile in its profiles dir from the start (the profile
+ * store reads the dir at start) and the admin-password secret its answer files need.
+ */
+export async function startAcmeStation(): Promise<TestStation> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepstation-profiles-'));
+  writeProfile(dir);
+  const ts = await startTestStation(['--profiles', dir]);
+  await ts.api('/api/v1/secrets/admin-password', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ value: 'Adm1n-pw' }),
+  });
+  return {
+    ...ts,
+    stop: async () => {
+      await ts.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
