@@ -38,6 +38,15 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<Resu
       error: err ?? { code: `http_${res.status}`, message: `The station answered ${res.status}.` },
     };
   }
+  // Some routes answer { ok: true, value }, others the value itself; callers get the value.
+  if (
+    body !== null &&
+    typeof body === 'object' &&
+    (body as { ok?: unknown }).ok === true &&
+    'value' in body
+  ) {
+    return { ok: true, value: (body as { value: T }).value };
+  }
   return { ok: true, value: body as T };
 }
 

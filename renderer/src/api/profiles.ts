@@ -1,55 +1,83 @@
-import type { Result } from '../../../main/api/contract';
+import type {
+  AppPackage,
+  ProfileIssue,
+  ProfileSummary,
+  ProfileVersion,
+  Result,
+} from '../../../main/api/contract';
 import { api, postJson } from './client';
-import type { ProfileDocument, ProfileIssue, ProfileListItem, ProfileVersion } from './types';
+import type { ProfileDocument } from './types';
 
 const p = (id: string) => `/api/v1/profiles/${encodeURIComponent(id)}`;
 
-export const fetchProfiles = (): Promise<Result<ProfileListItem[]>> =>
-  api<ProfileListItem[]>('/api/v1/profiles');
+export const fetchProfiles = (): Promise<Result<ProfileSummary[]>> =>
+  api<ProfileSummary[]>('/api/v1/profiles');
 export const fetchProfile = (id: string): Promise<Result<ProfileDocument>> =>
   api<ProfileDocument>(p(id));
-/**
- * Saves the YAML text. `baseVersion` lets the station refuse a save over someone else's
- * newer edit instead of silently dropping it.
- */
+/** Saves the YAML text; an invalid profile is refused with its issues (error.details). */
 export const saveProfile = (
   id: string,
-  yaml: string,
-  baseVersion: string | null,
-): Promise<Result<ProfileDocument>> =>
-  postJson<ProfileDocument>(p(id), { yaml, baseVersion }, 'PUT');
-export const validateProfile = (
-  id: string,
-  yaml: string,
-): Promise<Result<{ ok: boolean; errors: ProfileIssue[] }>> =>
-  postJson<{ ok: boolean; errors: ProfileIssue[] }>(`${p(id)}/validate`, { yaml });
-export const fetchHistory = (id: string): Promise<Result<ProfileVersion[]>> =>
-  api<ProfileVersion[]>(`${p(id)}/history`);
-export const fetchVersion = (id: string, version: string): Promise<Result<ProfileDocument>> =>
-  api<ProfileDocument>(`${p(id)}/history/${encodeURIComponent(version)}`);
+  text: string,
+): Promise<Result<{ version: ProfileVersion; hash: string }>> =>
+  postJson<{ version: ProfileVersion; hash: string }>(p(id), { text }, 'PUT');
+export async function fetchHistory(id: string): Promise<Result<ProfileVersion[]>> {
+  const r = await api<ProfileVersion[]>(`${p(id)}/history`);
+  // A profile nobody saved through the station yet has no history: an empty list, not an error.
+  if (!r.ok && r.error.code === 'not_found') return { ok: true, value: [] };
+  return r;
+}
+/** Unified diff between two kept versions (the station answers plain text). */
+export const fetchDiff = (id: string, from: number, to: number): Promise<Result<string>> =>
+  api<string>(`${p(id)}/diff?from=${from}&to=${to}`);
+
+export interface PreviewMachine {
+  id?: string;
+  macs?: string[];
+  serial?: string;
+  vendor?: string;
+  model?: string;
+}
+export interface Preview {
+  hostname: string;
+  kernelCommandLine: string | null;
+  files: { name: string; body: string }[];
+}
+/**
+ * What the profile renders to for a machine (a sample one when none is given), secrets
+ * and token masked. `text` previews unsaved editor text instead of the saved file.
+ */
 export const fetchPreview = (
   id: string,
-  format: string,
-  machine?: string,
-): Promise<Result<{ format: string; text: string }>> =>
-  api<{ format: string; text: string }>(
-    `${p(id)}/preview?format=${encodeURIComponent(format)}${machine ? `&machine=${encodeURIComponent(machine)}` : ''}`,
-  );
+  opts: { text?: string; machine?: PreviewMachine; firmware?: 'bios' | 'uefi' } = {},
+): Promise<Result<Preview>> => postJson<Preview>(`${p(id)}/preview`, opts);
 export const fetchSchema = (): Promise<Result<Record<string, unknown>>> =>
-  api<Record<string, unknown>>('/api/v1/profiles/schema.json');
+  api<Record<string, unknown>>('/api/v1/profiles-schema');
+
+export const fetchApps = (): Promise<Result<AppPackage[]>> => api<AppPackage[]>('/api/v1/apps');
+/** Streams the installer as the request body; name and version ride in the query string. */
+export const importApp = (file: File, name: string, version: string): Promise<Result<AppPackage>> =>
+  api<AppPackage>(
+    `/api/v1/apps?name=${encodeURIComponent(name)}&version=${encodeURIComponent(version)}&fileName=${encodeURIComponent(file.name)}`,
+    {
+      method: 'POST',
+      body: file,
+      headers: { 'content-type': 'application/octet-stream' },
+    },
+  );
 
 /** Issues from a refused save, wherever the station put them in the error. */
 export function issuesOf(details: unknown): ProfileIssue[] {
-  const d = details as { issues?: unknown; errors?: unknown } | unknown[] | null | undefined;
-  const list = Array.isArray(d) ? d : (d?.issues ?? d?.errors);
+  const d = details as { issues?: unknown } | unknown[] | null | undefined;
+  const list = Array.isArray(d) ? d : d?.issues;
   if (!Array.isArray(list)) return [];
   return list.map((x) => {
-    const i = x as Partial<ProfileIssue> & { column?: number };
+    const i = x as Partial<ProfileIssue>;
     return {
-      line: typeof i.line === 'number' ? i.line : null,
-      col: typeof i.col === 'number' ? i.col : typeof i.column === 'number' ? i.column : null,
+      file: String(i.file ?? ''),
+      line: typeof i.line === 'number' ? i.line : 1,
+      col: typeof i.col === 'number' ? i.col : 1,
       message: String(i.message ?? x),
-      ...(typeof i.path === 'string' ? { path: i.path } : {}),
+      path: String(i.path ?? ''),
     };
   });
 }

@@ -23,40 +23,9 @@ export interface NetworkSettings {
   dhcpOverride?: boolean;
 }
 
-/** GET /api/v1/profiles: one entry per profile file (valid or not). */
-export interface ProfileListItem {
-  id: string;
-  name: string | null;
-  customer: string | null;
-  /** The base profile it extends, or null for a base itself. */
-  extends: string | null;
-  os?: string | null;
-  /** true for base profiles (templates customers extend). */
-  base?: boolean;
-  /** The file does not parse or validate; `errors` says why. */
-  errors?: ProfileIssue[];
-  version?: string | null;
-  updatedAt?: string | null;
-}
-
-/** A validation problem at a place in the YAML text (1-based line and column). */
-export interface ProfileIssue {
-  line: number | null;
-  col: number | null;
-  message: string;
-  path?: string;
-}
-
-/** GET /api/v1/profiles/:id */
+/** GET /api/v1/profiles/:id: the file text as on disk and its resolved hash. */
 export interface ProfileDocument {
   id: string;
-  yaml: string;
-  version: string | null;
-}
-
-export interface ProfileVersion {
-  version: string;
-  at: string;
-  author: string | null;
-  message?: string | null;
+  text: string;
+  hash: string | null;
 }

@@ -24,9 +24,21 @@ export function RenderedView({
       setError('No profile assigned: there is no answer file yet.');
       return;
     }
-    const r = await fetchPreview(machine.profile, 'answer-file', machine.id);
-    if (r.ok) setText(r.value.text);
-    else setError(r.error.message);
+    const r = await fetchPreview(machine.profile, {
+      machine: {
+        id: machine.id,
+        macs: machine.macs,
+        ...(machine.serial ? { serial: machine.serial } : {}),
+        ...(machine.vendor ? { vendor: machine.vendor } : {}),
+        ...(machine.model ? { model: machine.model } : {}),
+      },
+    });
+    if (!r.ok) setError(r.error.message);
+    else
+      setText(
+        r.value.files.map((f) => `# ---- ${f.name} ----\n${f.body}`).join('\n\n') +
+          `\n# hostname: ${r.value.hostname}`,
+      );
   };
   const plan = steps
     .map(

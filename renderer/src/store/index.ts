@@ -46,6 +46,7 @@ export const useStore = create<Store>()((...a) => {
         ...s.applyMachineEvents(batch),
         ...s.applyDetailEvents(batch),
         ...s.applyBootEvents(batch),
+        ...s.applyProfileEvents(batch),
       };
       if (Object.keys(patch).length > 0) set(patch);
     },

@@ -1,17 +1,21 @@
 import type { StateCreator } from 'zustand';
 import { fetchProfiles } from '../api/profiles';
-import type { ProfileListItem } from '../api/types';
+import type { ProfileSummary, StationEvent } from '../../../main/api/contract';
 import type { Store } from './index';
 import type { LoadState } from './machines';
 
 export interface ProfilesSlice {
-  profiles: ProfileListItem[];
+  profiles: ProfileSummary[];
   profilesLoad: LoadState;
   profilesError: string | null;
   loadProfiles: () => Promise<void>;
+  /** A `profile` event (saved, edited outside, broken, removed) reloads the list once. */
+  applyProfileEvents: (batch: StationEvent[]) => Partial<Store> | null;
 }
 
-export const createProfilesSlice: StateCreator<Store, [], [], ProfilesSlice> = (set) => ({
+let reload: ReturnType<typeof setTimeout> | null = null;
+
+export const createProfilesSlice: StateCreator<Store, [], [], ProfilesSlice> = (set, get) => ({
   profiles: [],
   profilesLoad: 'idle',
   profilesError: null,
@@ -21,9 +25,19 @@ export const createProfilesSlice: StateCreator<Store, [], [], ProfilesSlice> = (
     if (r.ok) set({ profiles: r.value, profilesLoad: 'loaded', profilesError: null });
     else set({ profilesLoad: 'error', profilesError: r.error.message });
   },
+  applyProfileEvents: (batch) => {
+    if (!batch.some((e) => e.type === 'profile')) return null;
+    // Several files change at once when a base changes: one reload for all of them.
+    if (reload) clearTimeout(reload);
+    reload = setTimeout(() => {
+      reload = null;
+      void get().loadProfiles();
+    }, 200);
+    return null;
+  },
 });
 
-export const selectProfiles = (s: Store): ProfileListItem[] => s.profiles;
+export const selectProfiles = (s: Store): ProfileSummary[] => s.profiles;
 /** Profiles a machine can be assigned to: valid customer profiles (bases are templates). */
-export const selectAssignableProfiles = (s: Store): ProfileListItem[] =>
-  s.profiles.filter((p) => !p.base && !(p.errors && p.errors.length > 0));
+export const selectAssignableProfiles = (s: Store): ProfileSummary[] =>
+  s.profiles.filter((p) => !p.abstract && p.ok);
