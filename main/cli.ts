@@ -2,7 +2,9 @@
 import { apps } from './commands/apps.js';
 import { check } from './commands/check.js';
 import { render } from './commands/render.js';
+import { report } from './commands/report.js';
 import { serve, serveHelp } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -14,6 +16,14 @@ const commands: Record<string, { run: Command; help: string }> = {
   render: {
     run: (argv) => render(argv),
     help: 'render PROFILE --machine MAC --format autounattend|autoinstall|preseed|kickstart|ipxe|plan',
+  },
+  report: {
+    run: (argv) => report(argv),
+    help: 'report (--machine MAC | --batch ID) --format pdf|csv|json --out FILE',
+  },
+  simulate: {
+    run: (argv) => simulateCommand(argv),
+    help: 'N simulated PCs through the real protocols (see simulate --help)',
   },
 };
 

@@ -23,6 +23,7 @@ import { httpPart } from './net/http/http-part.js';
 import { tftpPart } from './net/tftp/part.js';
 import { dhcpPart } from './net/dhcp/server.js';
 import { createUiServer, type UiRoutes } from './net/http/ui-server.js';
+import { reportRoutes } from './reports/routes.js';
 import { ServiceRegistry } from './services/registry.js';
 import { saveConfigValues } from './settings/config-file.js';
 import { checkNetworkSettings, listInterfaces, type NetworkSettings } from './settings/network.js';
@@ -91,6 +92,7 @@ export class Station {
       terminal.routes,
       appRoutes(apps),
       profileRoutes,
+      reportRoutes,
     ];
     const benchRoutes: BenchRoutes[] = [
       bootRoutes,
