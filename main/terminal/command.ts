@@ -7,7 +7,10 @@ export interface SpawnSpec {
   title: string;
 }
 
-/** The technician's own shell on the station (a login shell, so their profile applies). */
+/**
+ * The technician's own shell on the station, interactive but not a login shell, as desktop
+ * terminals start it (their ~/.bashrc applies; a login profile that takes seconds does not).
+ */
 export function localShell(
   platform: NodeJS.Platform = process.platform,
   env: NodeJS.ProcessEnv = process.env,
@@ -16,7 +19,7 @@ export function localShell(
     return { file: 'powershell.exe', args: ['-NoLogo'], title: 'Station shell' };
   }
   const shell = env.SHELL && env.SHELL.startsWith('/') ? env.SHELL : '/bin/bash';
-  return { file: shell, args: ['-l'], title: 'Station shell' };
+  return { file: shell, args: [], title: 'Station shell' };
 }
 
 // A user or host that starts with '-' would be read by ssh as an option (CVE-2017-1000117

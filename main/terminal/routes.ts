@@ -13,6 +13,7 @@ import { TerminalError, type TerminalManager } from './manager.js';
 import { originAllowed } from './origin.js';
 import { createTerminalBody, parseClientMessage } from './protocol.js';
 import type { TerminalSocket } from './session.js';
+import { guardUpgrades } from './upgrade-guard.js';
 
 export interface TerminalRouteDeps {
   manager: TerminalManager;
@@ -39,6 +40,7 @@ export function terminalRoutes(deps: TerminalRouteDeps): UiRoutes {
     if (!app.hasDecorator('websocketServer')) {
       await app.register(fastifyWebsocket, { options: { maxPayload: 2 * 1024 * 1024 } });
     }
+    guardUpgrades(app);
     const lookup = deps.machineAddress ?? machineAddressViaApi(app, ctx.uiToken);
     await app.register(
       async (r) => {

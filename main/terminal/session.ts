@@ -2,7 +2,7 @@ import type { TerminalInfo, TerminalServerMessage } from '../api/contract.js';
 import type { Logger } from '../log/logger.js';
 import { DEFAULT_LIMITS, FlowControl, type FlowChange, type FlowLimits } from './flow-control.js';
 import { OutputBatcher, realTimers, type Timers } from './output-batcher.js';
-import { endGroup, signalGroup } from './process-group.js';
+import { endSession, signalSession } from './process-group.js';
 
 /** The part of node-pty's IPty a session uses (a fake in unit tests). */
 export interface PtyLike {
@@ -32,7 +32,7 @@ export interface SessionOptions {
   detachedMax: number;
   limits: FlowLimits;
   timers: Timers;
-  /** End the whole process group (tests may replace it). */
+  /** End the program and everything started in its terminal (tests may replace it). */
   endGroup: (pid: number, graceMs: number) => Promise<void>;
 }
 
@@ -42,7 +42,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   detachedMax: 1024 * 1024,
   limits: DEFAULT_LIMITS,
   timers: realTimers,
-  endGroup,
+  endGroup: endSession,
 };
 
 /**
@@ -184,7 +184,7 @@ export class TerminalSession {
     this.resolveExited();
     this.log.info({ terminal: this.id, pid: this.info.pid, exitCode, signal }, 'terminal ended');
     // Jobs the shell left running in its group (`sleep 1000 &`) go with it.
-    signalGroup(this.info.pid, 'SIGHUP');
+    signalSession(this.info.pid, 'SIGHUP');
     if (this.closing) return;
     // Without a tab, keep what it printed (ssh's "Connection refused") for the attach to come.
     if (this.socket) this.sayExitAndFinish();

@@ -81,9 +81,10 @@ export function connect(
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) =>
-      reject(new Error(`upgrade refused: ${res.statusCode}`)),
-    );
+    ws.once('unexpected-response', (req, res) => {
+      req.destroy();
+      reject(new Error(`upgrade refused: ${res.statusCode}`));
+    });
     ws.once('error', reject);
   });
 }

@@ -3,6 +3,8 @@ import { startTestStation, type TestStation } from '../helpers/station.js';
 import { TermClient, pidAlive } from './terminal-client.js';
 
 const skip = process.platform === 'win32' ? 'the pty tests use a POSIX shell' : null;
+// A plain sh: the machine's own bash profile (pyenv, conda...) can take seconds to start.
+process.env.SHELL = '/bin/sh';
 
 describe.skipIf(skip !== null)('terminal sessions through the UI API (real pty)', () => {
   let st: TestStation;
