@@ -1,4 +1,4 @@
-import { machineUrl, type RenderContext } from './context.js';
+import { RenderError, machineUrl, type RenderContext } from './context.js';
 import { saltFrom, sha512Crypt } from './sha512-crypt.js';
 
 /** POSIX sh single quoting: the only character that needs care is ' itself. */
@@ -21,10 +21,15 @@ export const LINUX_AGENT_UNIT = 'prepstation-agent.service';
  * has it, then runs it. The agent itself survives reboots and removes the unit when done.
  */
 export function linuxAgentSetup(rc: RenderContext): string {
+  // The URL goes into the unit's environment; `$$` is systemd's escape for a literal `$`,
+  // so sh, not systemd, expands it, and no quoting of the URL is needed anywhere.
   const url = `${machineUrl(rc)}/agent.sh`;
+  if (/[\s"'\\]/.test(url))
+    throw new RenderError('bad_value', 'the station URL cannot contain spaces or quotes');
   const fetch =
     `test -s ${LINUX_AGENT_DIR}/agent.sh || ` +
-    `{ curl -fsS -o ${LINUX_AGENT_DIR}/agent.sh.part ${url} || wget -qO ${LINUX_AGENT_DIR}/agent.sh.part ${url}; } && ` +
+    `{ curl -fsS -o ${LINUX_AGENT_DIR}/agent.sh.part "$$PREPSTATION_AGENT_URL" || ` +
+    `wget -qO ${LINUX_AGENT_DIR}/agent.sh.part "$$PREPSTATION_AGENT_URL"; } && ` +
     `mv -f ${LINUX_AGENT_DIR}/agent.sh.part ${LINUX_AGENT_DIR}/agent.sh; ` +
     `exec /bin/sh ${LINUX_AGENT_DIR}/agent.sh`;
   const unit = [
@@ -35,6 +40,7 @@ export function linuxAgentSetup(rc: RenderContext): string {
     '',
     '[Service]',
     'Type=simple',
+    `Environment=PREPSTATION_AGENT_URL=${url}`,
     `ExecStart=/bin/sh -c ${shQuote(fetch)}`,
     'Restart=on-failure',
     'RestartSec=20',
