@@ -292,6 +292,46 @@ export type StationEventInput = StationEvent extends infer E
     : never
   : never;
 
+// ---- Reports (issue 9) --------------------------------------------------------------
+
+export type ReportFormat = 'pdf' | 'csv' | 'json';
+export type ReportPaper = 'a4' | 'letter';
+
+/**
+ * GET /api/v1/reports/machines/:idOrMac?format=pdf|csv|json  (one machine, by id or MAC)
+ * GET /api/v1/reports/batches/:id?format=pdf|csv|json       (summary, then each machine)
+ * The body is the file itself (application/pdf, text/csv with a UTF-8 BOM, or JSON per
+ * docs/report.schema.json), with Content-Disposition: attachment; filename="prep-report-....pdf"
+ * (inline with disposition=inline). Errors are the usual { ok: false, error } JSON, 404 for
+ * an unknown machine or batch. Built from the event log on every request.
+ */
+export interface ReportQuery {
+  format?: ReportFormat;
+  /** PDF only; default: the shop settings' paper. */
+  paper?: ReportPaper;
+  /** Technician named on the report; default: the shop settings' technician. */
+  technician?: string;
+  disposition?: 'attachment' | 'inline';
+}
+
+export type MachineReportPath = `/api/v1/reports/machines/${string}`;
+export type BatchReportPath = `/api/v1/reports/batches/${string}`;
+
+/** GET /api/v1/settings/shop, and PUT with any subset (null clears a field). */
+export interface ShopSettings {
+  name: string | null;
+  /** Address, phone, web: free text, a line each. */
+  address: string | null;
+  /** Default technician named on reports. */
+  technician: string | null;
+  /** PNG or JPEG as a data: URL (at most 512 KB), or null. */
+  logo: string | null;
+  paper: ReportPaper;
+  /** IANA zone for times printed in PDFs (null: the station's); JSON and CSV are UTC. */
+  timeZone: string | null;
+}
+export type ShopSettingsUpdate = Partial<ShopSettings>;
+
 // ---- Terminal (issue 10) ------------------------------------------------------------
 
 export type TerminalKind = 'local' | 'ssh';

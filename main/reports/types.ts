@@ -1,4 +1,10 @@
-import type { MachineState, StepKind, StepStatus } from '../api/contract.js';
+import type {
+  MachineState,
+  ReportPaper,
+  ShopSettings,
+  StepKind,
+  StepStatus,
+} from '../api/contract.js';
 
 /**
  * The prep report model: one shape for a single machine and for a batch, so the PDF, CSV
@@ -9,21 +15,10 @@ import type { MachineState, StepKind, StepStatus } from '../api/contract.js';
 /** Bumped when the JSON form changes incompatibly; tools check it. */
 export const REPORT_FORMAT_VERSION = 1;
 
-export type Paper = 'a4' | 'letter';
+export type Paper = ReportPaper;
 
 /** The shop's own details, kept in station settings (GET/PUT /api/v1/settings/shop). */
-export interface ShopSettings {
-  name: string | null;
-  /** Address, phone, web: free text, a line each. */
-  address: string | null;
-  /** Default technician named on reports; a report request may name another. */
-  technician: string | null;
-  /** PNG or JPEG as a data: URL (bounded in settings.ts), or null. */
-  logo: string | null;
-  paper: Paper;
-  /** IANA zone for the times printed in PDFs (JSON and CSV are always UTC ISO). */
-  timeZone: string | null;
-}
+export type { ShopSettings };
 
 /** Overall outcome of a machine's deployment as the customer reads it. */
 export type ReportStatus = 'done' | 'failed' | 'in-progress' | 'stalled' | 'not-started';
