@@ -118,14 +118,50 @@ jget() {
   END { exit found ? 0 : 1 }' "$1"
 }
 
-# jlist FLATFILE PATH: the elements of an array of numbers/strings, space separated.
-jlist() {
-  _n=$(jget "$1" "$2#") || _n=0
-  _i=0; _out=
-  while [ "$_i" -lt "$_n" ]; do
-    _out="$_out $(jget "$1" "$2.$_i")"; _i=$((_i + 1))
-  done
-  printf '%s' "$_out"
+# load_step N: every field of plan step N as a shell variable, in one awk run (process
+# starts are what an agent on a slow or busy machine pays for): S_id, S_kind,
+# S_download_url, S_params_detect_type, ... (null fields stay unset); S_successCodes and
+# S_rebootCodes as space-separated lists. Values are single-quoted for eval.
+load_step() {
+  for _v in $LOADED; do unset "$_v"; done
+  eval "$(awk -v pre="value.steps.$1." -F '\t' '
+  function hex(h,   i, v) { v = 0; h = tolower(h)
+    for (i = 1; i <= 4; i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+    return v }
+  function utf8(v) {
+    if (v < 128) return sprintf("%c", v)
+    if (v < 2048) return sprintf("%c%c", 192 + int(v / 64), 128 + v % 64)
+    return sprintf("%c%c%c", 224 + int(v / 4096), 128 + int(v / 64) % 64, 128 + v % 64) }
+  function decode(t,   n, i, c, out) {
+    if (substr(t, 1, 1) != "\"") return t
+    n = length(t) - 1; out = ""
+    for (i = 2; i <= n; i++) {
+      c = substr(t, i, 1)
+      if (c != "\\") { out = out c; continue }
+      i++; c = substr(t, i, 1)
+      if (c == "n") out = out "\n"; else if (c == "t") out = out "\t"
+      else if (c == "r") out = out "\r"; else if (c == "b" || c == "f") out = out " "
+      else if (c == "u") { out = out utf8(hex(substr(t, i + 1, 4))); i += 4 }
+      else out = out c
+    }
+    return out }
+  function quote(v,   out, i, c) {
+    out = ""
+    for (i = 1; i <= length(v); i++) { c = substr(v, i, 1); out = out (c == "\047" ? "\047\\\047\047" : c) }
+    return "\047" out "\047" }
+  index($1, pre) == 1 {
+    k = substr($1, length(pre) + 1)
+    if (k ~ /#$/) next
+    t = substr($0, length($1) + 2)
+    if (t == "null") next
+    if (k ~ /^(successCodes|rebootCodes)\.[0-9]+$/) { sub(/\..*/, "", k); lists[k] = lists[k] " " t; next }
+    gsub(/[^A-Za-z0-9_]/, "_", k)
+    print "S_" k "=" quote(decode(t)); names = names " S_" k
+  }
+  END {
+    for (k in lists) { print "S_" k "=" quote(lists[k]); names = names " S_" k }
+    print "LOADED=\047" names "\047"
+  }' "$STATE/plan.flat")"
 }
 
 in_list() { for _x in $2; do [ "$_x" = "$1" ] && return 0; done; return 1; }
@@ -230,7 +266,7 @@ flush() {
         jflat <"$STATE/resp.json" >"$STATE/resp.flat"
         _last=$(jget "$STATE/resp.flat" value.lastSeq) || _last=0
         for _f in $_sent; do
-          _n=$(echo "$_f" | sed 's/^0*//; s/\.json$//')
+          _n=${_f%.json}; _n=${_n#"${_n%%[!0]*}"}
           [ "${_n:-0}" -le "$_last" ] && rm -f "$STATE/queue/$_f"
         done
         [ "$(jget "$STATE/resp.flat" value.stop)" = true ] && STOP=1
@@ -289,7 +325,6 @@ fetch_plan() {
 }
 
 plan() { jget "$STATE/plan.flat" "value.$1"; }
-step() { jget "$STATE/plan.flat" "value.steps.$I.$1"; }
 
 # ---- running one step ----------------------------------------------------------------
 
@@ -339,10 +374,10 @@ run_command() {
 
 # fetch_download: the step's download into $FILE, resumed and checked; sets REASON on error.
 fetch_download() {
-  _url=$(step download.url) || return 0
+  _url=${S_download_url:-}
   [ -n "$_url" ] || return 0
-  _name=$(step download.name | tr -c 'A-Za-z0-9._-' '_')
-  _want_sha=$(step download.sha256); _want_size=$(step download.size)
+  _name=$(printf '%s' "$S_download_name" | tr -c 'A-Za-z0-9._-' '_')
+  _want_sha=${S_download_sha256:-}; _want_size=${S_download_size:-}
   mkdir -p "$STATE/downloads"
   FILE="$STATE/downloads/$ID-$_name"
   _waited=0
@@ -398,13 +433,12 @@ fetch_download() {
   return 0
 }
 
-# detect PREFIX: 0 when the app/check detection rule (params.PREFIX) says installed,
+# detect: 0 when the app/check detection rule (params.detect) says installed,
 # 1 when not, 2 when the rule cannot be checked on Linux.
 detect() {
-  _t=$(step "params.$1.type") || return 2
-  case "$_t" in
-    command) sh -c "$(step "params.$1.command")" >>"$LOG" 2>&1 </dev/null ;;
-    file) [ -e "$(step "params.$1.path")" ] ;;
+  case "${S_params_detect_type:-}" in
+    command) sh -c "$S_params_detect_command" >>"$LOG" 2>&1 </dev/null ;;
+    file) [ -e "$S_params_detect_path" ] ;;
     *) return 2 ;;
   esac
 }
@@ -414,11 +448,12 @@ inventory_json() {
   _rd() { [ -r "$_dmi/$1" ] && tr -d '\n' <"$_dmi/$1" 2>/dev/null; }
   _cpu=$(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
   _cores=$(grep -c '^processor' /proc/cpuinfo 2>/dev/null)
-  _ram=$(awk '/^MemTotal:/ { printf "%d", $2 * 1024 }' /proc/meminfo 2>/dev/null)
+  _ram=$(awk '/^MemTotal:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo 2>/dev/null)
   _os=; [ -r /etc/os-release ] && _os=$(. /etc/os-release && echo "$PRETTY_NAME")
   _macs=
   for _n in /sys/class/net/*; do
-    [ "${_n##*/}" = lo ] && continue
+    # Physical NICs only (they have a device): not lo, bridges, veth or VPN tunnels.
+    [ -e "$_n/device" ] || continue
     _m=$(cat "$_n/address" 2>/dev/null)
     case "$_m" in ??:??:??:??:??:?? ) [ "$_m" = 00:00:00:00:00:00 ] || _macs="$_macs${_macs:+,}\"$_m\"" ;; esac
   done
@@ -427,23 +462,28 @@ inventory_json() {
     case "${_b##*/}" in loop* | ram* | zram* | sr* | fd*) continue ;; esac
     _sz=$(($(cat "$_b/size" 2>/dev/null || echo 0) * 512))
     [ "$_sz" -gt 0 ] || continue
-    _model=$(tr -d '\n' <"$_b/device/model" 2>/dev/null | sed 's/ *$//')
+    _model=; [ -r "$_b/device/model" ] && _model=$(sed 's/ *$//' "$_b/device/model")
     _disks="$_disks${_disks:+,}{\"name\":$(jstr "${_b##*/}"),\"model\":$(jstr "$_model"),\"sizeBytes\":$_sz}"
   done
-  printf '"vendor":%s,"model":%s,"serial":%s,"uuid":%s,"bios":%s,"cpu":%s,"cores":%d,"ramBytes":%d,"os":%s,"osVersion":%s,"hostname":%s,"agentVersion":"%s","macs":[%s],"disks":[%s]' \
-    "$(jstr "$(_rd sys_vendor)")" "$(jstr "$(_rd product_name)")" "$(jstr "$(_rd product_serial)")" \
-    "$(jstr "$(_rd product_uuid | tr 'A-F' 'a-f')")" "$(jstr "$(_rd bios_version)")" "$(jstr "$_cpu")" \
-    "${_cores:-0}" "${_ram:-0}" "$(jstr "$_os")" "$(jstr "$(uname -r)")" "$(jstr "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)")" \
-    "$AGENT_VERSION" "$_macs" "$_disks"
+  # The text fields, escaped in one awk run: "key<TAB>value" lines to "key":"value",...
+  {
+    printf 'vendor\t%s\nmodel\t%s\nserial\t%s\n' "$(_rd sys_vendor)" "$(_rd product_name)" "$(_rd product_serial)"
+    printf 'uuid\t%s\nbios\t%s\ncpu\t%s\n' "$(_rd product_uuid | tr 'A-F' 'a-f')" "$(_rd bios_version)" "$_cpu"
+    printf 'os\t%s\nosVersion\t%s\nhostname\t%s\n' "$_os" "$(uname -r)" "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
+  } | awk -F '\t' '$2 != "" { v = substr($0, length($1) + 2); gsub(/[^ -~]/, "?", v); out = ""
+      for (i = 1; i <= length(v); i++) { c = substr(v, i, 1); out = out ((c == "\\" || c == "\"") ? "\\" c : c) }
+      printf "\"%s\":\"%s\",", $1, out }'
+  printf '"cores":%d,"ramBytes":%d,"agentVersion":"%s","macs":[%s],"disks":[%s]' \
+    "${_cores:-0}" "${_ram:-0}" "$AGENT_VERSION" "$_macs" "$_disks"
 }
 
 # execute: runs step $I (kind/type), sets RC, REASON, REBOOT, SKIP (a reason to skip).
 execute() {
   RC=0; REASON=; REBOOT=0; SKIP=; FILE=
-  _kind=$(step kind); _type=$(step type)
-  TIMEOUT=$(step timeoutSeconds); [ -n "$TIMEOUT" ] || TIMEOUT=1800
-  _ok=$(jlist "$STATE/plan.flat" "value.steps.$I.successCodes"); [ -n "$_ok" ] || _ok=0
-  _boot=$(jlist "$STATE/plan.flat" "value.steps.$I.rebootCodes")
+  _kind=$S_kind; _type=$S_type
+  TIMEOUT=${S_timeoutSeconds:-1800}
+  _ok=${S_successCodes:-0}
+  _boot=${S_rebootCodes:-}
   case "$_kind:$_type" in
     inventory:*)
       queue "\"type\":\"inventory\",\"inventory\":{$(inventory_json)}"
@@ -451,46 +491,46 @@ execute() {
       ;;
     app:* | config:script | config:file | check:command)
       if [ "$_kind" = app ]; then
-        detect detect; _d=$?
+        detect; _d=$?
         [ "$_d" = 0 ] && { SKIP="already installed (detection rule matched)"; return; }
       fi
       fetch_download || { RC=1; return; }
       if [ "$_kind:$_type" = config:file ]; then
-        _path=$(step params.path)
+        _path=$S_params_path
         mkdir -p "$(dirname "$_path")"
-        if [ -n "$FILE" ]; then cp "$FILE" "$_path.tmp"; else step params.content >"$_path.tmp"; fi
-        _mode=$(step params.mode) && [ -n "$_mode" ] && chmod "$_mode" "$_path.tmp"
+        if [ -n "$FILE" ]; then cp "$FILE" "$_path.tmp"; else printf '%s' "${S_params_content:-}" >"$_path.tmp"; fi
+        [ -n "${S_params_mode:-}" ] && chmod "$S_params_mode" "$_path.tmp"
         mv "$_path.tmp" "$_path" || { RC=1; REASON="cannot write $_path"; }
         echo "wrote $_path" >>"$LOG"
         return
       fi
-      _cmd=$(step command | sed "s|{file}|$FILE|g")
-      run_command "$(step shell)" "$_cmd"
+      _cmd=$(printf '%s\n' "$S_command" | sed "s|{file}|$FILE|g")
+      run_command "${S_shell:-sh}" "$_cmd"
       if [ "$_kind" = check ]; then
-        _want=$(step params.expectedOutput) && {
+        if [ -n "${S_params_expectedOutput+set}" ]; then
           _got=$(tail -n 1 "$LOG" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
-          [ "$_got" = "$_want" ] || { REASON="output was \"$_got\", expected \"$_want\""; RC=1; return; }
-        }
+          [ "$_got" = "$S_params_expectedOutput" ] || { REASON="output was \"$_got\", expected \"$S_params_expectedOutput\""; RC=1; return; }
+        fi
       fi
       if in_list "$RC" "$_boot"; then REBOOT=1; return; fi
       if in_list "$RC" "$_ok"; then
         RC=0
         if [ "$_kind" = app ]; then
-          detect detect; [ $? = 1 ] && { REASON="installed, but the detection rule does not find it"; RC=1; }
+          detect; [ $? = 1 ] && { REASON="installed, but the detection rule does not find it"; RC=1; }
         fi
         return
       fi
       [ "$TIMED_OUT" = 1 ] && REASON="timed out after $TIMEOUT s" || REASON="exit code $RC"
       ;;
     check:file-exists)
-      [ -e "$(step params.path)" ] || { RC=1; REASON="$(step params.path) does not exist"; }
+      [ -e "$S_params_path" ] || { RC=1; REASON="$S_params_path does not exist"; }
       ;;
     check:app-installed)
-      detect detect; _d=$?
+      detect; _d=$?
       case $_d in 0) ;; 1) RC=1; REASON="not installed" ;; *) SKIP="no Linux detection rule" ;; esac
       ;;
     check:service)
-      _svc=$(step params.service); _exp=$(step params.expected)
+      _svc=$S_params_service; _exp=${S_params_expected:-}
       _st=stopped
       if have systemctl; then systemctl is-active --quiet "$_svc" && _st=running
       elif have service; then service "$_svc" status >/dev/null 2>&1 && _st=running; fi
@@ -509,7 +549,7 @@ execute() {
 run_step() {
   mkdir -p "$STATE/logs"
   LOG="$STATE/logs/$ID.$ATTEMPT.log"; LOGSENT=0
-  [ -f "$LOG" ] && LOGSENT=$(wc -l <"$LOG" | tr -d ' ')
+  if [ -f "$LOG" ]; then LOGSENT=$(wc -l <"$LOG" | tr -d ' '); else : >"$LOG"; fi
   echo "running $ATTEMPT" >"$STATE/steps/$ID"
   queue "\"type\":\"step-started\",\"stepId\":\"$ID\",\"attempt\":$ATTEMPT"
   flush >/dev/null
@@ -525,7 +565,7 @@ run_step() {
     echo done >"$STATE/steps/$ID"
     [ -n "$FILE" ] && rm -f "$FILE"
   else
-    _retries=$(step retries); [ -n "$_retries" ] || _retries=0
+    _retries=${S_retries:-0}
     queue "\"type\":\"step-failed\",\"stepId\":\"$ID\",\"attempt\":$ATTEMPT,\"exitCode\":$RC,\"reason\":$(jstr "${REASON:-failed}"),\"logTail\":[$_tail]"
     echo "failed $ATTEMPT" >"$STATE/steps/$ID"
     flush >/dev/null
@@ -549,7 +589,8 @@ run_plan() {
   _count=$(jget "$STATE/plan.flat" 'value.steps#') || _count=0
   I=0
   while [ "$I" -lt "$_count" ]; do
-    ID=$(step id)
+    load_step "$I"
+    ID=$S_id
     _st=$(plan "status.$ID.status"); _sa=$(plan "status.$ID.attempt"); : "${_sa:=0}"
     _local=$(cat "$STATE/steps/$ID" 2>/dev/null)
     case "$_st:$_local" in
@@ -561,7 +602,7 @@ run_plan() {
       *) ATTEMPT=$((_sa + 1)) ;;
     esac
     while :; do
-      log "step $ID ($(step label)) attempt $ATTEMPT"
+      log "step $ID ($S_label) attempt $ATTEMPT"
       run_step; _r=$?
       [ "$_r" = 0 ] && break
       [ "$_r" = 2 ] && { log "step $ID failed for good"; return 2; }
