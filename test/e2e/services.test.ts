@@ -85,6 +85,8 @@ describe.skipIf(skip !== null)(`services screen${skip ? ` (skipped: ${skip})` : 
     await services.filterBootLog('5254000801:02');
     await expect.poll(() => services.bootLogLines().count()).toBe(2);
     expect(await services.bootLogLines().first().textContent()).toMatch(/HTTP.*52:54:00:08:01:02/);
-    await page.screenshot({ path: artifactPath('services-page.png'), fullPage: true });
+    // The page scrolls inside the shell: a tall window shows all of it in one picture.
+    await page.setViewportSize({ width: 1440, height: 2000 });
+    await page.screenshot({ path: artifactPath('services-page.png') });
   });
 });

@@ -90,7 +90,13 @@ export function NetworkForm({ onSaved }: { onSaved?: (s: NetworkSettings) => voi
   const save = async () => {
     setSaving(true);
     setResult(null);
-    const r = await saveNetworkSettings(draft);
+    // A half-typed pool is kept in the form but not sent when full mode is not chosen.
+    const keepRange =
+      draft.dhcpMode === 'full' || (draft.dhcpRange && !rangeProblem(draft.dhcpRange));
+    const r = await saveNetworkSettings({
+      ...draft,
+      dhcpRange: keepRange ? (draft.dhcpRange ?? null) : null,
+    });
     setSaving(false);
     if (!r.ok) {
       setResult({ ok: false, text: r.error.message });

@@ -8,9 +8,12 @@ import type { TestStation } from '../../helpers/station.js';
  * use this; nothing here reaches into the station's internals.
  */
 
+/** The bench listener's current URL (it moves when the bench network is changed). */
+const bench = (st: TestStation): string => st.station.ctx.benchUrl;
+
 /** A machine network-boots: iPXE asks for its script. Returns the script text. */
 export async function pxeBoot(st: TestStation, mac: string): Promise<string> {
-  const r = await fetch(`${st.benchUrl}/boot/ipxe?mac=${mac}&platform=efi`);
+  const r = await fetch(`${bench(st)}/boot/ipxe?mac=${mac}&platform=efi`);
   return r.text();
 }
 
@@ -46,14 +49,14 @@ export class FakeAgent {
 
   /** Fetching the plan is the agent's first word: the machine turns `provisioning`. */
   async plan(): Promise<{ id: string; label: string }[]> {
-    const r = await fetch(`${this.st.benchUrl}/agent/v1/plan`, { headers: this.headers() });
+    const r = await fetch(`${bench(this.st)}/agent/v1/plan`, { headers: this.headers() });
     if (!r.ok) throw new Error(`plan: ${r.status} ${await r.text()}`);
     return ((await r.json()) as { value: { steps: { id: string; label: string }[] } }).value.steps;
   }
 
   async report(...reports: Record<string, unknown>[]): Promise<void> {
     const body = { reports: reports.map((r) => ({ seq: ++this.seq, ...r })) };
-    const r = await fetch(`${this.st.benchUrl}/agent/v1/reports`, {
+    const r = await fetch(`${bench(this.st)}/agent/v1/reports`, {
       method: 'POST',
       headers: this.headers(),
       body: JSON.stringify(body),
