@@ -1,0 +1,307 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadProfileDir } from '../../../../../main/profiles/load-dir.js';
+import {
+  RenderError,
+  maskedSecrets,
+  renderAnswerFile,
+  renderIpxeInstall,
+  renderMachineFile,
+  renderWinpeFiles,
+  answerFormatFor,
+  kernelCommandLine,
+  type RenderContext,
+  type SecretResolver,
+} from '../../../../../main/profiles/render/index.js';
+import { encodeUnattendPassword } from '../../../../../main/profiles/render/autounattend.js';
+import type { Profile } from '../../../../../main/profiles/schema.js';
+import { commandUnavailable, requireOrSkip } from '../../../../helpers/env.js';
+
+const root = path.join(import.meta.dirname, '../../../../..');
+const goldenDir = path.join(root, 'test/golden/profiles');
+const xsd = path.join(root, 'test/fixtures/profiles/autounattend-envelope.xsd');
+// UPDATE_GOLDEN=1 npx vitest run test/unit/main/profiles/render rewrites the golden files.
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function profiles(dir: string): Map<string, Profile> {
+  const out = new Map<string, Profile>();
+  for (const [id, r] of loadProfileDir(dir).resolved) if (r.ok) out.set(id, r.profile);
+  return out;
+}
+const all = new Map([
+  ...profiles(path.join(root, 'profiles')),
+  ...profiles(path.join(root, 'test/fixtures/profiles')),
+]);
+
+const HOSTILE_PW = `pa"ss'w$rd\\x&<y>%!`;
+const hostileSecrets: SecretResolver = { masked: false, get: () => HOSTILE_PW };
+
+function rc(
+  id: string,
+  firmware: 'bios' | 'uefi',
+  secrets: SecretResolver = maskedSecrets,
+): RenderContext {
+  const profile = all.get(id);
+  if (!profile) throw new Error(`no valid profile ${id}`);
+  return {
+    profile,
+    machine: {
+      id: 'm-0001',
+      macs: ['52:54:00:ab:cd:ef'],
+      serial: '5CG2041XYZ',
+      vendor: 'HP',
+      model: 'EliteDesk 800 G9',
+    },
+    token: 'TOKEN-abc123',
+    stationUrl: 'http://192.168.50.1:8080',
+    firmware,
+    secrets,
+  };
+}
+
+function golden(name: string, body: string): void {
+  const file = path.join(goldenDir, name);
+  if (update || !fs.existsSync(file)) {
+    fs.mkdirSync(goldenDir, { recursive: true });
+    fs.writeFileSync(file, body);
+    if (!update) throw new Error(`golden ${name} was missing and has been written; run again`);
+  }
+  expect(body).toBe(fs.readFileSync(file, 'utf8'));
+}
+
+const tmp = (name: string, body: string): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ps5-render-'));
+  const f = path.join(d, name);
+  fs.writeFileSync(f, body);
+  return f;
+};
+
+const assignable = [
+  'dental-weber',
+  'law-firm-mueller',
+  'school-lab',
+  'debian-12-office',
+  'fedora-41-lab',
+];
+
+describe('golden files (masked secrets)', () => {
+  for (const id of assignable) {
+    for (const firmware of ['uefi', 'bios'] as const) {
+      it(`${id} ${firmware}`, () => {
+        const c = rc(id, firmware);
+        const format = answerFormatFor(c);
+        golden(`${id}.${firmware}.${format}`, renderAnswerFile(format, c));
+        golden(`${id}.${firmware}.ipxe`, renderIpxeInstall(c));
+        if (format === 'autounattend') {
+          for (const [name, body] of Object.entries(renderWinpeFiles(c)))
+            golden(`${id}.${firmware}.${name}`, body);
+        }
+      });
+    }
+  }
+});
+
+describe('autounattend.xml', () => {
+  const skip = requireOrSkip(commandUnavailable('xmllint', 'libxml2-utils'));
+  it.skipIf(skip)('is valid for every Windows profile with a hostile customer and password', () => {
+    for (const id of ['dental-weber', 'law-firm-mueller']) {
+      for (const fw of ['uefi', 'bios'] as const) {
+        const xml = renderAnswerFile('autounattend', rc(id, fw, hostileSecrets));
+        const file = tmp('autounattend.xml', xml);
+        execFileSync('xmllint', ['--noout', '--schema', xsd, file], { stdio: 'pipe' });
+        const xpath = (q: string): string =>
+          execFileSync('xmllint', ['--xpath', q, file], { encoding: 'utf8' }).trim();
+        const passes = xpath("//*[local-name()='settings']/@pass");
+        expect(passes).toBe('pass="windowsPE"\n pass="specialize"\n pass="oobeSystem"');
+        expect(xpath("string(//*[local-name()='ComputerName'])")).toMatch(/^[A-Z]+-[0-9A-Z]{1,6}$/);
+        if (id === 'law-firm-mueller') {
+          // The hostile values come back exactly once parsed, so nothing was cut or doubled.
+          expect(xpath("string(//*[local-name()='RegisteredOrganization'])")).toBe(
+            'Müller & Söhne <GmbH>',
+          );
+          expect(xpath("string(//*[local-name()='Credentials']/*[local-name()='Password'])")).toBe(
+            HOSTILE_PW,
+          );
+        }
+        const encoded = xpath(
+          "string(//*[local-name()='LocalAccount']/*[local-name()='Password']/*[local-name()='Value'])",
+        );
+        expect(Buffer.from(encoded, 'base64').toString('utf16le')).toBe(HOSTILE_PW + 'Password');
+      }
+    }
+  });
+
+  it.skipIf(skip)('the envelope schema catches a wrong architecture (the check can fail)', () => {
+    const xml = renderAnswerFile('autounattend', rc('dental-weber', 'uefi')).replace(
+      /amd64/g,
+      'x64',
+    );
+    const r = spawnSync('xmllint', ['--noout', '--schema', xsd, tmp('a.xml', xml)]);
+    expect(r.status).not.toBe(0);
+  });
+
+  it('encodes passwords like Microsoft examples', () => {
+    // MSL-U LocalAccount/Password/Value: "pw" -> base64(UTF-16LE("pwPassword")).
+    expect(
+      Buffer.from(encodeUnattendPassword('pw', 'Password'), 'base64').toString('utf16le'),
+    ).toBe('pwPassword');
+  });
+
+  it('GPT on UEFI, MBR with an active system partition on BIOS', () => {
+    const uefi = renderAnswerFile('autounattend', rc('dental-weber', 'uefi'));
+    const bios = renderAnswerFile('autounattend', rc('dental-weber', 'bios'));
+    expect(uefi).toContain('<Type>EFI</Type>');
+    expect(uefi).toMatch(/<InstallTo>\s*<DiskID>0<\/DiskID>\s*<PartitionID>3<\/PartitionID>/);
+    expect(bios).not.toContain('<Type>EFI</Type>');
+    expect(bios).toContain('<Active>true</Active>');
+    expect(bios).toMatch(/<PartitionID>2<\/PartitionID>\s*<\/InstallTo>/);
+  });
+});
+
+describe('WinPE files', () => {
+  it('quote the share password for cmd and refuse a double quote', () => {
+    const files = renderWinpeFiles(
+      rc('dental-weber', 'uefi', { masked: false, get: () => 'a&b|c>%d^!' }),
+    );
+    expect(files['deploy.cmd']).toContain('"a&b|c>%%d^!" /user:"deploy"');
+    expect(files['deploy.cmd']).toContain(
+      'Z:\\setup.exe /unattend:X:\\Windows\\System32\\autounattend.xml',
+    );
+    expect(files['deploy.cmd']).toContain('\\\\192.168.50.1\\win11-24h2');
+    expect(files['prepstation-start.cmd']).toContain(
+      'http://192.168.50.1:8080/t/TOKEN-abc123/agent.ps1',
+    );
+    expect(() => renderWinpeFiles(rc('dental-weber', 'uefi', hostileSecrets))).toThrow(RenderError);
+    expect(files['winpeshl.ini']).toMatch(/^\[LaunchApps\]\r\n/);
+  });
+});
+
+describe('Ubuntu autoinstall user-data', () => {
+  it('is cloud-config with a valid autoinstall section and the hostile values intact', () => {
+    const c = rc('school-lab', 'uefi', hostileSecrets);
+    c.profile = {
+      ...c.profile,
+      admin: { ...c.profile.admin, fullName: 'Müller & Söhne <GmbH> "x" \'y\' $z \\' },
+    };
+    const text = renderAnswerFile('autoinstall', c);
+    expect(text.startsWith('#cloud-config\n')).toBe(true);
+    const doc = YAML.parse(text) as { autoinstall: Record<string, unknown> };
+    const ai = doc.autoinstall;
+    // Structural check (no cloud-init here): the keys subiquity 24.04 accepts, with their types.
+    const known = [
+      'version',
+      'locale',
+      'keyboard',
+      'timezone',
+      'identity',
+      'ssh',
+      'storage',
+      'packages',
+      'late-commands',
+      'shutdown',
+    ];
+    expect(Object.keys(ai).filter((k) => !known.includes(k))).toEqual([]);
+    expect(ai.version).toBe(1);
+    const identity = ai.identity as Record<string, string>;
+    expect(identity.realname).toBe('Müller & Söhne <GmbH> "x" \'y\' $z \\');
+    expect(identity.password).toMatch(/^\$6\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}$/);
+    expect(text).not.toContain(HOSTILE_PW);
+    const late = ai['late-commands'] as string[][];
+    expect(late[0]!.slice(0, 5)).toEqual(['curtin', 'in-target', '--', 'sh', '-c']);
+    expect(late[0]![5]).toContain(
+      'Environment=PREPSTATION_AGENT_URL=http://192.168.50.1:8080/t/TOKEN-abc123/agent.sh',
+    );
+  });
+
+  it('the agent setup script is valid sh', () => {
+    const text = renderAnswerFile('autoinstall', rc('school-lab', 'uefi'));
+    const script = (YAML.parse(text).autoinstall['late-commands'] as string[][])[0]![5]!;
+    const r = spawnSync('sh', ['-n', tmp('setup.sh', script)]);
+    expect(r.status).toBe(0);
+  });
+
+  it('the kernel line points the NoCloud seed at the machine URL', () => {
+    const c = rc('school-lab', 'uefi');
+    expect(kernelCommandLine(c)).toContain(
+      'autoinstall ds=nocloud;s=http://192.168.50.1:8080/t/TOKEN-abc123/',
+    );
+    expect(renderIpxeInstall(c)).toMatch(/^kernel \S+ initrd=initrd /m);
+    expect(renderIpxeInstall(rc('school-lab', 'bios'))).not.toContain('initrd=initrd');
+    expect(renderMachineFile('meta-data', c)!.body).toContain('instance-id: prepstation-m-0001');
+  });
+});
+
+describe('Debian preseed', () => {
+  const skip = requireOrSkip(commandUnavailable('debconf-set-selections', 'debconf'));
+  it.skipIf(skip)('passes debconf-set-selections -c with hostile values', () => {
+    const c = rc('debian-12-office', 'bios', hostileSecrets);
+    const text = renderAnswerFile('preseed', c);
+    const r = spawnSync('debconf-set-selections', ['-c', tmp('preseed.cfg', text)], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(text).toContain('d-i passwd/user-fullname string Müller & Söhne <GmbH> "Admin"');
+    expect(text).not.toContain(HOSTILE_PW);
+    expect(text).toContain('partman-partitioning/choose_label select msdos');
+  });
+
+  it.skipIf(skip)('a line break in a value cannot forge another question', () => {
+    const c = rc('debian-12-office', 'uefi');
+    c.profile = {
+      ...c.profile,
+      admin: { ...c.profile.admin, fullName: 'x\nd-i passwd/root-login boolean true' },
+    };
+    const text = renderAnswerFile('preseed', c);
+    expect(text).not.toMatch(/^d-i passwd\/root-login boolean true$/m);
+    expect(spawnSync('debconf-set-selections', ['-c', tmp('p.cfg', text)]).status).toBe(0);
+  });
+});
+
+describe('kickstart', () => {
+  it('quotes values so a shlex split (pykickstart) gives them back', () => {
+    const c = rc('fedora-41-lab', 'uefi', hostileSecrets);
+    const text = renderAnswerFile('kickstart', c);
+    const user = text.split('\n').find((l) => l.startsWith('user '))!;
+    const py = spawnSync(
+      'python3',
+      ['-c', 'import shlex,sys,json; print(json.dumps(shlex.split(sys.stdin.read())))'],
+      {
+        input: user,
+        encoding: 'utf8',
+      },
+    );
+    if (py.status !== 0) throw new Error(py.stderr);
+    const argv = JSON.parse(py.stdout) as string[];
+    expect(argv).toContain("--gecos=Müller & Söhne <GmbH> 'Admin'");
+    expect(argv.find((a) => a.startsWith('--password='))).toMatch(/^--password=\$6\$/);
+    expect(text).toMatch(
+      /%post --log=\/root\/prepstation-post\.log\n[\s\S]*systemctl enable prepstation-agent\.service\n%end/,
+    );
+    expect(kernelCommandLine(c)).toContain(
+      'inst.ks=http://192.168.50.1:8080/t/TOKEN-abc123/ks.cfg',
+    );
+  });
+});
+
+describe('secrets in renders', () => {
+  it('previews carry only the mask; the machine render carries the value', () => {
+    const masked = renderAnswerFile('autounattend', rc('law-firm-mueller', 'uefi'));
+    expect(masked).toContain('<Password>********</Password>');
+    const real = renderAnswerFile(
+      'autounattend',
+      rc('law-firm-mueller', 'uefi', { masked: false, get: (n) => `value-of-${n}` }),
+    );
+    expect(real).toContain('<Password>value-of-mueller-domain-join</Password>');
+  });
+
+  it('a missing secret stops the render with its name', async () => {
+    const { storeSecrets } = await import('../../../../../main/profiles/render/index.js');
+    const c = rc('dental-weber', 'uefi', storeSecrets({ reveal: () => undefined }));
+    expect(() => renderAnswerFile('autounattend', c)).toThrow(/secret "admin-password" is not set/);
+  });
+});
