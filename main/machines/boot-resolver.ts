@@ -15,18 +15,6 @@ export type InstallScript = (input: {
 }) => string;
 
 /**
- * Used until the profiles' renderer is wired in: names the machine's URL (and so its
- * token) and stops, so a technician sees why nothing installs. Never a reinstall loop.
- */
-export const placeholderInstallScript: InstallScript = ({ view, machineUrl }) =>
-  [
-    `set prepstation-machine-url ${machineUrl}`,
-    `echo PrepStation: profile ${view.profile ?? ''} has no installer renderer on this station.`,
-    'sleep 30',
-    'exit 1',
-  ].join('\n');
-
-/**
  * ctx.boot: what a machine asking for its boot script gets. Unknown or unassigned: wait
  * (the request itself registers it, and rules or batches may assign it right here);
  * assigned or booting: the installer; anything later: the local disk, so a machine that

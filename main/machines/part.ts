@@ -8,13 +8,10 @@ import type { BenchRoutes } from '../net/http/bench-server.js';
 import type { Profile } from '../profiles/schema.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import { Assigner } from './assigner.js';
-import {
-  machineBootResolver,
-  placeholderInstallScript,
-  type InstallScript,
-} from './boot-resolver.js';
+import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
 import { MachineRegistry } from './registry.js';
+import { profileAnswerFiles, profileInstallScript } from './renderers.js';
 import { machineUiRoutes } from './routes.js';
 import { MachineStore } from './store.js';
 
@@ -47,6 +44,12 @@ function contextProfiles(ctx: StationContext): () => ProfileLookup {
       },
     };
   };
+}
+
+/** Tests may build the machines part on a context without the profile and secret stores. */
+function hasProfiles(ctx: StationContext): boolean {
+  const c = ctx as Partial<StationContext>;
+  return !!c.profiles && !!c.secrets;
 }
 
 export interface Machines {
@@ -88,10 +91,12 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     registry,
     tokens,
     benchUrl: () => ctx.benchUrl,
-    installScript: opts.installScript ?? (() => placeholderInstallScript),
+    installScript: opts.installScript ?? (() => (hasProfiles(ctx) ? installFromProfile : null)),
     logger,
   });
   const agentDeps = { registry, tokens };
+  const installFromProfile = profileInstallScript(ctx, registry);
+  const answerFromProfile = profileAnswerFiles(ctx, registry);
 
   let timer: NodeJS.Timeout | null = null;
   let offBus: (() => void) | null = null;
@@ -143,7 +148,10 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     uiRoutes: machineUiRoutes({ registry, assigner, store }),
     benchRoutes: [
       agentRoutes(agentDeps),
-      answerFileRoutes(agentDeps, opts.answerFile ?? (() => null)),
+      answerFileRoutes(
+        agentDeps,
+        opts.answerFile ?? (() => (hasProfiles(ctx) ? answerFromProfile : null)),
+      ),
     ],
     part,
   };

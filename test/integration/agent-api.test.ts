@@ -70,6 +70,14 @@ describe('agent API', () => {
     const token = await bootToken('52:54:00:00:06:01');
     expect((await detail(m.id)).machine.state).toBe('booting');
 
+    // The installer fetches its answer file from the same address: rendered from the profile.
+    const userData = await fetch(`${ts.benchUrl}/t/${token}/user-data`);
+    expect(userData.status).toBe(200);
+    const text = await userData.text();
+    expect(text).toMatch(/^#cloud-config/);
+    expect(text).not.toContain('Adm1n-pw'); // the password goes in hashed
+    expect((await detail(m.id)).machine.state).toBe('installing-os');
+
     const a = agent(token);
     const plan = (await (await a.plan()).json()) as {
       value: { steps: { id: string; download: { url: string } | null }[]; lastSeq: number };

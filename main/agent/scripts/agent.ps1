@@ -23,6 +23,10 @@ $ErrorActionPreference = 'Stop'
 # 43 min -> 5 s for large downloads (WINDOWS.md 4).
 $ProgressPreference = 'SilentlyContinue'
 $AgentVersion = '1.0.0'
+# Filled in by the station when it serves this file to one machine (/t/<token>/agent.ps1),
+# so start.cmd only has to fetch and start it. Parameters and the state dir win.
+$EmbeddedStation = ''
+$EmbeddedToken = ''
 $TaskName = 'PrepStationAgent'
 $Poll = 1
 $RetryDelay = 10
@@ -536,6 +540,8 @@ function Stop-Agent([switch]$Finished) {
     & schtasks.exe /delete /tn $TaskName /f 2>$null | Out-Null
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $StateDir 'queue'), (Join-Path $StateDir 'downloads'), (Join-Path $StateDir 'config.json')
     Save-Text (Join-Path $StateDir 'finished') ''
+    # This copy carries the (now expired) token: do not leave it on a customer's PC.
+    if ($EmbeddedToken -and $PSCommandPath) { Remove-Item -Force -LiteralPath $PSCommandPath -ErrorAction SilentlyContinue }
   }
   exit 0
 }
@@ -547,9 +553,11 @@ function Start-Agent {
     $c = Get-Content -Raw -LiteralPath $cfg | ConvertFrom-Json
     $script:Station = $c.station; $script:Token = $c.token
   }
+  if (-not $script:Station) { $script:Station = $EmbeddedStation; $script:Token = $EmbeddedToken }
+  $Station = $script:Station; $Token = $script:Token
   if (-not $Station -or -not $Token) { Write-Host 'usage: agent.ps1 -Run -Station URL -Token TOKEN (or a config in the state dir)'; exit 2 }
   if (Test-Path -LiteralPath (Join-Path $StateDir 'finished')) { Write-AgentLog 'deployment already finished'; exit 0 }
-  $script:Station = $Station.TrimEnd('/')
+  $script:Station = $Station.TrimEnd('/'); $Station = $script:Station
   # Installers started before Windows setup has finished can fail (WINDOWS.md 3).
   while ((Get-ItemProperty 'HKLM:\SYSTEM\Setup' -ErrorAction SilentlyContinue).SystemSetupInProgress -eq 1) { Start-Sleep -Seconds 10 }
   $seqFile = Join-Path $StateDir 'seq'
@@ -615,7 +623,5 @@ function Install-Agent {
   Write-Host 'prepstation-agent: installed as the ONSTART task PrepStationAgent'
 }
 
-if ($Install) { Install-Agent } elseif ($Run -or $Station) { Start-Agent } else {
-  Write-Host 'usage: agent.ps1 -Install|-Run [-Station URL -Token TOKEN] [-StateDir DIR]'
-  exit 2
-}
+# No switch at all is -Run: start.cmd starts the copy the station filled in.
+if ($Install) { Install-Agent } else { [void]$Run; Start-Agent }

@@ -16,6 +16,10 @@
 # The Windows agent (agent.ps1) mirrors this file function for function.
 
 AGENT_VERSION=1.0.0
+# Filled in by the station when it serves this file to one machine (/t/<token>/agent.sh),
+# so the answer file only has to fetch and start it. Options and the state dir win.
+EMBEDDED_STATION=
+EMBEDDED_TOKEN=
 STATE=${PREPSTATION_STATE:-/var/lib/prepstation-agent}
 REBOOT_CMD=${PREPSTATION_REBOOT_CMD:-reboot}
 POLL=${PREPSTATION_POLL:-1}
@@ -624,6 +628,8 @@ cleanup_and_exit() {
       systemctl disable prepstation-agent.service >/dev/null 2>&1
     fi
     rm -rf "$STATE/queue" "$STATE/downloads" "$STATE/config"
+    # This copy carries the (now expired) token: do not leave it on a customer's PC.
+    [ -n "$EMBEDDED_TOKEN" ] && [ -f "$0" ] && rm -f "$0"
     : >"$STATE/finished"
   fi
   exit 0
@@ -632,6 +638,7 @@ cleanup_and_exit() {
 agent_run() {
   mkdir -p "$STATE/queue" "$STATE/steps" && chmod 700 "$STATE"
   if [ -z "$STATION" ] && [ -r "$STATE/config" ]; then . "$STATE/config"; fi
+  : "${STATION:=$EMBEDDED_STATION}" "${TOKEN:=$EMBEDDED_TOKEN}"
   if [ -z "$STATION" ] || [ -z "$TOKEN" ]; then
     echo "usage: agent.sh run --station URL --token TOKEN (or a config in $STATE)" >&2
     exit 2

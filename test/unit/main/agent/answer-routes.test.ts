@@ -56,6 +56,10 @@ beforeEach(async () => {
   } as unknown as StationContext;
   machines = createMachines(ctx, {
     profiles: () => ({ get: (id) => (id === 'acme' ? { profile: acme, version: 'v1' } : null) }),
+    installScript:
+      () =>
+      ({ machineUrl }) =>
+        `kernel ${machineUrl}/vmlinuz`,
     answerFile:
       () =>
       ({ view, file }) =>

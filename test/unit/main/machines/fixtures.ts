@@ -55,7 +55,13 @@ export async function startAcmeStation(): Promise<TestStation> {
   return {
     ...ts,
     stop: async () => {
-      await ts.stop();
+      try {
+        await ts.stop();
+      } catch (err) {
+        // The log transport may still be closing its file while the data dir is removed.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw err;
+        fs.rmSync(ts.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,65 @@
+import type { StationContext } from '../context.js';
+import type { AnswerFileRenderer } from '../agent/answer-routes.js';
+import {
+  renderIpxeInstall,
+  renderMachineFile,
+  storeSecrets,
+  type Firmware,
+  type RenderContext,
+} from '../profiles/render/index.js';
+import type { InstallScript } from './boot-resolver.js';
+import type { MachineRegistry } from './registry.js';
+import type { MachineView } from './types.js';
+
+/**
+ * The profiles' renderers (main/profiles/render), fed with what the registry knows of a
+ * machine. The profile is the store's current resolved one; the secrets are real, since
+ * these renders go only to the machine being deployed (the routes check that).
+ */
+function firmwareOf(platform: string | null | undefined): Firmware {
+  return platform === 'efi' ? 'uefi' : 'bios';
+}
+
+function renderContext(
+  ctx: StationContext,
+  registry: MachineRegistry,
+  view: MachineView,
+  token: string,
+  platform: string | null | undefined,
+): RenderContext {
+  const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
+  if (!resolved) throw new Error(`profile "${view.profile ?? ''}" is not loaded`);
+  const index = view.batch ? registry.batchMachineIds(view.batch).indexOf(view.id) + 1 : 0;
+  return {
+    profile: resolved.profile,
+    machine: {
+      id: view.id,
+      macs: view.macs,
+      ...(view.uuid ? { uuid: view.uuid } : {}),
+      ...(view.serial ? { serial: view.serial } : {}),
+      ...(view.vendor ? { vendor: view.vendor } : {}),
+      ...(view.model ? { model: view.model } : {}),
+      ...(index > 0 ? { index } : {}),
+    },
+    token,
+    stationUrl: ctx.benchUrl,
+    firmware: firmwareOf(platform),
+    secrets: storeSecrets(ctx.secrets),
+  };
+}
+
+export function profileInstallScript(
+  ctx: StationContext,
+  registry: MachineRegistry,
+): InstallScript {
+  return ({ view, req, token }) =>
+    renderIpxeInstall(renderContext(ctx, registry, view, token, req.platform));
+}
+
+export function profileAnswerFiles(
+  ctx: StationContext,
+  registry: MachineRegistry,
+): AnswerFileRenderer {
+  return ({ view, file, token }) =>
+    renderMachineFile(file, renderContext(ctx, registry, view, token, view.bootPlatform));
+}
