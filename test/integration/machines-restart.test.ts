@@ -115,6 +115,12 @@ function planReports(): { type: string; seq: number; [k: string]: unknown }[] {
 describe('station killed mid-plan', () => {
   it('keeps every acknowledged report and absorbs the resends after a restart', async () => {
     await startServe();
+    // The answer files (and so the boot script) need the profile's admin password secret.
+    const secret = await ui('/api/v1/secrets/admin-password', {
+      method: 'PUT',
+      body: JSON.stringify({ value: 'Adm1n-pw' }),
+    });
+    expect(secret.status).toBeLessThan(300);
     const add = await ui('/api/v1/machines', {
       method: 'POST',
       body: JSON.stringify({ mac: MAC, profile: 'acme' }),
