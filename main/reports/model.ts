@@ -260,9 +260,11 @@ function stepReport(s: StepView, order: number, dep: readonly Entry[]): StepRepo
   const history = attemptsOf(s.id, dep);
   const lastAttempt = history.at(-1);
   const message = s.message ? redactText(s.message) : null;
+  // The agent's last word on the step stays evidence even after a technician's skip.
+  const said = [...new Set([lastAttempt?.message, message].filter((x): x is string => !!x))];
   const evidence =
     s.kind === 'check' || s.status === 'failed'
-      ? [...(message ? [message] : []), ...redactLines(s.logTail.slice(-EVIDENCE_LINES))]
+      ? [...said, ...redactLines(s.logTail.slice(-EVIDENCE_LINES))]
       : [];
   return {
     order,

@@ -56,7 +56,12 @@ export function reportRoutes(app: FastifyInstance, ctx: StationContext): void {
       });
     } catch (err) {
       ctx.logger.error({ err, format: q.format }, 'rendering a report failed');
-      return sendError(reply, 500, 'report_failed', 'The report could not be rendered; see the station log.');
+      return sendError(
+        reply,
+        500,
+        'report_failed',
+        'The report could not be rendered; see the station log.',
+      );
     }
     return reply
       .header('content-type', out.contentType)
@@ -76,7 +81,8 @@ export function reportRoutes(app: FastifyInstance, ctx: StationContext): void {
     const q = reportQuery.safeParse(req.query);
     if (!q.success) return badQuery(reply, q.error.issues);
     const report = machineReportFor(inputs(q.data.technician), req.params.id);
-    if (!report) return sendError(reply, 404, 'not_found', `No machine ${req.params.id} (id or MAC).`);
+    if (!report)
+      return sendError(reply, 404, 'not_found', `No machine ${req.params.id} (id or MAC).`);
     return send(reply, report, q.data);
   });
 
