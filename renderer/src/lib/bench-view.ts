@@ -77,19 +77,27 @@ function matchesState(m: MachineSummary, f: StateFilter): boolean {
 
 function matchesSearch(m: MachineSummary, q: string): boolean {
   if (!q) return true;
-  const hay = [m.name, m.serial, m.model, m.vendor, m.ip, m.profile, m.customer, m.step, ...m.macs]
+  const hay = [
+    m.name,
+    m.serial,
+    m.model,
+    m.vendor,
+    m.ip,
+    m.profile,
+    m.customer,
+    m.step,
+    m.failure?.reason,
+    ...m.macs,
+  ]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();
-  // MACs are typed with or without separators; compare both ways.
-  const bare = q.replace(/[:-]/g, '');
-  return q
-    .split(/\s+/)
-    .every(
-      (word) =>
-        hay.includes(word) ||
-        (bare.length >= 4 && m.macs.some((mac) => mac.replace(/[:-]/g, '').includes(bare))),
-    );
+  // Every word must match somewhere; MACs are typed with or without separators.
+  return q.split(/\s+/).every((word) => {
+    if (hay.includes(word)) return true;
+    const bare = word.replace(/[:-]/g, '');
+    return bare.length >= 4 && m.macs.some((mac) => mac.replace(/[:-]/g, '').includes(bare));
+  });
 }
 
 /** Failed and stalled first, then active machines furthest behind, then the rest. */

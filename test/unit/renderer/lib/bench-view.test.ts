@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { MachineSummary } from '../../../../main/api/contract.js';
+import {
+  defaultFilter,
+  elapsedMs,
+  etaMs,
+  runHistory,
+  stepLine,
+  visibleMachineIds,
+  whyLine,
+  type BenchFilter,
+} from '../../../../renderer/src/lib/bench-view.js';
+
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+const min = (n: number) => new Date(NOW - n * 60_000).toISOString();
+
+function machine(id: string, patch: Partial<MachineSummary> = {}): MachineSummary {
+  return {
+    id,
+    name: null,
+    macs: [`52:54:00:00:00:${id.padStart(2, '0')}`],
+    uuid: null,
+    serial: `SN-${id}`,
+    vendor: 'Dell Inc.',
+    model: 'OptiPlex 7010',
+    ip: null,
+    state: 'discovered',
+    stalledIn: null,
+    profile: null,
+    profileVersion: null,
+    customer: null,
+    batch: null,
+    deployment: 0,
+    step: null,
+    stepId: null,
+    stepsDone: 0,
+    stepsTotal: 0,
+    progress: 0,
+    startedAt: null,
+    updatedAt: min(0),
+    lastSeenAt: null,
+    failure: null,
+    ...patch,
+  };
+}
+
+const fleet = Object.fromEntries(
+  [
+    machine('1', { state: 'provisioning', progress: 60, customer: 'Acme', batch: 'b1' }),
+    machine('2', {
+      state: 'failed',
+      customer: 'Acme',
+      failure: { stepId: 'app-x', step: 'Install X', reason: 'exit 1603' },
+    }),
+    machine('3', { state: 'done', progress: 100, customer: 'Weber' }),
+    machine('4', { state: 'stalled', stalledIn: 'installing-os', lastSeenAt: min(25) }),
+    machine('5', { state: 'provisioning', progress: 20, customer: 'Weber', batch: 'b1' }),
+    machine('6', { state: 'discovered', macs: ['aa:bb:cc:dd:ee:ff'] }),
+  ].map((m) => [m.id, m]),
+);
+
+describe('visibleMachineIds', () => {
+  const f = (patch: Partial<BenchFilter>): BenchFilter => ({ ...defaultFilter, ...patch });
+  it.each<[string, Partial<BenchFilter>, string[]]>([
+    [
+      'attention first: failed, stalled, then active by progress',
+      {},
+      ['2', '4', '5', '1', '6', '3'],
+    ],
+    ['state group: active', { state: 'active' }, ['5', '1']],
+    ['state group: attention', { state: 'attention' }, ['2', '4']],
+    ['one state', { state: 'done' }, ['3']],
+    ['customer', { customer: 'Weber' }, ['5', '3']],
+    ['batch', { batch: 'b1' }, ['5', '1']],
+    ['no batch', { batch: '-', state: 'active' }, []],
+    ['search by serial', { search: 'sn-3' }, ['3']],
+    ['search by MAC without separators', { search: 'aabbccddeeff' }, ['6']],
+    ['search by MAC part with colons', { search: 'dd:ee:ff' }, ['6']],
+    ['search words all match', { search: 'acme 1603' }, ['2']],
+    ['sort by progress', { sort: 'progress', state: 'active' }, ['1', '5']],
+    [
+      'sort by name is numeric-aware',
+      { sort: 'name', state: 'all', search: 'sn-' },
+      ['1', '2', '3', '4', '5', '6'],
+    ],
+  ])('%s', (_name, filter, expected) => {
+    expect(visibleMachineIds(fleet, f(filter), NOW)).toEqual(expected);
+  });
+});
+
+describe('stepLine and whyLine', () => {
+  it.each<[string, Partial<MachineSummary>, string]>([
+    [
+      'running step counts as the k-th',
+      { state: 'provisioning', step: 'Installing 7-Zip', stepsDone: 2, stepsTotal: 9 },
+      '3 of 9: Installing 7-Zip',
+    ],
+    [
+      'first step',
+      { state: 'provisioning', step: 'Collect inventory', stepsDone: 0, stepsTotal: 5 },
+      '1 of 5: Collect inventory',
+    ],
+    ['between steps', { state: 'provisioning', step: null, stepsDone: 4, stepsTotal: 5 }, '4 of 5'],
+    [
+      'before the plan',
+      { state: 'booting', step: 'Booting the installer', stepsTotal: 0 },
+      'Booting the installer',
+    ],
+    ['done', { state: 'done', stepsDone: 5, stepsTotal: 5 }, 'All 5 steps done'],
+    ['unassigned', { state: 'discovered' }, 'Not assigned: choose a profile'],
+  ])('%s', (_n, patch, expected) => {
+    expect(stepLine(machine('x', patch))).toBe(expected);
+  });
+
+  it('says why a failed or stalled machine needs a technician, and nothing otherwise', () => {
+    expect(whyLine(fleet['2']!, NOW)).toBe('Install X: exit 1603');
+    expect(whyLine(fleet['4']!, NOW)).toBe('No word for 25 min while installing os');
+    expect(whyLine(fleet['1']!, NOW)).toBeNull();
+  });
+});
+
+describe('elapsed and ETA from past runs', () => {
+  const past = {
+    a: machine('a', { state: 'done', profile: 'p', startedAt: min(100), updatedAt: min(70) }), // 30 min
+    b: machine('b', { state: 'done', profile: 'p', startedAt: min(100), updatedAt: min(60) }), // 40 min
+    c: machine('c', { state: 'done', profile: 'p', startedAt: min(100), updatedAt: min(50) }), // 50 min
+    d: machine('d', { state: 'failed', profile: 'p', startedAt: min(100), updatedAt: min(99) }),
+  };
+  const history = runHistory(past);
+
+  it('keeps only finished runs per profile', () => {
+    expect(history.get('p')?.sort()).toEqual([30, 40, 50].map((m) => m * 60_000).sort());
+  });
+
+  it.each<[string, Partial<MachineSummary>, number | null]>([
+    [
+      'median minus elapsed',
+      { state: 'provisioning', profile: 'p', startedAt: min(10) },
+      30 * 60_000,
+    ],
+    [
+      'overdue is "any moment" (0), never negative',
+      { state: 'verifying', profile: 'p', startedAt: min(90) },
+      0,
+    ],
+    [
+      'no history for the profile',
+      { state: 'provisioning', profile: 'q', startedAt: min(10) },
+      null,
+    ],
+    ['not deploying', { state: 'done', profile: 'p', startedAt: min(10) }, null],
+  ])('%s', (_n, patch, expected) => {
+    expect(etaMs(machine('m', patch), history, NOW)).toBe(expected);
+  });
+
+  it('stops the clock of a finished machine at its last update', () => {
+    expect(elapsedMs(past.a, NOW)).toBe(30 * 60_000);
+    expect(elapsedMs(machine('r', { state: 'booting', startedAt: min(3) }), NOW)).toBe(3 * 60_000);
+  });
+});
