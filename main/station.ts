@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stationPaths } from './config/load.js';
 import { optionsSchema, type StationOptions } from './config/options.js';
-import { agentScriptRoutes } from './agent/scripts/routes.js';
+import { agentScriptRoutes, machineAgentScriptRoutes } from './agent/scripts/routes.js';
 import { AppLibrary } from './apps/library.js';
 import { appRoutes } from './apps/routes.js';
 import type { Result } from './api/contract.js';
@@ -99,6 +99,7 @@ export class Station {
       filesRoutes,
       ...machines.benchRoutes,
       agentScriptRoutes,
+      machineAgentScriptRoutes({ registry: machines.registry, tokens: machines.tokens }),
     ];
 
     const ui = httpPart(ctx, {

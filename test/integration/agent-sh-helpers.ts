@@ -165,6 +165,8 @@ export function startAgent(o: {
   stateDir: string;
   tmp: string;
   rebootMarker: string;
+  /** A machine's own copy (station and token inside), started without arguments. */
+  script?: string | undefined;
 }): AgentRun {
   const env: NodeJS.ProcessEnv = {
     HOME: o.tmp,
@@ -174,6 +176,7 @@ export function startAgent(o: {
     PREPSTATION_HEARTBEAT: '1',
     PREPSTATION_STATION_WAIT: '60',
     PREPSTATION_REBOOT_CMD: `touch ${o.rebootMarker}`,
+    PREPSTATION_STATE: o.stateDir,
   };
   let cmd: string;
   if (o.shell === 'busybox') {
@@ -185,16 +188,18 @@ export function startAgent(o: {
     env.PREPSTATION_HTTP = 'curl';
     cmd = '/usr/bin/dash';
   }
-  const args = [
-    agentScriptPath('agent.sh'),
-    'run',
-    '--station',
-    o.station,
-    '--token',
-    o.token,
-    '--state-dir',
-    o.stateDir,
-  ];
+  const args = o.script
+    ? [o.script]
+    : [
+        agentScriptPath('agent.sh'),
+        'run',
+        '--station',
+        o.station,
+        '--token',
+        o.token,
+        '--state-dir',
+        o.stateDir,
+      ];
   const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

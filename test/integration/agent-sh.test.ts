@@ -156,8 +156,29 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       );
       const stateDir = path.join(tmp, 'agent-state');
       const rebootMarker = path.join(tmp, 'reboot-requested');
+      // Under busybox, the agent is the machine's own copy from /t/<token>/agent.sh, started
+      // without arguments as the answer file's unit does; under dash, the plain script.
+      let script: string | undefined;
+      if (shell === 'busybox') {
+        const res = await fetch(`${s.benchUrl}/t/${token}/agent.sh`);
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        expect(text).toContain(`EMBEDDED_TOKEN='${token}'`);
+        expect(text).toContain(`EMBEDDED_STATION='${s.benchUrl}'`);
+        script = path.join(tmp, 'agent.sh');
+        fs.writeFileSync(script, text);
+        expect((await fetch(`${s.benchUrl}/t/${'x'.repeat(43)}/agent.sh`)).status).toBe(401);
+      }
       const run = () => {
-        const a = startAgent({ shell, station: s.benchUrl, token, stateDir, tmp, rebootMarker });
+        const a = startAgent({
+          shell,
+          station: s.benchUrl,
+          token,
+          stateDir,
+          tmp,
+          rebootMarker,
+          script,
+        });
         agents.push(a);
         return a;
       };
@@ -222,6 +243,7 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       // The finished agent leaves no token behind.
       expect(fs.existsSync(path.join(stateDir, 'config'))).toBe(false);
       expect(fs.existsSync(path.join(stateDir, 'finished'))).toBe(true);
+      if (script) expect(fs.existsSync(script)).toBe(false);
     },
     400_000,
   );
@@ -321,7 +343,11 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       expect(fs.readFileSync(path.join(work, 'slow1-runs'), 'utf8')).toBe('run\nrun\n');
       const log = await s.log(id);
       expectEveryReportOnce(log);
-      expect(stepEntries(log, 'app-slow1')).toEqual(['started#1', 'dup started#1', 'succeeded#1']);
+      expect(stepEntries(log, 'app-slow1')).toEqual([
+        'started#1',
+        'dup step-started#1',
+        'succeeded#1',
+      ]);
       expect(stepEntries(log, 'app-slow2')).toEqual(['started#1', 'succeeded#1']);
       const bigLog = log
         .filter((e) => e.kind === 'log' && e.data.stepId === 'app-big')

@@ -98,9 +98,17 @@ export function machineAgentScriptRoutes(deps: AgentDeps) {
           text = fs.readFileSync(agentScriptPath(name), 'utf8');
         } catch (err) {
           req.log.error({ err, ip }, `the ${name} agent script is missing`);
-          return sendError(reply, 500, 'missing_agent', `The station cannot find ${name}; reinstall PrepStation.`);
+          return sendError(
+            reply,
+            500,
+            'missing_agent',
+            `The station cannot find ${name}; reinstall PrepStation.`,
+          );
         }
-        ctx.logger.info({ machine: r.view.id, mac: r.view.macs[0], ip, name }, 'agent script served');
+        ctx.logger.info(
+          { machine: r.view.id, mac: r.view.macs[0], ip, name },
+          'agent script served',
+        );
         return reply
           .code(200)
           .header('cache-control', 'no-store')
