@@ -14,10 +14,26 @@ export function profileJsonSchema(): Record<string, unknown> {
     unknown
   >;
   return {
-    ...schema,
+    ...(withoutRequired(schema) as Record<string, unknown>),
     $id: 'https://prepstation.invalid/schemas/profile.json',
     title: 'PrepStation customer profile',
     // Only id is required in every file: the rest may come from the base (extends).
     required: ['id'],
   };
+}
+
+/**
+ * Drops nested `required`: an override item (`- id: firefox` + one field) is partial;
+ * unknown keys and wrong types are still flagged in the editor.
+ */
+function withoutRequired(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutRequired);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'required') continue;
+    // Partial variants can match several branches; "exactly one" would then reject them.
+    out[k === 'oneOf' ? 'anyOf' : k] = withoutRequired(v);
+  }
+  return out;
 }
