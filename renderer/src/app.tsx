@@ -12,6 +12,7 @@ import { NotYetPage } from './pages/placeholder-page';
 import { ServicesPage } from './pages/services-page';
 import { SettingsPage } from './pages/settings-page';
 import { ProfilesPage } from './profiles/profiles-page';
+import { TerminalPage } from './terminal/terminal-page';
 import { useStore } from './store';
 import { selectAttentionCount } from './store/machines';
 import { selectFailedServiceCount } from './store/services';
@@ -27,6 +28,7 @@ export const routes = [
   { id: 'reports', label: 'Reports', key: '3' },
   { id: 'services', label: 'Services', key: '4' },
   { id: 'settings', label: 'Settings', key: '5' },
+  { id: 'terminal', label: 'Terminal', key: '6' },
 ] as const;
 export type RouteId = (typeof routes)[number]['id'];
 
@@ -51,6 +53,8 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <ProfilesPage profileId={parts[1] ?? null} />;
     case 'reports':
       return <NotYetPage title="Reports" what="Prep reports are not in this build yet." />;
+    case 'terminal':
+      return <TerminalPage />;
   }
 }
 

@@ -47,8 +47,11 @@ export class TermClient {
     });
     if (res.status !== 201) throw new Error(`POST /terminals: ${res.status} ${await res.text()}`);
     const info = (await res.json()) as TerminalInfo;
-    const ws = await connect(st, info.id);
-    return new TermClient(info, ws, opts.ack ?? true);
+    // Listen before the socket opens: the kept output may come in the same packet as the 101.
+    const ws = socketTo(st, info.id);
+    const client = new TermClient(info, ws, opts.ack ?? true);
+    await opened(ws);
+    return client;
   }
 
   send(data: string): void {
@@ -77,9 +80,20 @@ export function connect(
   id: string,
   headers: Record<string, string> = { authorization: `Bearer ${st.token}` },
 ): Promise<WebSocket> {
+  return opened(socketTo(st, id, headers));
+}
+
+function socketTo(
+  st: TestStation,
+  id: string,
+  headers: Record<string, string> = { authorization: `Bearer ${st.token}` },
+): WebSocket {
   const url = st.uiUrl.replace(/^http/, 'ws') + `/api/v1/terminals/${id}/socket`;
+  return new WebSocket(url, { headers });
+}
+
+function opened(ws: WebSocket): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (req, res) => {
       req.destroy();

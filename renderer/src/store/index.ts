@@ -8,6 +8,7 @@ import { createNetworkSlice, type NetworkSlice } from './network';
 import { createProfilesSlice, type ProfilesSlice } from './profiles';
 import { createServicesSlice, type ServicesSlice } from './services';
 import { createSessionSlice, type SessionSlice } from './session';
+import { createTerminalSlice, type TerminalSlice } from './terminal';
 import { createUiPrefsSlice, type UiPrefsSlice } from './ui-prefs';
 
 export interface EventsSlice {
@@ -24,6 +25,7 @@ export type Store = SessionSlice &
   NetworkSlice &
   ProfilesSlice &
   BenchUiSlice &
+  TerminalSlice &
   EventsSlice;
 
 /** Slices contribute a patch per batch; add a new slice's applier here. */
@@ -39,6 +41,7 @@ export const useStore = create<Store>()((...a) => {
     ...createNetworkSlice(...a),
     ...createProfilesSlice(...a),
     ...createBenchUiSlice(...a),
+    ...createTerminalSlice(...a),
     applyEvents: (batch) => {
       const s = get();
       const patch = {
