@@ -137,9 +137,13 @@ describe('TFTP against misbehaving clients', () => {
       options: { blksize: '1468', tsize: String(data.length) },
     });
     c.send({ op: 'error', code: 8, message: 'User aborted the transfer' }, oack!.from);
+    // ...and asks again at once from the same port: a new transfer, not a duplicate.
+    c.send({ op: 'rrq', filename: 'f.bin', mode: 'octet', options: {} }, port);
     const e = await events.wait((x) => x.protocol === 'tftp' && x.data?.result === 'aborted');
     expect(e.data?.file).toBe('f.bin');
-    expect(await c.next(300)).toBeNull();
+    const first = await c.next();
+    expect(first?.p).toMatchObject({ op: 'data', block: 1 });
+    expect(first?.from).not.toBe(oack!.from);
     c.close();
   });
 

@@ -366,7 +366,8 @@ class Session {
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
     this.sock.close();
-    await this.fh.close().catch(() => undefined);
+    // Reported (and forgotten by the server) before any await: a client that aborts and asks
+    // again at once from the same port (OVMF's size probe) must be a new transfer.
     this.server.ended(this, {
       client: this.client.address,
       port: this.client.port,
@@ -379,6 +380,7 @@ class Session {
       blksize: this.transfer.params.blksize,
       windowsize: this.transfer.params.windowsize,
     });
+    await this.fh.close().catch(() => undefined);
   }
 }
 
