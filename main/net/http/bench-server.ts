@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
-import { sendError } from './errors.js';
+import { installErrorHandler, sendError } from './errors.js';
 
 export type BenchRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
 
@@ -28,15 +28,6 @@ export async function createBenchServer(
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, 404, 'not_found', `No such path: ${req.method} ${maskUrl(req.url)}`),
   );
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err, url: maskUrl(req.url) }, 'bench request error');
-    return sendError(
-      reply,
-      status,
-      status >= 500 ? 'internal' : (err.code ?? 'bad_request').toLowerCase(),
-      status >= 500 ? 'The station hit an error; see its log.' : err.message,
-    );
-  });
+  installErrorHandler(app, 'bench request');
   return app;
 }

@@ -7,7 +7,7 @@ import type { Health } from '../../api/contract.js';
 import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
 import { TOKEN_COOKIE, bearer, tokenMatches } from './auth.js';
-import { sendError } from './errors.js';
+import { installErrorHandler, sendError } from './errors.js';
 import { streamEvents } from './sse.js';
 
 export type UiRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
@@ -108,15 +108,6 @@ export async function createUiServer(
     }
     return sendError(reply, 404, 'not_found', `No such route: ${req.method} ${maskUrl(req.url)}`);
   });
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err, url: maskUrl(req.url) }, 'UI API error');
-    return sendError(
-      reply,
-      status,
-      status >= 500 ? 'internal' : (err.code ?? 'bad_request').toLowerCase(),
-      status >= 500 ? 'The station hit an error; see its log.' : err.message,
-    );
-  });
+  installErrorHandler(app, 'UI API');
   return app;
 }
