@@ -117,6 +117,7 @@ export function reportBaseName(r: Report): string {
       : (m?.hardware.hostname ?? m?.hardware.serial ?? m?.id ?? 'machine');
   const safe = what
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .replace(/[^\w.-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);

@@ -51,8 +51,8 @@ export async function reportPdf(r: Report, o: PdfOptions): Promise<Buffer> {
   if (r.kind === 'batch') {
     summary(L, r, t);
     r.machines.forEach((m, i) => {
-      L.setTitle(`${title}  ·  Machine ${i + 1} of ${r.machines.length}: ${machineTitle(m)}`);
       L.newPage();
+      L.setTitle(`${title}  ·  Machine ${i + 1} of ${r.machines.length}: ${machineTitle(m)}`);
       machine(
         L,
         m,
