@@ -23,6 +23,25 @@ export const HEARTBEAT_SECONDS = 30;
 export interface AgentDeps {
   registry: MachineRegistry;
   tokens: AgentTokens;
+  /** Per-machine values for step params (expected hostname, join target), by step id. */
+  planParams?: (view: MachineView) => Record<string, Record<string, unknown>>;
+  /** A secret's value, for GET /agent/v1/secrets/:name. */
+  revealSecret?: (name: string) => string | undefined;
+}
+
+/** Names of the secrets a plan references ({ secret: name } anywhere in step params). */
+export function secretsOfPlan(view: MachineView): Set<string> {
+  const names = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.secret === 'string' && Object.keys(o).length === 1) names.add(o.secret);
+      else Object.values(o).forEach(walk);
+    }
+  };
+  for (const s of view.steps) walk(s.plan.params);
+  return names;
 }
 
 function clientIp(req: FastifyRequest): string {
@@ -151,6 +170,51 @@ export function agentRoutes(deps: AgentDeps) {
         return v;
       };
 
+      const withExtras = (view: MachineView) => {
+        let extras: Record<string, Record<string, unknown>> = {};
+        try {
+          extras = deps.planParams?.(view) ?? {};
+        } catch (err) {
+          // The plan still goes out; the check that needed the value fails visibly.
+          ctx.logger.warn({ err, machine: view.id }, 'per-machine plan values unavailable');
+        }
+        return view.steps.map((s) =>
+          extras[s.id] ? { ...s.plan, params: { ...s.plan.params, ...extras[s.id] } } : s.plan,
+        );
+      };
+
+      api.get<{ Params: { name: string } }>('/agent/v1/secrets/:name', async (req, reply) => {
+        const found = open(req, reply);
+        if (!found) return reply;
+        const name = req.params.name;
+        const mac = found.macs[0] ?? null;
+        if (!secretsOfPlan(found).has(name)) {
+          req.log.warn({ machine: found.id, mac, name }, 'secret refused: not in this plan');
+          return sendError(
+            reply,
+            404,
+            'not_found',
+            `This machine's plan references no secret "${name}".`,
+          );
+        }
+        const value = deps.revealSecret?.(name);
+        if (value === undefined) {
+          req.log.warn({ machine: found.id, mac, name }, 'secret not set on the station');
+          return sendError(
+            reply,
+            409,
+            'secret_missing',
+            `Secret "${name}" is not set on the station; the technician adds it under Secrets.`,
+          );
+        }
+        const ip = clientIp(req);
+        deps.registry.noteWord(found.id);
+        deps.registry.append(found.id, [{ kind: 'secret-fetched', name, ip }]);
+        req.log.info({ machine: found.id, mac, ip, name }, 'secret served to its machine');
+        reply.header('cache-control', 'no-store');
+        return { ok: true, value: { name, value } };
+      });
+
       api.get('/agent/v1/plan', async (req, reply) => {
         const found = open(req, reply);
         if (!found) return reply;
@@ -161,10 +225,7 @@ export function agentRoutes(deps: AgentDeps) {
           deployment: view.deployment,
           profile: view.profile ?? '',
           profileVersion: view.profileVersion,
-          steps: absolutePlanSteps(
-            view.steps.map((s) => s.plan),
-            ctx.benchUrl,
-          ),
+          steps: absolutePlanSteps(withExtras(view), ctx.benchUrl),
           state: view.state,
           planRevision: view.planRevision,
           lastSeq: view.lastSeq,

@@ -1,6 +1,6 @@
 import { answerFileRoutes, type AnswerFileRenderer } from '../agent/answer-routes.js';
 import type { PackageLookup } from '../agent/plan.js';
-import { agentRoutes } from '../agent/routes.js';
+import { agentRoutes, type AgentDeps } from '../agent/routes.js';
 import { AgentTokens, loadOrCreateAgentKey } from '../agent/tokens.js';
 import type { BootResolver } from '../boot/types.js';
 import type { StationContext, StationPart } from '../context.js';
@@ -11,7 +11,7 @@ import { Assigner } from './assigner.js';
 import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
 import { MachineRegistry } from './registry.js';
-import { profileAnswerFiles, profileInstallScript } from './renderers.js';
+import { profileAnswerFiles, profileInstallScript, profilePlanParams } from './renderers.js';
 import { machineUiRoutes } from './routes.js';
 import { MachineStore } from './store.js';
 
@@ -94,7 +94,13 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     installScript: opts.installScript ?? (() => (hasProfiles(ctx) ? installFromProfile : null)),
     logger,
   });
-  const agentDeps = { registry, tokens };
+  const planParams = profilePlanParams(ctx, registry);
+  const agentDeps: AgentDeps = {
+    registry,
+    tokens,
+    planParams: (view) => (hasProfiles(ctx) ? planParams(view) : {}),
+    revealSecret: (name) => (hasProfiles(ctx) ? ctx.secrets.reveal(name) : undefined),
+  };
   const installFromProfile = profileInstallScript(ctx, registry);
   const answerFromProfile = profileAnswerFiles(ctx, registry);
 

@@ -1,6 +1,8 @@
 import type { StationContext } from '../context.js';
 import type { AnswerFileRenderer } from '../agent/answer-routes.js';
 import {
+  machineHostname,
+  maskedSecrets,
   renderIpxeInstall,
   renderMachineFile,
   storeSecrets,
@@ -26,6 +28,7 @@ function renderContext(
   view: MachineView,
   token: string,
   platform: string | null | undefined,
+  secrets = storeSecrets(ctx.secrets),
 ): RenderContext {
   const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
   if (!resolved) throw new Error(`profile "${view.profile ?? ''}" is not loaded`);
@@ -44,7 +47,7 @@ function renderContext(
     token,
     stationUrl: ctx.benchUrl,
     firmware: firmwareOf(platform),
-    secrets: storeSecrets(ctx.secrets),
+    secrets,
   };
 }
 
@@ -62,4 +65,31 @@ export function profileAnswerFiles(
 ): AnswerFileRenderer {
   return ({ view, file, token }) =>
     renderMachineFile(file, renderContext(ctx, registry, view, token, view.bootPlatform));
+}
+
+/**
+ * What some plan steps need that depends on the machine: the hostname a `hostname` check
+ * expects, the workgroup or domain a `joined` check expects (never its password).
+ */
+export function profilePlanParams(
+  ctx: StationContext,
+  registry: MachineRegistry,
+): (view: MachineView) => Record<string, Record<string, unknown>> {
+  return (view) => {
+    const out: Record<string, Record<string, unknown>> = {};
+    const checks = view.steps.filter((s) => s.kind === 'check');
+    if (!checks.some((s) => s.plan.type === 'hostname' || s.plan.type === 'joined')) return out;
+    const rc = renderContext(ctx, registry, view, '', view.bootPlatform, maskedSecrets);
+    const join = rc.profile.join;
+    for (const s of checks) {
+      if (s.plan.type === 'hostname') out[s.id] = { expected: machineHostname(rc) };
+      if (s.plan.type === 'joined') {
+        out[s.id] =
+          join.type === 'domain'
+            ? { expected: { type: 'domain', domain: join.domain } }
+            : { expected: { type: 'workgroup', name: join.name } };
+      }
+    }
+    return out;
+  };
 }

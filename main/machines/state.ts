@@ -46,6 +46,7 @@ const FROM_MACHINE = new Set<EntryData['kind']>([
   'inventory',
   'duplicate',
   'answer-file',
+  'secret-fetched',
 ]);
 
 export function newView(id: string, at: string): MachineView {
@@ -298,6 +299,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       break;
     }
     case 'answer-file':
+    case 'secret-fetched':
       break;
     default:
       assertNever(d);

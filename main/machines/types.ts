@@ -102,7 +102,9 @@ export type EntryData =
   | { kind: 'retry-step'; stepId: string }
   | { kind: 'skip-step'; stepId: string }
   /** An answer file was served (every fetch is logged; the token never is). */
-  | { kind: 'answer-file'; file: string; ip: string; bytes: number };
+  | { kind: 'answer-file'; file: string; ip: string; bytes: number }
+  /** The agent fetched a secret its plan references (the name only, never the value). */
+  | { kind: 'secret-fetched'; name: string; ip: string };
 
 export type EntryKind = EntryData['kind'];
 

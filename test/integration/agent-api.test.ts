@@ -281,4 +281,49 @@ describe('agent API', () => {
     };
     expect(plan.value).toMatchObject({ lastSeq: 0, deployment: 2 });
   });
+
+  it('hands a machine the secrets its own plan references, and per-machine check values', async () => {
+    await ts.api('/api/v1/secrets/office-wifi', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'W1fi-Passphrase' }),
+    });
+    const m = await addMachine('52:54:00:00:06:07', 'acme-wifi');
+    await addMachine('52:54:00:00:06:08', 'acme');
+    const text = await (
+      await fetch(`${ts.benchUrl}/boot/ipxe?mac=52:54:00:00:06:07&serial=CZC0099887`)
+    ).text();
+    const token = /\/t\/([A-Za-z0-9_-]+)/.exec(text)![1]!;
+    const other = await bootToken('52:54:00:00:06:08');
+    const secret = (t: string, name: string) =>
+      fetch(`${ts.benchUrl}/agent/v1/secrets/${name}`, {
+        headers: { authorization: `Bearer ${t}` },
+      });
+
+    const plan = (await (await agent(token).plan()).json()) as {
+      value: { steps: { id: string; params: Record<string, unknown> }[] };
+    };
+    const params = (id: string) => plan.value.steps.find((s) => s.id === id)!.params;
+    expect(params('check-host')).toEqual({ expected: 'ACME-099887' });
+    expect(params('check-workgroup')).toEqual({
+      expected: { type: 'workgroup', name: 'WORKGROUP' },
+    });
+    expect(params('config-office-wifi')).toMatchObject({ passphrase: { secret: 'office-wifi' } });
+
+    const ok = await secret(token, 'office-wifi');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({
+      ok: true,
+      value: { name: 'office-wifi', value: 'W1fi-Passphrase' },
+    });
+    // Not in its plan: refused, even though the station has it.
+    expect((await secret(token, 'admin-password')).status).toBe(404);
+    // Another machine whose plan does not use it: refused.
+    expect((await secret(other, 'office-wifi')).status).toBe(404);
+    expect((await secret('forged', 'office-wifi')).status).toBe(401);
+
+    const log = await (await ts.api(`/api/v1/machines/${m.id}/log`)).text();
+    expect(log).toContain('secret-fetched');
+    expect(log).not.toContain('W1fi-Passphrase');
+  });
 });

@@ -32,6 +32,25 @@ export const acmeInput: ProfileInput = {
 
 export const acme: Profile = profileSchema.parse(acmeInput);
 
+/** acme plus a Wi-Fi step whose passphrase is a secret, and hostname/join checks. */
+export const acmeWifiInput: ProfileInput = {
+  ...acmeInput,
+  id: 'acme-wifi',
+  hostname: '{customer.code}-{serial|last:6}',
+  config: [
+    {
+      id: 'office-wifi',
+      type: 'wifi',
+      ssid: 'Acme Office',
+      passphrase: { secret: 'office-wifi' },
+    },
+  ],
+  checks: [
+    { id: 'host', type: 'hostname' },
+    { id: 'workgroup', type: 'joined' },
+  ],
+};
+
 export function writeProfile(profilesDir: string, input: ProfileInput = acmeInput): void {
   fs.mkdirSync(profilesDir, { recursive: true });
   fs.writeFileSync(path.join(profilesDir, `${input.id}.yaml`), stringify(input));
@@ -46,6 +65,7 @@ export const ACME_STEPS = ['inventory', 'app-firefox', 'app-tool', 'config-motd'
 export async function startAcmeStation(): Promise<TestStation> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepstation-profiles-'));
   writeProfile(dir);
+  writeProfile(dir, acmeWifiInput);
   const ts = await startTestStation(['--profiles', dir]);
   await ts.api('/api/v1/secrets/admin-password', {
     method: 'PUT',
