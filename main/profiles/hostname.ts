@@ -92,7 +92,10 @@ export function renderHostname(
       name += p.literal;
       continue;
     }
-    let v = values[p.variable!].replace(/[^A-Za-z0-9-]/g, '');
+    let v = values[p.variable!]
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z0-9-]/g, '');
     for (const f of p.filters ?? []) {
       if (f.name === 'last') v = v.slice(-f.n);
       else if (f.name === 'first') v = v.slice(0, f.n);
@@ -101,7 +104,10 @@ export function renderHostname(
     }
     name += v;
   }
+  // Büro -> Buro: drop accents before anything else becomes a dash.
   name = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-+|-+$/g, '');
