@@ -1,6 +1,7 @@
+import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TerminalInfo } from '../../main/api/contract.js';
+import type { MachineSummary, TerminalInfo } from '../../main/api/contract.js';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
 import { pidAlive } from '../integration/terminal-client.js';
@@ -92,6 +93,34 @@ describe.skipIf(skip !== null)(`terminal panel${skip ? ` (skipped: ${skip})` : '
     await expect
       .poll(() => page.getByTestId('terminal-state').textContent())
       .toMatch(/Failed: .*host/);
+    await page.close();
+  });
+
+  it("opens an ssh tab from a machine's page, asks for the user, shows ssh's answer", async () => {
+    const mac = '52:54:00:10:00:02';
+    expect((await fetch(`${st.benchUrl}/boot/ipxe?mac=${mac}`)).status).toBe(200);
+    const machines = (await (await st.api('/api/v1/machines')).json()) as MachineSummary[];
+    const m = machines.find((x) => x.macs.includes(mac))!;
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise((r) => srv.close(r));
+
+    const page = await browser.newPage();
+    await page.goto(`${st.uiUrl}/?token=${st.token}#/bench/machine/${m.id}`);
+    await page.getByTestId('action-terminal').click();
+    await page.getByTestId('terminal-page').waitFor();
+    await page.getByTestId('terminal-ssh-user').fill('tech');
+    await page.getByTestId('terminal-ssh-port').fill(String(port));
+    await page.getByTestId('terminal-ssh-connect').click();
+    const tab = (await page
+      .locator('[data-testid^="terminal-tab-"]')
+      .last()
+      .getAttribute('data-testid'))!.replace('terminal-tab-', '');
+    await expect
+      .poll(() => screenText(page, tab), { timeout: 10_000 })
+      .toMatch(/Connection refused/);
+    await expect.poll(() => page.getByTestId('terminal-state').textContent()).toMatch(/Ended/);
     await page.close();
   });
 });

@@ -3,6 +3,7 @@ import type { MachineSummary } from '../../../main/api/contract';
 import { assignMachine, machineAction } from '../api/machines';
 import { ConfirmDialog } from '../components/confirm';
 import { ProfilePicker } from '../components/profile-picker';
+import { openTerminal } from '../terminal/open-terminal';
 
 type Pending = { kind: 'reset' } | { kind: 'mark-done' } | { kind: 'reassign'; profile: string };
 
@@ -59,6 +60,18 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         onClick={() => setPending({ kind: 'mark-done' })}
       >
         Mark done…
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        data-testid="action-terminal"
+        disabled={!machine.ip}
+        title={machine.ip ? `ssh to ${machine.ip}` : 'Its address is not known yet'}
+        onClick={() =>
+          openTerminal({ kind: 'ssh', machineId: machine.id, title: machine.name ?? machine.id })
+        }
+      >
+        Open terminal
       </button>
       {message ? (
         <span
