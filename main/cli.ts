@@ -4,6 +4,7 @@ import { check } from './commands/check.js';
 import { render } from './commands/render.js';
 import { report } from './commands/report.js';
 import { serve, serveHelp } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -19,6 +20,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   report: {
     run: (argv) => report(argv),
     help: 'report (--machine MAC | --batch ID) --format pdf|csv|json --out FILE',
+  },
+  simulate: {
+    run: (argv) => simulateCommand(argv),
+    help: 'N simulated PCs through the real protocols (see simulate --help)',
   },
 };
 
