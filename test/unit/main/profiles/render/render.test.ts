@@ -235,6 +235,76 @@ describe('Ubuntu autoinstall user-data', () => {
   });
 });
 
+/**
+ * cloud-init's own schema check (`cloud-init schema -c`). The cloud-init package ships
+ * system services, so it is never installed: its .deb is extracted into a cache (as the
+ * pxe-lab does with firmware) and run from there with Debian's Python libraries.
+ */
+const CLOUD_INIT_CACHE = '/var/tmp/prepstation-cloud-init';
+function cloudInitUnavailable(): string | null {
+  const pkg = path.join(CLOUD_INIT_CACHE, 'root/usr/lib/python3/dist-packages');
+  if (!fs.existsSync(path.join(pkg, 'cloudinit'))) {
+    if (process.getuid?.() !== 0) return 'cloud-init is not extracted and extracting needs root';
+    try {
+      fs.mkdirSync(CLOUD_INIT_CACHE, { recursive: true });
+      execFileSync('apt-get', ['download', 'cloud-init'], {
+        cwd: CLOUD_INIT_CACHE,
+        stdio: 'ignore',
+        timeout: 120_000,
+      });
+      const deb = fs
+        .readdirSync(CLOUD_INIT_CACHE)
+        .find((f) => f.startsWith('cloud-init_') && f.endsWith('.deb'));
+      if (!deb) return 'apt-get download cloud-init gave no .deb';
+      execFileSync('dpkg-deb', ['-x', deb, 'root'], { cwd: CLOUD_INIT_CACHE, stdio: 'ignore' });
+    } catch (err) {
+      return `cannot fetch cloud-init: ${(err as Error).message.split('\n')[0]}`;
+    }
+  }
+  const libs = spawnSync('/usr/bin/python3', [
+    '-c',
+    'import yaml, jsonschema, jinja2, configobj, requests, jsonpatch',
+  ]);
+  return libs.status === 0
+    ? null
+    : 'python3-jsonschema/jinja2/configobj/requests/jsonpatch are not installed';
+}
+
+function cloudInitSchema(text: string): { status: number | null; output: string } {
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-m', 'cloudinit.cmd.main', 'schema', '-c', tmp('user-data', text)],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PYTHONPATH: path.join(CLOUD_INIT_CACHE, 'root/usr/lib/python3/dist-packages'),
+      },
+    },
+  );
+  return { status: r.status, output: r.stdout + r.stderr };
+}
+
+describe('cloud-init schema', () => {
+  const skip = requireOrSkip(cloudInitUnavailable());
+  it.skipIf(skip)('accepts the user-data for UEFI and BIOS with hostile values', () => {
+    for (const fw of ['uefi', 'bios'] as const) {
+      const c = rc('school-lab', fw, hostileSecrets);
+      c.profile = {
+        ...c.profile,
+        admin: { ...c.profile.admin, fullName: 'Müller & Söhne <GmbH> "x" \'y\' $z \\' },
+      };
+      const r = cloudInitSchema(renderAnswerFile('autoinstall', c));
+      expect(r.output).toContain('Valid cloud-config');
+      expect(r.status).toBe(0);
+    }
+  });
+
+  it.skipIf(skip)('and rejects a broken one (the check can fail)', () => {
+    expect(cloudInitSchema('#cloud-config\nruncmd: 5\n').status).not.toBe(0);
+  });
+});
+
 describe('Debian preseed', () => {
   const skip = requireOrSkip(commandUnavailable('debconf-set-selections', 'debconf'));
   it.skipIf(skip)('passes debconf-set-selections -c with hostile values', () => {
