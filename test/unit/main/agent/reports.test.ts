@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlanSteps, absolutePlanSteps } from '../../../../main/agent/plan.js';
+import { buildPlanSteps } from '../../../../main/agent/plan.js';
 import { reportSchema, type Report } from '../../../../main/agent/protocol.js';
 import { entriesForReports, reportDigest } from '../../../../main/agent/reports.js';
-import { AgentTokens } from '../../../../main/agent/tokens.js';
 import { applyEntry, newView } from '../../../../main/machines/state.js';
 import type { EntryData, MachineView } from '../../../../main/machines/types.js';
-import { profileSchema } from '../../../../main/profiles/schema.js';
-import { ACME_STEPS, acme, acmeInput } from '../machines/fixtures.js';
+import { ACME_STEPS, acme } from '../machines/fixtures.js';
 
 const AT = '2026-11-26T10:00:00.000Z';
 
@@ -148,89 +146,5 @@ describe('report schema', () => {
     ['bad MAC in inventory', { type: 'inventory', seq: 1, inventory: { macs: ['zz'] } }],
   ])('rejects %s', (_n, body) => {
     expect(reportSchema.safeParse(body).success).toBe(false);
-  });
-});
-
-describe('buildPlanSteps', () => {
-  it('orders inventory, apps, config, checks and carries codes, timeouts, retries', () => {
-    const steps = buildPlanSteps(acme);
-    expect(steps.map((s) => s.id)).toEqual(ACME_STEPS);
-    const ff = steps[1]!;
-    expect(ff).toMatchObject({
-      kind: 'app',
-      shell: 'sh',
-      successCodes: [0],
-      rebootCodes: [3010, 1641],
-      timeoutSeconds: 1800,
-      retries: 1,
-      download: null,
-    });
-    expect(ff.command).toContain('apt-get install -y firefox');
-    expect(steps[3]).toMatchObject({
-      kind: 'config',
-      params: { path: '/etc/motd', content: 'welcome' },
-    });
-    expect(steps[4]).toMatchObject({ kind: 'check', params: { app: 'firefox' } });
-  });
-
-  it('makes station paths absolute and leaves outside URLs alone', () => {
-    const p = profileSchema.parse({
-      ...acmeInput,
-      apps: [
-        {
-          id: 'chrome',
-          name: 'Chrome',
-          installer: 'msi',
-          args: '/qn /norestart',
-          source: { url: 'https://dl.example.com/chrome.msi', sha256: 'a'.repeat(64), size: 100 },
-        },
-        { id: 'tool', name: 'Tool', installer: 'exe', source: { package: 'tool' } },
-      ],
-      checks: [],
-    });
-    const steps = absolutePlanSteps(
-      buildPlanSteps(p, {
-        packages: (id) => ({ path: `library/${id}/setup v2.exe`, size: 5, sha256: 'b'.repeat(64) }),
-      }),
-      'http://10.0.0.1:8080',
-    );
-    expect(steps[1]!.download).toEqual({
-      url: 'https://dl.example.com/chrome.msi',
-      size: 100,
-      sha256: 'a'.repeat(64),
-      name: 'chrome.msi',
-    });
-    expect(steps[1]!.command).toBe('msiexec /i "{file}" /qn /norestart');
-    expect(steps[2]!.download).toEqual({
-      url: 'http://10.0.0.1:8080/files/library/tool/setup%20v2.exe',
-      size: 5,
-      sha256: 'b'.repeat(64),
-      name: 'setup v2.exe',
-    });
-  });
-
-  it('leaves out disabled items', () => {
-    const p = profileSchema.parse({
-      ...acmeInput,
-      apps: [{ ...acmeInput.apps![0]!, enabled: false }],
-      checks: [],
-    });
-    expect(buildPlanSteps(p).map((s) => s.id)).toEqual(['inventory', 'config-motd']);
-  });
-});
-
-describe('AgentTokens', () => {
-  it('gives each deployment its own token and knows whose it is', () => {
-    const t = new AgentTokens(Buffer.alloc(32, 1));
-    const a1 = t.tokenFor('ma', 1);
-    const a2 = t.tokenFor('ma', 2);
-    const b1 = t.tokenFor('mb', 1);
-    expect(new Set([a1, a2, b1]).size).toBe(3);
-    expect(t.tokenFor('ma', 1)).toBe(a1);
-    expect(t.ownerOf(a2)).toEqual({ machineId: 'ma', deployment: 2 });
-    expect(t.ownerOf(a1.slice(0, -1))).toBeNull();
-    expect(t.ownerOf(undefined)).toBeNull();
-    // Another station key: the same machine gets another token.
-    expect(new AgentTokens(Buffer.alloc(32, 2)).tokenFor('ma', 1)).not.toBe(a1);
   });
 });
