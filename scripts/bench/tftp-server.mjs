@@ -1,0 +1,15 @@
+// The station's TFTP server alone (from dist/), for the benchmark: node tftp-server.mjs ROOT PORT
+import path from 'node:path';
+import pino from 'pino';
+import { repoRoot } from './bench-lib.mjs';
+
+const { TftpServer } = await import(path.join(repoRoot, 'dist/main/net/tftp/server.js'));
+const [root, port] = process.argv.slice(2);
+const server = new TftpServer({
+  root,
+  host: '127.0.0.1',
+  port: Number(port),
+  logger: pino({ level: 'warn' }),
+});
+await server.start();
+process.once('SIGTERM', () => server.stop().then(() => process.exit(0)));
