@@ -178,6 +178,9 @@ function plainMessage(issue: z.core.$ZodIssue): string {
 }
 
 function article(t: string): string {
+  // YAML words, not JavaScript ones.
+  if (t === 'object') return 'a mapping';
+  if (t === 'array') return 'a list';
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
@@ -185,7 +188,9 @@ function describe(v: unknown): string {
   if (v === null) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `text "${v.length > 30 ? v.slice(0, 30) + '…' : v}"`;
+  // Never echo text: a password written inline where a { secret: name } belongs would
+  // otherwise land in check output, logs and API errors.
+  if (typeof v === 'string') return 'text';
   return `${typeof v} ${String(v)}`;
 }
 

@@ -43,6 +43,25 @@ describe('prepstation check', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('never prints a password written inline instead of a secret reference', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ps5-check-'));
+    try {
+      fs.copyFileSync(
+        path.join(samples, 'windows-11-base.yaml'),
+        path.join(dir, 'windows-11-base.yaml'),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'inline.yaml'),
+        'id: inline\nname: Inline\nextends: windows-11-base\nadmin:\n  password: Hunter2-Secret\n',
+      );
+      expect(await check([dir])).toBe(1);
+      expect(out).toMatch(/inline\.yaml:5:13: password must be a mapping, not text/);
+      expect(out + err).not.toContain('Hunter2');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('prepstation render', () => {
