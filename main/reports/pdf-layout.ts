@@ -118,13 +118,45 @@ export class PdfLayout {
     const key = `${font}|${size}|${width.toFixed(2)}|${text}`;
     let h = this.heights.get(key);
     if (h === undefined) {
-      h = this.doc
-        .font(font)
-        .fontSize(size)
-        .heightOfString(text || ' ', { width });
+      h = this.fitsOneLine(text, width, font, size)
+        ? this.lineHeight(font, size)
+        : this.doc
+            .font(font)
+            .fontSize(size)
+            .heightOfString(text || ' ', { width });
       this.heights.set(key, h);
     }
     return h;
+  }
+
+  private lineHeight(font: FontName, size: number): number {
+    return this.doc.font(font).fontSize(size).currentLineHeight(true);
+  }
+
+  /**
+   * Most cells are one short line: those skip pdfkit's line wrapper, which is most of
+   * the cost of a 200-machine batch.
+   */
+  private fitsOneLine(text: string, width: number, font: FontName, size = BODY_SIZE): boolean {
+    return !text.includes('\n') && this.textWidth(text, font, size) <= width;
+  }
+
+  /** Draws one cell's text at (x, y) within `width`, wrapped only when it must be. */
+  private cellText(
+    text: string,
+    x: number,
+    y: number,
+    width: number,
+    font: FontName,
+    align: 'left' | 'right' | 'center',
+  ): void {
+    if (this.fitsOneLine(text, width, font)) {
+      const w = this.textWidth(text, font);
+      const dx = align === 'right' ? width - w : align === 'center' ? (width - w) / 2 : 0;
+      this.doc.text(text, x + dx, y, { lineBreak: false });
+    } else {
+      this.doc.text(text, x, y, { width, align });
+    }
   }
 
   private textWidth(text: string, font: FontName, size = BODY_SIZE): number {
@@ -237,16 +269,13 @@ export class PdfLayout {
       this.ensure(h + 3);
       row.forEach(([label, value, font], c) => {
         const x = this.left + c * (colW + gap);
-        this.doc
-          .font('bold')
-          .fontSize(BODY_SIZE)
-          .fillColor(colors.muted)
-          .text(label, x, this.y, { width: labelW });
+        this.doc.font('bold').fontSize(BODY_SIZE).fillColor(colors.muted);
+        this.cellText(label, x, this.y, labelW, 'bold', 'left');
         this.doc
           .font(font ?? 'body')
           .fontSize(BODY_SIZE)
-          .fillColor(value ? colors.text : colors.muted)
-          .text(clip(value) || '—', x + labelW + 4, this.y, { width: valueW });
+          .fillColor(value ? colors.text : colors.muted);
+        this.cellText(clip(value) || '—', x + labelW + 4, this.y, valueW, font ?? 'body', 'left');
       });
       this.y += h + 3;
     }
@@ -312,14 +341,19 @@ export class PdfLayout {
   ): void {
     let x = this.left;
     cells.forEach((cell, i) => {
+      const f = font ?? cell.font ?? cols[i]!.font ?? 'body';
       this.doc
-        .font(font ?? cell.font ?? cols[i]!.font ?? 'body')
+        .font(f)
         .fontSize(BODY_SIZE)
-        .fillColor(color ?? cell.color ?? colors.text)
-        .text(clip(cell.text), x + PAD, this.y + PAD, {
-          width: widths[i]! - 2 * PAD,
-          align: cols[i]!.align ?? 'left',
-        });
+        .fillColor(color ?? cell.color ?? colors.text);
+      this.cellText(
+        clip(cell.text),
+        x + PAD,
+        this.y + PAD,
+        widths[i]! - 2 * PAD,
+        f,
+        cols[i]!.align ?? 'left',
+      );
       x += widths[i]!;
     });
   }

@@ -57,6 +57,9 @@ const shop = writeShop(
 );
 const inputs = { db, now: new Date('2026-11-26T18:00:00Z'), stationVersion: 'bench' };
 const report = batchReportFor(inputs, 'bbench')!;
+// REPORT_BENCH_DUMP=FILE keeps the model as JSON, e.g. to profile the PDF writer alone.
+if (process.env.REPORT_BENCH_DUMP)
+  fs.writeFileSync(process.env.REPORT_BENCH_DUMP, JSON.stringify(report));
 
 async function timed(label: string, f: () => Promise<Buffer> | Buffer | unknown): Promise<void> {
   const t0 = performance.now();
