@@ -13,6 +13,7 @@ export interface PtyLike {
   resize(cols: number, rows: number): void;
   pause(): void;
   resume(): void;
+  kill(): void;
 }
 
 /** One browser tab's WebSocket, as the session sees it. */
@@ -142,6 +143,14 @@ export class TerminalSession {
     this.closing ??= (async () => {
       this.log.info({ terminal: this.id, pid: this.info.pid, reason }, 'closing terminal');
       await this.o.endGroup(this.info.pid, this.o.killGraceMs);
+      // Windows has no process groups to signal: node-pty ends the console's processes.
+      if (!this.exit) {
+        try {
+          this.pty.kill();
+        } catch {
+          // Gone already.
+        }
+      }
       // node-pty reports the exit once it has reaped the program; do not wait forever.
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000).unref())]);
       this.finishNow();

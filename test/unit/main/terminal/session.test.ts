@@ -36,6 +36,9 @@ class FakePty implements PtyLike {
   resume() {
     this.paused = false;
   }
+  kill() {
+    this.exit(129);
+  }
   emit(d: string | Buffer) {
     this.data?.(d);
   }
