@@ -124,6 +124,16 @@ export class NetnsLab {
     this.configure(ns, ifname, opts);
   }
 
+  /**
+   * A tap device on the segment's bridge, for QEMU: run QEMU in `seg.ns` with
+   * `-netdev tap,ifname=<name>,script=no,downscript=no`.
+   */
+  tap(seg: Segment, name: string): string {
+    ip(['-n', seg.ns, 'tuntap', 'add', name, 'mode', 'tap']);
+    ip(['-n', seg.ns, 'link', 'set', name, 'master', seg.bridge, 'up']);
+    return name;
+  }
+
   /** A veth pair straight between two namespaces. */
   link(
     a: { ns: string; ifname: string; address?: string; mac?: string },

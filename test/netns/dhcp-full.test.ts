@@ -11,6 +11,7 @@ import { commandUnavailable } from '../helpers/env.js';
 import { NetnsLab } from '../helpers/netns.js';
 import {
   dhcpLabUnavailable,
+  removeTempDirs,
   leasesIn,
   readLines,
   startStation,
@@ -74,7 +75,7 @@ describe.skipIf(skip)('full DHCP in namespaces (udhcpc, dhclient)', () => {
 
   afterAll(async () => {
     await lab?.cleanup();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   const udhcpc = async (name: string, extra: string[] = []) => {

@@ -27,8 +27,42 @@ export function dhcpLabUnavailable(...more: (string | null)[]): string | null {
   );
 }
 
+const made: string[] = [];
+
+/** A temp dir removed by removeTempDirs() (call it in afterAll). */
 export function tempDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `ps3-${tag}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `ps3-${tag}-`));
+  made.push(d);
+  return d;
+}
+
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** The station's boot events so far, read from its UI API inside the namespace. */
+export async function bootEvents(
+  lab: NetnsLab,
+  ns: string,
+  station: RunningStation,
+): Promise<
+  { type: string; protocol: string; mac: string | null; client: string; summary: string }[]
+> {
+  const token = fs.readFileSync(path.join(station.dataDir, 'ui-token'), 'utf8').trim();
+  const r = await lab.exec(ns, [
+    'curl',
+    '-s',
+    '--max-time',
+    '2',
+    '-H',
+    `Authorization: Bearer ${token}`,
+    'http://127.0.0.1:7780/api/v1/events?since=0',
+  ]);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('data:'))
+    .flatMap((l) => JSON.parse(l.slice(5)) as { type: string }[])
+    .filter((e) => e.type === 'boot') as Awaited<ReturnType<typeof bootEvents>>;
 }
 
 export interface RunningStation {

@@ -3,13 +3,13 @@
  * a PXE client gets its address from dnsmasq and its boot file from the station, on 67
  * and again through the 4011 exchange; ordinary clients are left to dnsmasq.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandUnavailable } from '../helpers/env.js';
 import { NetnsLab } from '../helpers/netns.js';
 import {
   dhcpLabUnavailable,
+  removeTempDirs,
   readLines,
   root,
   startDnsmasq,
@@ -68,7 +68,7 @@ describe.skipIf(skip)('proxyDHCP beside dnsmasq in namespaces', () => {
 
   afterAll(async () => {
     await lab?.cleanup();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   const pxeClient = async (name: string, arch: number, extra: string[] = []) => {

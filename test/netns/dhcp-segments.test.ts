@@ -4,13 +4,13 @@
  * start, naming it. Fuzzed packets on the bench do not stop the server.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandUnavailable } from '../helpers/env.js';
 import { NetnsLab } from '../helpers/netns.js';
 import {
   dhcpLabUnavailable,
+  removeTempDirs,
   readLines,
   root,
   startDnsmasq,
@@ -24,16 +24,14 @@ const client = path.join(root, 'test/netns/dhcp-pxe-client.mjs');
 
 describe.skipIf(skip)('bench segment only, rogue server, fuzzing (namespaces)', () => {
   let lab: NetnsLab;
-  let dir: string;
 
   beforeAll(() => {
     lab = new NetnsLab('ps3');
-    dir = tempDir('segments');
   });
 
   afterAll(async () => {
     await lab?.cleanup();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   const udhcpc = async (ns: string, tag: string, extra: string[] = []) => {

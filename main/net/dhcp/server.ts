@@ -5,7 +5,7 @@
  */
 import type { StationContext, StationPart } from '../../context.js';
 import { explainListenError } from '../../services/registry.js';
-import { requestFacts, replyDestination, type Offered } from './common.js';
+import { isPxeClient, requestFacts, replyDestination, type Offered } from './common.js';
 import { fullReply, type FullContext } from './full.js';
 import { LeaseStore } from './leases.js';
 import { MessageType } from './options.js';
@@ -102,6 +102,11 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (mode === 'proxy') {
       const out = proxyReply(req, { serverIp, benchUrl: ctx.benchUrl }, 'dhcp');
       if (req.ciaddr !== '0.0.0.0') ctx.clients.learn(req.ciaddr, req.chaddr);
+      // The REQUEST a PXE client broadcasts to the office server names the address it takes:
+      // the only way a proxy learns it, so TFTP and HTTP can tie that address to the MAC.
+      else if (req.options.requestedIp && isPxeClient(req)) {
+        ctx.clients.learn(req.options.requestedIp, req.chaddr);
+      }
       log.debug({ mac: req.chaddr, from: from.address }, out.note);
       publish('proxydhcp', req, from, out.offered, out.note);
       if (out.reply)

@@ -162,6 +162,20 @@ describe('dhcpPart, proxy mode', () => {
     expect(h.events).toEqual([]);
   });
 
+  it('learns the address a PXE client takes from the office server, without answering', async () => {
+    const h = await start(flags('proxy'));
+    h.byPort(1067).deliver(
+      request(MAC, {
+        ...BIOS_PXE,
+        messageType: MessageType.REQUEST,
+        serverId: '10.33.0.2',
+        requestedIp: '10.33.0.140',
+      }),
+    );
+    expect(h.byPort(1067).sent).toEqual([]);
+    expect(h.ctx.clients.macFor('10.33.0.140')).toBe(MAC);
+  });
+
   it('answers the 4011 exchange where it came from and learns the client address', async () => {
     const h = await start(flags('proxy'));
     const from = { address: '10.33.0.57', port: 68 };
