@@ -14,7 +14,13 @@ export type OpenUdp = (host: string, port: number) => Promise<UdpSocket>;
 /** Opens a real IPv4 UDP socket; rejects with the bind error (EADDRINUSE, EACCES...). */
 export const openUdp: OpenUdp = (host, port) =>
   new Promise((resolve, reject) => {
-    const sock = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    const sock = dgram.createSocket({
+      type: 'udp4',
+      reuseAddr: false,
+      // We only ever send to the IPv4 address a packet came from: skip dns.lookup and its
+      // extra event-loop turn on every one of the tens of thousands of sends per file.
+      lookup: (host, _opts, cb) => cb(null, host, 4),
+    });
     let bound = false;
     let closed = false;
     sock.once('error', (err) => {
