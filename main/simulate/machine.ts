@@ -31,6 +31,8 @@ export interface SimMachineStats {
 export interface SimHooks {
   /** Called right before a report goes out (the benchmark times report -> event). */
   onReportSent?: (machineId: string, seq: number, at: number) => void;
+  /** Called with each report request's round trip in ms. */
+  onAck?: (ms: number) => void;
   signal: AbortSignal;
   /** Give up waiting for assignment after this long (scaled ms). */
   waitLimitMs: number;
@@ -148,9 +150,12 @@ export async function simulateMachine(
     stats.machineId = plan.machineId;
     seq = plan.lastSeq;
     const send = async (reports: Report[]): Promise<AckResponse> => {
-      for (const rep of reports) hooks.onReportSent?.(plan.machineId, rep.seq, Date.now());
+      const at = Date.now();
+      for (const rep of reports) hooks.onReportSent?.(plan.machineId, rep.seq, at);
       stats.reportsSent += reports.length;
-      return persist(() => client.reports<AckResponse>(token, reports), signal);
+      const ack = await persist(() => client.reports<AckResponse>(token, reports), signal);
+      hooks.onAck?.(Date.now() - at);
+      return ack;
     };
     const next = () => ++seq;
 

@@ -1,4 +1,7 @@
 import { setMaxListeners } from 'node:events';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { identity, scaled, type SimOptions } from './model.js';
 import { simulateMachine, type SimMachineStats, type SimResult } from './machine.js';
 import { StationClient } from './station-client.js';
@@ -37,7 +40,10 @@ export interface SimulateSummary {
   reportsSent: number;
   answerFiles: number;
   wallMs: number;
+  /** Report -> event on the UI stream. */
   latency: LatencyStats | null;
+  /** Report -> HTTP answer (the agent's own round trip), for comparison. */
+  ackLatency: LatencyStats | null;
   perMachine: SimMachineStats[];
 }
 
@@ -46,14 +52,43 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+type EntryListener = (machineId: string, seq: number, at: number) => void;
+
 /**
- * The event stream as the dashboard reads it; records when each stored report's
- * timeline entry arrives, to time report -> event.
+ * The event stream as the dashboard reads it; records when each stored report's timeline
+ * entry arrives. In a worker thread when the compiled watcher is there (dist/), so this
+ * process's own load does not count; in the same thread otherwise (tests run from source).
  */
 async function watchEvents(
   ui: { url: string; token: string },
   signal: AbortSignal,
-  onEntry: (machineId: string, seq: number, at: number) => void,
+  onEntry: EntryListener,
+): Promise<() => void> {
+  const workerFile = fileURLToPath(new URL('./event-watcher.js', import.meta.url));
+  if (fs.existsSync(workerFile)) {
+    const worker = new Worker(workerFile, { workerData: ui });
+    await new Promise<void>((resolve, reject) => {
+      worker.on(
+        'message',
+        (m: { ready?: true; error?: string; entries?: [string, number, number][] }) => {
+          if (m.ready) resolve();
+          if (m.error) reject(new Error(m.error));
+          for (const [id, seq, at] of m.entries ?? []) onEntry(id, seq, at);
+        },
+      );
+      worker.once('error', reject);
+    });
+    const stop = () => void worker.terminate();
+    signal.addEventListener('abort', stop, { once: true });
+    return stop;
+  }
+  return watchInline(ui, signal, onEntry);
+}
+
+async function watchInline(
+  ui: { url: string; token: string },
+  signal: AbortSignal,
+  onEntry: EntryListener,
 ): Promise<() => void> {
   const ctrl = new AbortController();
   signal.addEventListener('abort', () => ctrl.abort(), { once: true });
@@ -99,6 +134,16 @@ async function watchEvents(
   return () => ctrl.abort();
 }
 
+function stats(sorted: number[], unmatched: number): LatencyStats {
+  return {
+    count: sorted.length,
+    unmatched,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted.at(-1) ?? 0,
+  };
+}
+
 /** Runs N simulated machines against a station and sums up what happened. */
 export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
   const started = Date.now();
@@ -121,6 +166,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
 
   const sent = new Map<string, number>();
   const latencies: number[] = [];
+  const acks: number[] = [];
   let stopWatching: (() => void) | null = null;
   if (o.measure) {
     if (!o.ui) throw new Error('--measure needs --ui and --ui-token');
@@ -142,7 +188,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
         signal,
         waitLimitMs: scaled(o.waitSeconds, o),
         ...(o.measure
-          ? { onReportSent: (m: string, seq: number, at: number) => sent.set(`${m}:${seq}`, at) }
+          ? {
+              onReportSent: (m: string, seq: number, at: number) => sent.set(`${m}:${seq}`, at),
+              onAck: (ms: number) => acks.push(ms),
+            }
           : {}),
       });
     }),
@@ -164,6 +213,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
   const sum = (k: keyof SimMachineStats) =>
     perMachine.reduce((n, m) => n + (typeof m[k] === 'number' ? (m[k] as number) : 0), 0);
   latencies.sort((a, b) => a - b);
+  acks.sort((a, b) => a - b);
   return {
     machines: o.machines,
     results,
@@ -173,16 +223,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
     reportsSent: sum('reportsSent'),
     answerFiles: sum('answerFiles'),
     wallMs: Date.now() - started,
-    latency: o.measure
-      ? {
-          count: latencies.length,
-          // Step-log and progress reports have no timeline entry of their own.
-          unmatched: sent.size,
-          p50: percentile(latencies, 50),
-          p95: percentile(latencies, 95),
-          max: latencies.at(-1) ?? 0,
-        }
-      : null,
+    // Step-log and progress reports have no timeline entry of their own: `unmatched`.
+    latency: o.measure ? stats(latencies, sent.size) : null,
+    ackLatency: o.measure ? stats(acks, 0) : null,
     perMachine,
   };
 }
