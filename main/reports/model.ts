@@ -2,12 +2,11 @@ import type { MachineState } from '../api/contract.js';
 import { applyEntry, newView } from '../machines/state.js';
 import type { Entry, MachineView, StepView } from '../machines/types.js';
 import { appVersion, stepDetails } from './details.js';
+import { incidents } from './incidents.js';
 import { redactLines, redactText } from './redact.js';
 import {
   REPORT_FORMAT_VERSION,
-  type ActionReport,
   type BatchInfo,
-  type FailureReport,
   type HardwareReport,
   type MachineReport,
   type PreviousDeployment,
@@ -262,10 +261,10 @@ function stepReport(s: StepView, order: number, dep: readonly Entry[]): StepRepo
   const message = s.message ? redactText(s.message) : null;
   // The agent's last word on the step stays evidence even after a technician's skip.
   const said = [...new Set([lastAttempt?.message, message].filter((x): x is string => !!x))];
+  // A tail sent both as log lines and with the result would otherwise print twice.
+  const tail = [...new Set(redactLines(s.logTail))].filter((l) => !said.includes(l));
   const evidence =
-    s.kind === 'check' || s.status === 'failed'
-      ? [...said, ...redactLines(s.logTail.slice(-EVIDENCE_LINES))]
-      : [];
+    s.kind === 'check' || s.status === 'failed' ? [...said, ...tail.slice(-EVIDENCE_LINES)] : [];
   return {
     order,
     id: s.id,
@@ -287,144 +286,6 @@ function stepReport(s: StepView, order: number, dep: readonly Entry[]): StepRepo
     evidence,
     history,
   };
-}
-
-/**
- * Failures met in the deployment and what happened next: the agent's automatic retry,
- * the technician's retry or skip, marking the machine done, or nothing (yet).
- */
-function incidents(
-  dep: readonly Entry[],
-  view: MachineView,
-): { failures: FailureReport[]; actions: ActionReport[] } {
-  const failures: FailureReport[] = [];
-  const actions: ActionReport[] = [];
-  const label = (id: string | null): string | null =>
-    id ? (view.steps.find((s) => s.id === id)?.label ?? id) : null;
-  const finalStatus = (id: string | null) => view.steps.find((s) => s.id === id)?.status;
-  const technicianRetry = new Set<string>();
-
-  dep.forEach((e, i) => {
-    const d = e.data;
-    switch (d.kind) {
-      case 'assigned':
-        if (d.by === 'reset') {
-          actions.push({
-            at: e.at,
-            kind: 'reset',
-            stepId: null,
-            text: `Deployed again by the technician (deployment ${e.deployment})`,
-          });
-        }
-        break;
-      case 'step':
-        if (d.status === 'started' && d.attempt > 1 && !technicianRetry.has(d.stepId)) {
-          actions.push({
-            at: e.at,
-            kind: 'automatic-retry',
-            stepId: d.stepId,
-            text: `${label(d.stepId)}: attempt ${d.attempt} started by the agent`,
-          });
-        }
-        if (d.status === 'started') technicianRetry.delete(d.stepId);
-        if (d.status === 'failed') {
-          failures.push({
-            at: e.at,
-            stepId: d.stepId,
-            step: label(d.stepId),
-            attempt: d.attempt,
-            exitCode: d.exitCode ?? null,
-            reason: redactText(d.message ?? 'the step failed'),
-            resolution: resolutionOf(dep.slice(i + 1), d.stepId, finalStatus(d.stepId), view.state),
-          });
-        }
-        break;
-      case 'failed':
-        failures.push({
-          at: e.at,
-          stepId: d.stepId,
-          step: label(d.stepId),
-          attempt: null,
-          exitCode: null,
-          reason: redactText(d.reason),
-          resolution: resolutionOf(dep.slice(i + 1), d.stepId, finalStatus(d.stepId), view.state),
-        });
-        break;
-      case 'retry-step':
-        technicianRetry.add(d.stepId);
-        actions.push({
-          at: e.at,
-          kind: 'technician-retry',
-          stepId: d.stepId,
-          text: `${label(d.stepId)}: retried by the technician`,
-        });
-        break;
-      case 'skip-step':
-        actions.push({
-          at: e.at,
-          kind: 'technician-skip',
-          stepId: d.stepId,
-          text: `${label(d.stepId)}: skipped by the technician`,
-        });
-        break;
-      case 'done':
-        if (d.by === 'technician') {
-          actions.push({
-            at: e.at,
-            kind: 'technician-done',
-            stepId: null,
-            text: 'Machine marked done by the technician',
-          });
-        }
-        break;
-      case 'stalled':
-        actions.push({
-          at: e.at,
-          kind: 'stalled',
-          stepId: null,
-          text: `No word from the machine since ${d.silentSince}`,
-        });
-        break;
-      case 'resumed':
-        actions.push({
-          at: e.at,
-          kind: 'resumed',
-          stepId: null,
-          text: 'The machine was heard from again',
-        });
-        break;
-      default:
-        break;
-    }
-  });
-  return { failures, actions };
-}
-
-function resolutionOf(
-  after: readonly Entry[],
-  stepId: string | null,
-  finalStatus: string | undefined,
-  machineState: MachineState,
-): string {
-  const outcome =
-    finalStatus === 'succeeded'
-      ? '; the step then succeeded'
-      : finalStatus === 'skipped'
-        ? '; the step ended skipped'
-        : '';
-  for (const e of after) {
-    const d = e.data;
-    if (stepId && d.kind === 'step' && d.stepId === stepId && d.status === 'started') {
-      return `Retried automatically (attempt ${d.attempt})${outcome}`;
-    }
-    if (stepId && d.kind === 'retry-step' && d.stepId === stepId)
-      return `Retried by the technician${outcome}`;
-    if (stepId && d.kind === 'skip-step' && d.stepId === stepId) return 'Skipped by the technician';
-    if (d.kind === 'done' && d.by === 'technician') return 'Machine marked done by the technician';
-    if (d.kind === 'step' && d.status === 'started' && !stepId)
-      return 'The agent went on after the error';
-  }
-  return machineState === 'failed' ? 'Not resolved: the machine stopped here' : 'Not resolved yet';
 }
 
 /** The whole report around one machine or a batch of them. */
