@@ -11,4 +11,10 @@ import { m0050Apps } from './0050-apps.js';
  * 0020-0029 DHCP, 0030-0039 boot and TFTP, 0040-0049 profiles and secrets, 0050-0059 app
  * library, 0060-0069 reports, 0070-0079 terminal.
  */
-export const migrations: Migration[] = [m0001Station, m0010Machines, m0020Dhcp, m0040Profiles, m0050Apps];
+export const migrations: Migration[] = [
+  m0001Station,
+  m0010Machines,
+  m0020Dhcp,
+  m0040Profiles,
+  m0050Apps,
+];
