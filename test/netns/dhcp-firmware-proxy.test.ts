@@ -100,7 +100,13 @@ describe.skipIf(skip)('real PXE firmware against proxy mode beside dnsmasq', () 
       if (events.some((e) => e.protocol === 'http' && e.mac === mac)) return;
       await new Promise((r) => setTimeout(r, 3000));
     }
-    throw new Error(`iPXE never fetched /boot/ipxe\n${station.linesFor(mac).join('\n')}`);
+    const serial = fs.readdirSync(dir).filter((f) => f.endsWith('.serial.log'));
+    const tails = serial.map(
+      (f) => `${f}:\n${fs.readFileSync(path.join(dir, f), 'latin1').slice(-1500)}`,
+    );
+    throw new Error(
+      `iPXE never fetched /boot/ipxe\n${station.linesFor(mac).join('\n')}\n${tails.join('\n')}`,
+    );
   }
 
   const qemu = (tap: string, mac: string, extra: string[]) =>
@@ -112,12 +118,11 @@ describe.skipIf(skip)('real PXE firmware against proxy mode beside dnsmasq', () 
       '256',
       '-smp',
       '1',
-      '-display',
-      'none',
+      '-nographic',
       '-monitor',
       'none',
       '-serial',
-      'none',
+      `file:${path.join(dir, `${tap}.serial.log`)}`,
       '-netdev',
       `tap,id=n0,ifname=${lab.tap(seg, tap)},script=no,downscript=no`,
       ...extra.map((a) => a.replace('MAC', mac)),
