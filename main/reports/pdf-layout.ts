@@ -185,7 +185,8 @@ export class PdfLayout {
       };
       consider(c.header, 'bold');
       for (const r of rows) if (r[i]) consider(r[i]!.text, r[i]!.font ?? c.font ?? 'body');
-      return Math.min(longest + 2 * PAD + 0.5, this.width * 0.45);
+      // pdfkit adds a blank line after a line that fills its width to within ~3 pt and ends in \n.
+      return Math.min(longest + 2 * PAD + 6, this.width * 0.45);
     });
     const w = cols.map((c, i) => Math.max((this.width * c.weight) / total, minW[i]!));
     const over = w.reduce((a, b) => a + b, 0) - this.width;

@@ -122,6 +122,43 @@ describe.skipIf(skip)(`PDF report${skip ? ` (skipped: ${skip})` : ''}`, () => {
     ]);
   });
 
+  it('wraps long values inside the page: no word outside the margins, nothing lost', async () => {
+    const m = machineReport(
+      deploymentLog({
+        machineId: 'mlong',
+        index: 7,
+        start: new Date('2026-11-26T09:00:00Z'),
+        variant: 'technician',
+      }),
+      { now },
+    );
+    const token = 'X'.repeat(40) + 'Y'.repeat(40) + 'Z'.repeat(40);
+    m.hardware.hostname = `host-with-a-very-long-name-${'ä'.repeat(30)}`;
+    m.steps.find((s) => s.id === 'check-bitlocker')!.evidence.push(`unbroken ${token}`);
+    m.steps.find((s) => s.id === 'app-firefox')!.label =
+      `Install ${'Mozilla Firefox Extended Support Release '.repeat(4)}`;
+    const r = buildReport({ machines: [m], batch: null, shop, now, stationVersion: '0.1.0' });
+    for (const paper of ['a4', 'letter'] as const) {
+      const file = await writePdf(`machine-long-values-${paper}`, r, paper);
+      const flat = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      expect(flat).toContain(token);
+      expect(flat).toContain(m.hardware.hostname.replace(/\s+/g, ''));
+      const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+      const page = /<page width="([\d.]+)" height="([\d.]+)"/.exec(bbox)!;
+      const [w, h] = [Number(page[1]), Number(page[2])];
+      const words = [
+        ...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">/g),
+      ];
+      expect(words.length).toBeGreaterThan(100);
+      for (const [, x0, y0, x1, y1] of words) {
+        expect(Number(x0)).toBeGreaterThanOrEqual(40);
+        expect(Number(x1)).toBeLessThanOrEqual(w - 40);
+        expect(Number(y0)).toBeGreaterThanOrEqual(20);
+        expect(Number(y1)).toBeLessThanOrEqual(h - 20);
+      }
+    }
+  });
+
   it('a long summary table breaks across pages and repeats its header', async () => {
     const r = batchReport(Array.from({ length: 70 }, (): Variant => 'done'));
     const file = await writePdf('batch-70-letter', r, 'letter');
