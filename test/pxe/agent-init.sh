@@ -1,0 +1,49 @@
+#!/bin/sh
+# /init of the agent test's initramfs (laid over the lab's, which brings busybox, the NIC
+# modules and the udhcpc hook): a stand-in for a freshly installed Linux. It does what an
+# installer and its first boot do with the station: reads the NoCloud seed the boot script
+# gave it (ds=nocloud;s=<machine URL>/), fetches user-data, then fetches this machine's
+# agent.sh from the same URL and runs it, as the answer file's systemd unit would.
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+# The kernel's console is the (absent) screen: say everything on the serial port.
+[ -c /dev/ttyS0 ] && exec >/dev/ttyS0 2>&1
+
+log() { echo "agent-init: $*"; }
+fail() { log "FAIL: $*"; sleep 2; poweroff -f; }
+
+SEED=
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in ds=nocloud*) SEED=${arg#*;s=} ;; esac
+done
+[ -n "$SEED" ] || fail "no ds=nocloud;s=URL on the kernel command line"
+
+for m in failover net_failover virtio_ring virtio virtio_pci_legacy_dev \
+         virtio_pci_modern_dev virtio_pci virtio_net e1000 e1000e; do
+  [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
+done
+IF=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  for d in /sys/class/net/*; do n=${d##*/}; [ "$n" = lo ] || { IF=$n; break; }; done
+  [ -n "$IF" ] && break; sleep 0.5
+done
+[ -n "$IF" ] || fail "no network card"
+ip link set lo up; ip link set "$IF" up
+udhcpc -i "$IF" -s /etc/udhcpc.script -n -q -t 10 -T 2 || fail "no DHCP lease"
+hostname agent-lab
+
+log "seed $SEED"
+wget -q -O /tmp/user-data "${SEED}user-data" || fail "user-data"
+log "user-data: $(wc -c </tmp/user-data) bytes"
+wget -q -O /tmp/agent.sh "${SEED}agent.sh" || fail "agent.sh"
+log "agent fetched; running it"
+PREPSTATION_STATE=/tmp/agent PREPSTATION_POLL=0.5 PREPSTATION_RETRY_DELAY=1 \
+  PREPSTATION_REBOOT_CMD=true sh /tmp/agent.sh
+log "agent exited $?; finished: $([ -f /tmp/agent/finished ] && echo yes || echo no)"
+tail -n 20 /tmp/agent/agent.log
+sync
+poweroff -f
