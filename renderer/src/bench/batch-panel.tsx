@@ -90,7 +90,7 @@ export function BatchPanel() {
                 <div className="bar small-bar">
                   <div
                     className="fill"
-                    style={{ width: `${total ? Math.min(100, (b.filled / total) * 100) : 0}%` }}
+                    style={{ transform: `scaleX(${total ? Math.min(1, b.filled / total) : 0})` }}
                   />
                 </div>
                 {!b.open ? <span className="muted small">full</span> : null}

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { MachineSummary } from '../../../main/api/contract';
 import {
   facets,
   machineStates,
@@ -29,6 +30,20 @@ const sorts: { id: SortKey; label: string }[] = [
   { id: 'updated', label: 'Last change' },
 ];
 
+/**
+ * Past run durations per profile, as the same Map object until a run finishes: rows are
+ * memoized, and a new Map on every batch would re-render all of them.
+ */
+function useStableHistory(machines: Record<string, MachineSummary>): Map<string, number[]> {
+  const last = useRef<{ key: string; map: Map<string, number[]> } | null>(null);
+  return useMemo(() => {
+    const map = runHistory(machines);
+    const key = JSON.stringify([...map.entries()]);
+    if (last.current?.key !== key) last.current = { key, map };
+    return last.current.map;
+  }, [machines]);
+}
+
 export function BenchPage() {
   const needsSetup = useStore(selectNeedsSetup);
   const dismissed = useStore((s) => s.setupDismissed);
@@ -54,7 +69,7 @@ function Bench() {
     () => visibleMachineIds(machines, filter, orderNow),
     [machines, filter, orderNow],
   );
-  const history = useMemo(() => runHistory(machines), [machines]);
+  const history = useStableHistory(machines);
   const { customers, batches } = useMemo(() => facets(machines), [machines]);
   const counts = useMemo(() => stateCounts(machines), [machines]);
   const total = Object.keys(machines).length;
@@ -71,25 +86,26 @@ function Bench() {
   });
 
   // Shift-click selects the range between the last click and this one, as in a file manager.
-  const onSelect = useCallback(
-    (id: string, e: { shiftKey: boolean }) => {
-      const st = useStore.getState();
-      const from = lastClicked.current;
-      if (e.shiftKey && from && from !== id) {
-        const a = ids.indexOf(from);
-        const b = ids.indexOf(id);
-        if (a >= 0 && b >= 0) {
-          const range = ids.slice(Math.min(a, b), Math.max(a, b) + 1);
-          st.setSelected([...Object.keys(st.selected), ...range]);
-          lastClicked.current = id;
-          return;
-        }
+  // The callback stays the same across batches (ids via a ref), so rows skip re-rendering.
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+  const onSelect = useCallback((id: string, e: { shiftKey: boolean }) => {
+    const st = useStore.getState();
+    const list = idsRef.current;
+    const from = lastClicked.current;
+    if (e.shiftKey && from && from !== id) {
+      const a = list.indexOf(from);
+      const b = list.indexOf(id);
+      if (a >= 0 && b >= 0) {
+        const range = list.slice(Math.min(a, b), Math.max(a, b) + 1);
+        st.setSelected([...Object.keys(st.selected), ...range]);
+        lastClicked.current = id;
+        return;
       }
-      st.toggleSelected(id);
-      lastClicked.current = id;
-    },
-    [ids],
-  );
+    }
+    st.toggleSelected(id);
+    lastClicked.current = id;
+  }, []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

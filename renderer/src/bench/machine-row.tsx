@@ -80,7 +80,10 @@ export const MachineRow = memo(function MachineRow({
             aria-valuemin={0}
             aria-valuemax={100}
           >
-            <div className="fill" style={{ width: `${Math.min(100, Math.max(0, m.progress))}%` }} />
+            <div
+              className="fill"
+              style={{ transform: `scaleX(${Math.min(100, Math.max(0, m.progress)) / 100})` }}
+            />
           </div>
         )}
       </div>

@@ -102,7 +102,7 @@ export function MachinePage({ id }: { id: string }) {
           </div>
         ) : (
           <div className="bar">
-            <div className="fill" style={{ width: `${machine.progress}%` }} />
+            <div className="fill" style={{ transform: `scaleX(${machine.progress / 100})` }} />
           </div>
         )}
         <div className="small muted">
