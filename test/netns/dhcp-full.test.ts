@@ -111,7 +111,8 @@ describe.skipIf(skip)('full DHCP in namespaces (udhcpc, dhclient)', () => {
     expect(bound).toMatch(/ip=10\.33\.10\.1(0\d|1\d|20) subnet=255\.255\.255\.0/);
     expect(bound).toContain(`serverid=${SERVER}`);
     expect(bound).toContain('boot_file= '); // not a PXE client: no boot file
-    expect(leasesIn(dataDir).find((l) => l.mac === MAC.plain)).toBeDefined();
+    // Leases are written in batches (about every 20 ms): poll the database.
+    await until('the lease in SQLite', () => leasesIn(dataDir).find((l) => l.mac === MAC.plain));
   });
 
   it('a reserved MAC gets its reserved address', async () => {
@@ -159,12 +160,15 @@ describe.skipIf(skip)('full DHCP in namespaces (udhcpc, dhclient)', () => {
       script,
     ]);
     await until('bound', () => readLines(log).find((l) => l.startsWith('bound')));
-    const first = leasesIn(dataDir).find((l) => l.mac === MAC.renew)!;
-    expect(first).toBeDefined();
+    const first = await until('the lease in SQLite', () =>
+      leasesIn(dataDir).find((l) => l.mac === MAC.renew),
+    );
     await new Promise((r) => setTimeout(r, 1100)); // expiry is in ms: let the clock move
     process.kill(proc.child.pid!, 'SIGUSR1');
     await until('renew', () => readLines(log).find((l) => l.startsWith('renew')));
-    const renewed = leasesIn(dataDir).find((l) => l.mac === MAC.renew)!;
+    const renewed = await until('the renewed lease in SQLite', () =>
+      leasesIn(dataDir).find((l) => l.mac === MAC.renew && l.expires_at > first.expires_at),
+    );
     expect(renewed.ip).toBe(first.ip);
     expect(renewed.expires_at).toBeGreaterThan(first.expires_at);
     process.kill(proc.child.pid!, 'SIGUSR2');
@@ -206,7 +210,10 @@ exit 0
     const ip = /fixed-address (\S+);/.exec(leaseFile)![1]!;
     expect(ip).toMatch(/^10\.33\.10\./);
     expect(leaseFile).toContain(`option dhcp-server-identifier ${SERVER};`);
-    expect(leasesIn(dataDir).find((l) => l.mac === MAC.dhclient)?.ip).toBe(ip);
+    const stored = await until('the lease in SQLite', () =>
+      leasesIn(dataDir).find((l) => l.mac === MAC.dhclient),
+    );
+    expect(stored.ip).toBe(ip);
     const rel = await lab.exec(clients.dhclient!, ['dhclient', '-r', ...args], {
       timeoutMs: 20_000,
     });

@@ -1,7 +1,11 @@
 /**
  * Leases for full mode: an in-memory index (every DISCOVER reads it, so no query per
- * packet) written through to SQLite for bound leases, reservations and declines. Offers are
- * memory only: a restart simply forgets them and the client asks again.
+ * packet) written to SQLite for bound leases, reservations and declines. Offers are memory
+ * only: a restart simply forgets them and the client asks again.
+ *
+ * Lease writes are batched: one transaction per ~20 ms instead of one per ACK (a commit per
+ * ACK was most of the CPU under perfdhcp). stop() flushes; a crash can lose the last 20 ms of
+ * leases, and those clients simply get their address again on their next REQUEST.
  */
 import type { Db } from '../../db/open.js';
 import type { LeaseEffect, LeaseRecord, LeaseView } from './full.js';
@@ -22,6 +26,13 @@ export class LeaseStore implements LeaseView {
   /** Where the next free-address search starts, so addresses rotate instead of reusing .first. */
   private cursor = 0;
   private readonly stmt;
+  /** mac -> the lease row to write, or null to delete it; written by flush(). */
+  private readonly pending = new Map<
+    string,
+    (LeaseRecord & { hostname: string | null; at: number }) | null
+  >();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly writePending: () => void;
 
   constructor(
     private readonly db: Db,
@@ -47,7 +58,34 @@ export class LeaseStore implements LeaseView {
       ),
       unreserve: db.prepare(`DELETE FROM dhcp_reservations WHERE mac = ?`),
     };
+    this.writePending = db.transaction(() => {
+      for (const [mac, row] of this.pending) {
+        if (row) {
+          this.stmt.deleteIp.run(row.ip, mac);
+          this.stmt.upsert.run(mac, row.ip, row.expiresAt, row.hostname, row.at);
+        } else {
+          this.stmt.deleteMac.run(mac);
+        }
+      }
+    });
     this.load();
+  }
+
+  /** Writes the batched lease changes now (at stop, and about every 20 ms while busy). */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.size === 0) return;
+    try {
+      this.writePending();
+    } finally {
+      this.pending.clear();
+    }
+  }
+
+  private schedule(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+    this.flushTimer.unref?.();
   }
 
   private load(): void {
@@ -132,16 +170,26 @@ export class LeaseStore implements LeaseView {
         }
         case 'bind':
           this.index({ mac: e.mac, ip: e.ip, state: 'bound', expiresAt: e.expiresAt });
-          this.db.transaction(() => {
-            this.stmt.deleteIp.run(e.ip, e.mac);
-            this.stmt.upsert.run(e.mac, e.ip, e.expiresAt, e.hostname ?? null, now);
-          })();
+          this.pending.delete(e.mac); // keep write order: latest change last
+          this.pending.set(e.mac, {
+            mac: e.mac,
+            ip: e.ip,
+            state: 'bound',
+            expiresAt: e.expiresAt,
+            hostname: e.hostname ?? null,
+            at: now,
+          });
+          this.schedule();
           break;
         case 'release': {
           const cur = this.byMac.get(e.mac);
           if (!cur || (e.onlyOffer && cur.state !== 'offered')) break;
           this.unindex(e.mac);
-          if (cur.state === 'bound') this.stmt.deleteMac.run(e.mac);
+          if (cur.state === 'bound') {
+            this.pending.delete(e.mac);
+            this.pending.set(e.mac, null);
+            this.schedule();
+          }
           break;
         }
         case 'decline':

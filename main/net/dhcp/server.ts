@@ -245,6 +245,11 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     async stop() {
       const open = sockets.splice(0);
       await Promise.all(open.map((s) => s.close()));
+      try {
+        store?.flush();
+      } catch (err) {
+        log.error({ err }, 'could not save the last DHCP leases');
+      }
       for (const name of ['dhcp', 'proxydhcp']) {
         if (ctx.services.get(name)?.state === 'running')
           ctx.services.set(name, { state: 'stopped' });

@@ -36,6 +36,7 @@ describe('LeaseStore', () => {
       T0,
     );
     s1.reserve({ mac: 'aa:00:00:00:00:04', ip: '10.33.0.13', hostname: null }, T0);
+    s1.flush(); // as the server does at stop
     db1.close();
 
     const s2 = new LeaseStore(openDatabase(file), pool);
@@ -57,6 +58,7 @@ describe('LeaseStore', () => {
     const s = new LeaseStore(db, pool);
     s.apply([{ kind: 'bind', mac: 'aa:01', ip: '10.33.0.10', expiresAt: T0 }], T0);
     s.apply([{ kind: 'bind', mac: 'aa:02', ip: '10.33.0.10', expiresAt: T0 + 1000 }], T0 + 1);
+    s.flush();
     expect(s.leaseOf('aa:01')).toBeNull();
     expect(db.prepare('SELECT mac FROM dhcp_leases').all()).toEqual([{ mac: 'aa:02' }]);
   });
@@ -68,6 +70,19 @@ describe('LeaseStore', () => {
     expect(s.leaseOf('aa:01')!.state).toBe('bound');
     s.apply([{ kind: 'release', mac: 'aa:01', onlyOffer: true }], T0);
     expect(s.leaseOf('aa:01')).not.toBeNull();
+  });
+
+  it('batches writes and keeps their order: bind, release, bind again', async () => {
+    const db = openDatabase(':memory:');
+    const s = new LeaseStore(db, pool);
+    s.apply([{ kind: 'bind', mac: 'aa:01', ip: '10.33.0.10', expiresAt: T0 + 1000 }], T0);
+    expect(db.prepare('SELECT count(*) AS n FROM dhcp_leases').get()).toEqual({ n: 0 });
+    s.apply([{ kind: 'release', mac: 'aa:01' }], T0);
+    s.apply([{ kind: 'bind', mac: 'aa:02', ip: '10.33.0.10', expiresAt: T0 + 1000 }], T0);
+    await new Promise((r) => setTimeout(r, 60)); // the timer flushes by itself
+    expect(db.prepare('SELECT mac, ip FROM dhcp_leases').all()).toEqual([
+      { mac: 'aa:02', ip: '10.33.0.10' },
+    ]);
   });
 
   it('excluded addresses are never free', () => {
