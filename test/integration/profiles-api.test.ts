@@ -49,7 +49,11 @@ describe('profiles API', () => {
       error: { code: string; details: { line: number; message: string }[] };
     };
     expect(err.error.code).toBe('invalid_profile');
-    expect(err.error.details[0]).toMatchObject({ line: 9, col: 3, message: 'unknown key "colour"' });
+    expect(err.error.details[0]).toMatchObject({
+      line: 9,
+      col: 3,
+      message: 'unknown key "colour"',
+    });
 
     const ok = await t.api(
       '/api/v1/profiles/school-lab',
@@ -62,6 +66,13 @@ describe('profiles API', () => {
     expect(history.map((h) => h.author)).toEqual(['loaded from disk', 'kim']);
     const diff = await (await t.api('/api/v1/profiles/school-lab/diff')).text();
     expect(diff).toContain('+  code: GSN2');
+  });
+
+  it('refuses an id that is not a plain name, and writes nothing', async () => {
+    const res = await t.api('/api/v1/profiles/..%2Fescape', json({ text: 'id: x\n' }));
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_id');
+    expect(fs.existsSync(path.join(t.dataDir, 'escape.yaml'))).toBe(false);
   });
 
   it('secrets: set, list without values, preview masked', async () => {
