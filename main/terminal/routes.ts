@@ -17,7 +17,7 @@ import { guardUpgrades } from './upgrade-guard.js';
 
 export interface TerminalRouteDeps {
   manager: TerminalManager;
-  /** Path of the ssh client, or null with the reason it is missing. */
+  /** Path of the ssh client, or why there is none and how to install it. */
   ssh: () => { path: string } | { missing: string };
   knownHostsFile: string;
   /** Defaults to the machines API of the same listener. */
