@@ -2,18 +2,21 @@
 # DHCP benchmark: kea's perfdhcp against PrepStation (full mode) and dnsmasq, one after the
 # other in the same namespace setup, printed side by side with the ratio. Not a test.
 #
-#   sudo scripts/bench/dhcp.sh [RATE] [SECONDS] [CLIENTS]     (defaults 3000 10 800)
+#   sudo scripts/bench/dhcp.sh [RATE] [SECONDS] [CLIENTS]     (defaults 1000 10 800)
 #
-# Everything runs inside two network namespaces this script creates and removes
-# (ps3-bench-<pid>-srv, ps3-bench-<pid>-cli, joined by a veth pair); nothing touches a real
-# interface. perfdhcp acts as a relay (giaddr), so replies come back unicast to port 67.
+# Everything runs inside three network namespaces this script creates and removes
+# (ps3-bench-<pid>-dns, -srv, -cli, joined by veth pairs); nothing touches a real interface.
+# perfdhcp acts as a relay (giaddr), so replies come back unicast to port 67.
+# ROUNDS=N (default 2) ABBA rounds; BENCH_RAW=1 prints perfdhcp's own reports.
 # Needs: root, iproute2, kea-admin (perfdhcp), dnsmasq-base, a built station (npm run build).
+# STATION_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the station's side.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=${1:-3000}
+RATE=${1:-1000}
 SECS=${2:-10}
 CLIENTS=${3:-800}
 NS=ps3-bench-$$
+DNS=$NS-dns
 SRV=$NS-srv
 CLI=$NS-cli
 TMP=$(mktemp -d /tmp/ps3-bench.XXXXXX)
@@ -23,8 +26,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   sleep 0.5
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  ip netns del "$SRV" 2>/dev/null || true
-  ip netns del "$CLI" 2>/dev/null || true
+  for ns in "$DNS" "$SRV" "$CLI"; do ip netns del "$ns" 2>/dev/null || true; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
@@ -35,67 +37,69 @@ for cmd in perfdhcp dnsmasq ip; do
 done
 [ -f dist/main/cli.js ] || { echo "bench: run npm run build first" >&2; exit 2; }
 
+ip netns add "$DNS"
 ip netns add "$SRV"
 ip netns add "$CLI"
-ip -n "$SRV" link set lo up
-ip -n "$CLI" link set lo up
-ip -n "$SRV" link add bench0 type veth peer name eth0 netns "$CLI"
-ip -n "$SRV" addr add 10.33.60.1/22 dev bench0
+for ns in "$DNS" "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
+# Two servers side by side, each on its own link to the client namespace, both running for
+# the whole benchmark; perfdhcp alternates between them (ABBA) so load drift cancels out.
+ip -n "$DNS" link add bench0 type veth peer name eth0 netns "$CLI"
+ip -n "$SRV" link add bench0 type veth peer name eth1 netns "$CLI"
+ip -n "$DNS" addr add 10.33.60.1/22 dev bench0
+ip -n "$SRV" addr add 10.33.64.1/22 dev bench0
 ip -n "$CLI" addr add 10.33.60.2/22 dev eth0
-ip -n "$SRV" link set bench0 up
+ip -n "$CLI" addr add 10.33.64.2/22 dev eth1
+for ns in "$DNS" "$SRV"; do ip -n "$ns" link set bench0 up; done
 ip -n "$CLI" link set eth0 up
-FIRST=10.33.60.10
-LAST=10.33.63.250
+ip -n "$CLI" link set eth1 up
 
-# perfdhcp prints "rate: N" per exchange type and "avg delay" lines; keep the DORA ones.
-run_perfdhcp() {
-  ip netns exec "$CLI" perfdhcp -4 -l 10.33.60.2 -r "$RATE" -R "$CLIENTS" -p "$SECS" -d 2 10.33.60.1 2>&1 || true
-}
-
-# $1 name, $2 perfdhcp output -> "rate delay drops"
-summarize() {
-  awk -v name="$1" '
-    /^\*\*\*Rate statistics\*\*\*/ { rs = 1 }
-    /sent packets:/ { sent[++s] = $3 }
-    /received packets:/ { recv[++r] = $3 }
-    /drops:/ && !d2 { drops[++d] = $2; }
-    /avg delay:/ { delay[++ad] = $3 }
-    /Rate:/ { rate = $2 }
-    END {
-      printf "%s %s %s %s %s %s\n", name, rate, delay[2] ? delay[2] : delay[1], sent[1], recv[2] ? recv[2] : recv[1], drops[1] + drops[2]
-    }' <<<"$2"
-}
-
-echo "bench: dnsmasq (DHCP only, no ping, lease file in $TMP)"
-ip netns exec "$SRV" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=bench0 \
-  --bind-interfaces --dhcp-range=$FIRST,$LAST,1h --dhcp-authoritative --no-ping \
+echo "bench: dnsmasq (DHCP only, no ping, lease file) and PrepStation (full mode, log level warn)"
+ip netns exec "$DNS" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=bench0 \
+  --bind-interfaces --dhcp-range=10.33.60.10,10.33.63.250,1h --dhcp-authoritative --no-ping \
   --dhcp-leasefile="$TMP/dnsmasq.leases" --pid-file="$TMP/dnsmasq.pid" --user=root --group=root \
   >"$TMP/dnsmasq.log" 2>&1 &
 PIDS+=($!)
-sleep 1
-DNSMASQ_OUT=$(run_perfdhcp)
-kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
-
-echo "bench: PrepStation (full mode, log level warn)"
-ip netns exec "$SRV" node bin/prepstation.js serve --data-dir "$TMP/station" --dhcp-mode full \
-  --bench-address 10.33.60.1 --bench-interface bench0 --dhcp-range "$FIRST-$LAST" --dhcp-override \
-  --no-tftp --http-port 8080 --ui-port 7780 --log-level warn >"$TMP/station.log" 2>&1 &
+ip netns exec "$SRV" node ${STATION_NODE_ARGS:-} bin/prepstation.js serve --data-dir "$TMP/station" \
+  --dhcp-mode full --bench-address 10.33.64.1 --bench-interface bench0 \
+  --dhcp-range 10.33.64.10-10.33.67.250 --dhcp-override --no-tftp --http-port 8080 --ui-port 7780 \
+  --log-level warn >"$TMP/station.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 50); do grep -q 'Bench listener' "$TMP/station.log" && break; sleep 0.2; done
-STATION_OUT=$(run_perfdhcp)
+for _ in $(seq 100); do grep -q 'Bench listener' "$TMP/station.log" && break; sleep 0.2; done
+grep -q 'Bench listener' "$TMP/station.log" || { cat "$TMP/station.log"; exit 1; }
 
-echo "$DNSMASQ_OUT" >"$TMP/perfdhcp-dnsmasq.txt"
-echo "$STATION_OUT" >"$TMP/perfdhcp-station.txt"
-if [ -n "${BENCH_RAW:-}" ]; then echo "$DNSMASQ_OUT"; echo "$STATION_OUT"; fi
+# $1 local address, $2 server -> perfdhcp output (relay mode: replies come to $1:67)
+run_perfdhcp() {
+  ip netns exec "$CLI" perfdhcp -4 -l "$1" -r "$RATE" -R "$CLIENTS" -p "$SECS" -d 2 "$2" 2>&1 || true
+}
 
-read -r _ D_RATE D_DELAY D_SENT D_RECV D_DROPS <<<"$(summarize dnsmasq "$DNSMASQ_OUT")"
-read -r _ S_RATE S_DELAY S_SENT S_RECV S_DROPS <<<"$(summarize station "$STATION_OUT")"
-printf '\nperfdhcp -r %s -R %s -p %s (DORA exchanges, relay mode, namespaces)\n' "$RATE" "$CLIENTS" "$SECS"
-printf '%-12s %14s %14s %10s %10s %8s\n' server 'exchanges/s' 'avg delay ms' sent received drops
-printf '%-12s %14s %14s %10s %10s %8s\n' dnsmasq "$D_RATE" "$D_DELAY" "$D_SENT" "$D_RECV" "$D_DROPS"
-printf '%-12s %14s %14s %10s %10s %8s\n' prepstation "$S_RATE" "$S_DELAY" "$S_SENT" "$S_RECV" "$S_DROPS"
-awk -v s="$S_RATE" -v d="$D_RATE" -v sl="$S_DELAY" -v dl="$D_DELAY" 'BEGIN {
-  if (d > 0) printf "ratio (prepstation / dnsmasq): throughput %.2fx", s / d
-  if (sl > 0) printf ", latency %.2fx (lower is better)", sl / dl
-  print ""
-}'
+# perfdhcp output -> "rate avg-delay-of-REQUEST-ACK"
+summarize() {
+  awk '/avg delay:/ { delay[++ad] = $3 } /Rate:/ { rate = $2 }
+    END { printf "%s %s\n", rate + 0, (delay[2] ? delay[2] : delay[1]) + 0 }' <<<"$1"
+}
+
+ROUNDS=${ROUNDS:-2}
+printf '\nperfdhcp -r %s -R %s -p %s, DORA exchanges, relay mode, namespaces; %s ABBA rounds\n' \
+  "$RATE" "$CLIENTS" "$SECS" "$ROUNDS"
+printf '%-6s %-12s %14s %14s\n' round server 'exchanges/s' 'avg delay ms'
+RESULTS=()
+for round in $(seq "$ROUNDS"); do
+  order=(dnsmasq prepstation prepstation dnsmasq)
+  for server in "${order[@]}"; do
+    if [ "$server" = dnsmasq ]; then out=$(run_perfdhcp 10.33.60.2 10.33.60.1)
+    else out=$(run_perfdhcp 10.33.64.2 10.33.64.1); fi
+    [ -n "${BENCH_RAW:-}" ] && echo "$out"
+    read -r rate delay <<<"$(summarize "$out")"
+    printf '%-6s %-12s %14s %14s\n' "$round" "$server" "$rate" "$delay"
+    RESULTS+=("$server $rate $delay")
+  done
+done
+printf '%s\n' "${RESULTS[@]}" | awk '
+  { n[$1]++; r[$1] += $2; d[$1] += $3 }
+  END {
+    printf "mean         dnsmasq %.1f/s %.1f ms   prepstation %.1f/s %.1f ms\n",
+      r["dnsmasq"] / n["dnsmasq"], d["dnsmasq"] / n["dnsmasq"], r["prepstation"] / n["prepstation"], d["prepstation"] / n["prepstation"]
+    if (r["dnsmasq"] > 0) printf "ratio (prepstation / dnsmasq): throughput %.2fx", r["prepstation"] / r["dnsmasq"]
+    if (d["dnsmasq"] > 0) printf ", latency %.2fx (lower is better)", d["prepstation"] / d["dnsmasq"]
+    print ""
+  }'
