@@ -65,13 +65,36 @@ export function listNamespaces(): string[] {
     .filter(Boolean);
 }
 
-/** Removes namespaces `<prefix>-<pid>-*` whose creating process is gone. */
+/** The PIDs of the processes running inside a namespace. */
+function pidsIn(ns: string): number[] {
+  try {
+    return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes namespaces `<prefix>-<pid>-*` whose creating process is gone (a test run that was
+ * killed), after stopping what still runs inside them: servers and QEMUs a test started
+ * there, found by PID with `ip netns pids`.
+ */
 export function sweepStale(prefix: string): string[] {
   const removed: string[] = [];
   const re = new RegExp(`^${prefix}-(\\d+)-`);
   for (const ns of listNamespaces()) {
     const m = re.exec(ns);
     if (!m || pidAlive(Number(m[1]))) continue;
+    for (const pid of pidsIn(ns)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     try {
       ip(['netns', 'del', ns]);
       removed.push(ns);
@@ -90,6 +113,26 @@ export class NetnsLab {
   constructor(prefix: string) {
     sweepStale(prefix);
     this.base = `${prefix}-${process.pid}`;
+    // If the test process ends without cleanup() (a timeout, a crash), still leave nothing.
+    process.once('exit', () => this.cleanupNow());
+  }
+
+  /** Synchronous last-resort cleanup for process exit. */
+  private cleanupNow(): void {
+    for (const s of this.children.splice(0)) {
+      try {
+        if (s.child.pid !== undefined) process.kill(-s.child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const ns of this.namespaces.splice(0).reverse()) {
+      try {
+        ip(['netns', 'del', ns]);
+      } catch {
+        // already gone
+      }
+    }
   }
 
   /** Creates namespace `<prefix>-<pid>-<name>` with loopback up; returns its full name. */
