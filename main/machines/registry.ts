@@ -205,7 +205,7 @@ export class MachineRegistry {
     this.views.set(id, view);
     this.lastWord.set(id, Date.parse(at));
     this.track(prev, view, entry);
-    this.publish(prev, view, [entry]);
+    this.publish(view, [entry]);
     this.d.logger.info({ machine: id, mac: first.mac, via: first.via }, 'new machine discovered');
     return view;
   }
@@ -219,6 +219,7 @@ export class MachineRegistry {
     if (!start) throw new MachineError('not_found', `No machine ${id}.`, 404);
     const at = this.d.now().toISOString();
     const entries: Entry[] = [];
+    const steps: [MachineView, MachineView, Entry][] = [];
     let view = start;
     for (const data of datas) {
       const deployment = data.kind === 'assigned' ? view.deployment + 1 : view.deployment;
@@ -237,19 +238,15 @@ export class MachineRegistry {
         );
       }
       entries.push(entry);
+      steps.push([view, next, entry]);
       view = next;
     }
     this.d.store.transaction(() => {
       for (const e of entries) e.id = this.d.store.insertEntry(id, at, e.deployment, e.data);
     });
-    let prev = start;
-    for (const e of entries) {
-      const next = applyEntry(prev, e);
-      this.track(prev, next, e);
-      prev = next;
-    }
+    for (const [prev, next, e] of steps) this.track(prev, next, e);
     this.views.set(id, view);
-    this.publish(start, view, entries);
+    this.publish(view, entries);
     return view;
   }
 
@@ -270,15 +267,13 @@ export class MachineRegistry {
         this.batchMembers.set(d.batch, members);
       }
     }
-    if (d.kind === 'step' || d.kind === 'duplicate') {
-      if (d.kind === 'step') this.seenSteps.get(id)?.add(`${d.stepId}:${d.attempt}:${d.status}`);
-    }
+    if (d.kind === 'step') this.seenSteps.get(id)?.add(`${d.stepId}:${d.attempt}:${d.status}`);
     if ('seq' in d && typeof d.seq === 'number' && 'digest' in d && d.digest) {
       this.digests.get(id)?.set(d.seq, d.digest);
     }
   }
 
-  private publish(prev: MachineView, view: MachineView, entries: Entry[]): void {
+  private publish(view: MachineView, entries: Entry[]): void {
     const bus = this.d.bus;
     const changedSteps = new Set<string>();
     for (const e of entries) {
@@ -308,7 +303,6 @@ export class MachineRegistry {
     for (const e of entries) {
       if (e.data.kind === 'assigned' && e.data.batch) this.onBatchChange(e.data.batch);
     }
-    void prev;
   }
 
   /** Active machines silent for longer than stallMs become stalled; returns their ids. */
