@@ -62,11 +62,11 @@ export const ACME_STEPS = ['inventory', 'app-firefox', 'app-tool', 'config-motd'
  * A real station with the acme profile in its profiles dir from the start (the profile
  * store reads the dir at start) and the admin-password secret its answer files need.
  */
-export async function startAcmeStation(): Promise<TestStation> {
+export async function startAcmeStation(flags: string[] = []): Promise<TestStation> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepstation-profiles-'));
   writeProfile(dir);
   writeProfile(dir, acmeWifiInput);
-  const ts = await startTestStation(['--profiles', dir]);
+  const ts = await startTestStation(['--profiles', dir, ...flags]);
   await ts.api('/api/v1/secrets/admin-password', {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
