@@ -107,10 +107,11 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
       else if (req.options.requestedIp && isPxeClient(req)) {
         ctx.clients.learn(req.options.requestedIp, req.chaddr);
       }
-      log.debug({ mac: req.chaddr, from: from.address }, out.note);
-      publish('proxydhcp', req, from, out.offered, out.note);
+      // Reply first: the event's listeners (machines registry) must not delay the client.
       if (out.reply)
         void send(sock, out.reply, replyDestination(req, out.reply, ports), req.chaddr);
+      log.debug({ mac: req.chaddr, from: from.address }, out.note);
+      publish('proxydhcp', req, from, out.offered, out.note);
       return;
     }
     const now = ctx.now().getTime();
@@ -120,9 +121,9 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (out.reply?.options.messageType === MessageType.ACK && out.reply.yiaddr !== '0.0.0.0') {
       ctx.clients.learn(out.reply.yiaddr, req.chaddr);
     }
+    if (out.reply) void send(sock, out.reply, replyDestination(req, out.reply, ports), req.chaddr);
     log.debug({ mac: req.chaddr, from: from.address }, out.note);
     publish('dhcp', req, from, out.offered, out.note);
-    if (out.reply) void send(sock, out.reply, replyDestination(req, out.reply, ports), req.chaddr);
   }
 
   function handle4011(sock: DhcpSocket, msg: Buffer, from: Remote): void {
@@ -130,10 +131,10 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (!req) return;
     const out = proxyReply(req, { serverIp, benchUrl: ctx.benchUrl }, 'pxe');
     ctx.clients.learn(from.address, req.chaddr);
-    log.debug({ mac: req.chaddr, from: from.address, port: 4011 }, out.note);
-    publish('proxydhcp', req, from, out.offered, out.note);
     // The client has its address by now (PXE spec §2.2.2): answer it where it asked from.
     if (out.reply) void send(sock, out.reply, from, req.chaddr);
+    log.debug({ mac: req.chaddr, from: from.address, port: 4011 }, out.note);
+    publish('proxydhcp', req, from, out.offered, out.note);
   }
 
   function parse(msg: Buffer, from: Remote): DhcpPacket | null {
