@@ -145,7 +145,9 @@ async function run(): Promise<void> {
     const page = await context.newPage();
     await page.goto(`${st.uiUrl}/?token=${st.token}#/bench`);
     const later = page.getByTestId('first-run-later');
-    await later.or(page.getByTestId('bench-page')).first().waitFor();
+    const opened = Date.now();
+    // Generous: on a shared 2-core machine the first load can be slow; the time is printed.
+    await later.or(page.getByTestId('bench-page')).first().waitFor({ timeout: 180_000 });
     if (await later.isVisible()) await later.click();
     // Evaluated, not a <script> tag: the dashboard's CSP refuses inline scripts, rightly.
     await page.evaluate(fs.readFileSync(pageScript, 'utf8'));
@@ -153,7 +155,8 @@ async function run(): Promise<void> {
     await page
       .getByTestId('bench-shown')
       .filter({ hasText: `${MACHINES} machines` })
-      .waitFor();
+      .waitFor({ timeout: 180_000 });
+    console.log(`ui-bench: dashboard open with ${MACHINES} rows after ${Date.now() - opened} ms`);
     // Sorted by name (the MAC), the first machines are the rows at the top of the screen.
     const probes = agents.slice(0, PROBES);
     const background = agents.slice(PROBES);

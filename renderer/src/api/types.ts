@@ -28,4 +28,6 @@ export interface ProfileDocument {
   id: string;
   text: string;
   hash: string | null;
+  /** The resolved profile (bases merged in), null while the file is invalid. */
+  profile: Record<string, unknown> | null;
 }

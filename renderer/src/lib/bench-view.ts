@@ -150,13 +150,23 @@ export function visibleMachineIds(
     .map((m) => m.id);
 }
 
-/** "3 of 9: Installing 7-Zip"; the running step counts as the k-th. */
+/**
+ * "3 of 9: Installing 7-Zip" while a plan step runs (the running step counts as the k-th);
+ * before the agent runs (booting, OS install) or between steps, what the station says,
+ * with the count of steps done once there is a plan.
+ */
 export function stepLine(m: MachineSummary): string {
   if (m.state === 'done') return m.stepsTotal > 0 ? `All ${m.stepsTotal} steps done` : 'Done';
   if (m.state === 'discovered') return 'Not assigned: choose a profile';
-  if (m.stepsTotal === 0) return m.step ?? '';
-  const k = Math.min(m.stepsDone + (m.step ? 1 : 0), m.stepsTotal);
-  return m.step ? `${Math.max(k, 1)} of ${m.stepsTotal}: ${m.step}` : `${k} of ${m.stepsTotal}`;
+  const beforeAgent =
+    m.state === 'assigned' || m.state === 'booting' || m.state === 'installing-os';
+  if (m.stepsTotal === 0 || beforeAgent) return m.step ?? stateLabels[m.state];
+  if (m.stepId && m.step) {
+    const k = Math.min(m.stepsDone + 1, m.stepsTotal);
+    return `${k} of ${m.stepsTotal}: ${m.step}`;
+  }
+  const done = `${m.stepsDone} of ${m.stepsTotal} done`;
+  return m.step ? `${done}: ${m.step}` : done;
 }
 
 /** Why a failed or stalled machine needs a technician, in one line. */

@@ -51,6 +51,18 @@ export function readForm(text: string): Record<string, string> | null {
   return out;
 }
 
+/** The same fields read from the resolved profile (bases merged in), for "inherited" hints. */
+export function resolvedForm(profile: Record<string, unknown> | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of formFields) {
+    let v: unknown = profile;
+    for (const k of f.path)
+      v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+    if (v !== undefined && v !== null && typeof v !== 'object') out[f.key] = String(v);
+  }
+  return out;
+}
+
 /** The text with one field set (or removed when empty), or null if the text does not parse. */
 export function writeField(text: string, key: string, value: string): string | null {
   const field = formFields.find((f) => f.key === key);

@@ -1,6 +1,17 @@
 import { useStore } from '../store';
 import type { Theme } from '../store/ui-prefs';
 
+const shortcuts: [string, string][] = [
+  ['Alt+1 … Alt+6', 'Bench, Profiles, Reports, Services, Settings, Terminal'],
+  ['/', 'Bench: search machines'],
+  ['Ctrl+A', 'Bench: select every machine shown'],
+  ['Shift+click', 'Bench: select a range of machines'],
+  ['Esc', 'Bench: clear the selection; dialogs: cancel'],
+  ['Ctrl+S', 'Profile editor: save'],
+  ['Ctrl+Space', 'Profile editor: complete a key or value'],
+  ['Ctrl+Z / Ctrl+Shift+Z', 'Profile editor: undo / redo'],
+];
+
 export function SettingsPage() {
   const theme = useStore((s) => s.theme);
   const largeText = useStore((s) => s.largeText);
@@ -31,6 +42,19 @@ export function SettingsPage() {
           />
           Large text (readable from across the bench)
         </label>
+      </div>
+      <div className="card section shortcuts" data-testid="shortcuts">
+        <h2>Keyboard shortcuts</h2>
+        <dl>
+          {shortcuts.map(([keys, what]) => (
+            <div key={keys}>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
+              <dd>{what}</dd>
+            </div>
+          ))}
+        </dl>
       </div>
       <p className="muted">PrepStation {version ?? ''}</p>
     </section>

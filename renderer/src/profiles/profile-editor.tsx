@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import type { ProfileIssue } from '../../../main/api/contract';
 import { fetchProfile, fetchSchema, issuesOf, saveProfile } from '../api/profiles';
 import { dropDraft, loadDraft, storeDraft, type Draft } from '../lib/drafts';
-import { formFields, readForm, writeField } from '../lib/profile-form';
+import { formFields, readForm, resolvedForm, writeField } from '../lib/profile-form';
 import { clock } from '../lib/format';
 import { useStore } from '../store';
 import { ProfileHistory } from './profile-history';
@@ -20,6 +20,7 @@ type Tab = 'edit' | 'history' | 'preview';
 export function ProfileEditor({ id }: { id: string }) {
   const summary = useStore((s) => s.profiles.find((p) => p.id === id));
   const [saved, setSaved] = useState<string | null>(null);
+  const [inherited, setInherited] = useState<Record<string, string>>({});
   const [text, setText] = useState('');
   const [loadError, setLoadError] = useState<string | null>(null);
   const [schema, setSchema] = useState(schemaCache);
@@ -41,6 +42,7 @@ export function ProfileEditor({ id }: { id: string }) {
       }
       setSaved(r.value.text);
       setText(r.value.text);
+      setInherited(resolvedForm(r.value.profile));
       const d = loadDraft(id);
       if (d && d.text !== r.value.text) setOffered(d);
       else if (d) dropDraft(id);
@@ -188,7 +190,9 @@ export function ProfileEditor({ id }: { id: string }) {
                 <input
                   data-testid={`field-${f.key}`}
                   value={form[f.key] ?? ''}
-                  placeholder={f.placeholder}
+                  placeholder={
+                    inherited[f.key] ? `${inherited[f.key]} (from the base)` : f.placeholder
+                  }
                   onChange={(e) => setField(f.key, e.target.value)}
                 />
               </label>

@@ -92,20 +92,36 @@ describe('stepLine and whyLine', () => {
   it.each<[string, Partial<MachineSummary>, string]>([
     [
       'running step counts as the k-th',
-      { state: 'provisioning', step: 'Installing 7-Zip', stepsDone: 2, stepsTotal: 9 },
+      {
+        state: 'provisioning',
+        step: 'Installing 7-Zip',
+        stepId: 'app-7zip',
+        stepsDone: 2,
+        stepsTotal: 9,
+      },
       '3 of 9: Installing 7-Zip',
     ],
     [
       'first step',
-      { state: 'provisioning', step: 'Collect inventory', stepsDone: 0, stepsTotal: 5 },
+      { state: 'provisioning', step: 'Collect inventory', stepId: 'inventory', stepsTotal: 5 },
       '1 of 5: Collect inventory',
     ],
-    ['between steps', { state: 'provisioning', step: null, stepsDone: 4, stepsTotal: 5 }, '4 of 5'],
     [
-      'before the plan',
-      { state: 'booting', step: 'Booting the installer', stepsTotal: 0 },
-      'Booting the installer',
+      'between steps, waiting after a reboot',
+      { state: 'provisioning', step: 'Waiting for the agent', stepsDone: 3, stepsTotal: 5 },
+      '3 of 5 done: Waiting for the agent',
     ],
+    [
+      'between steps, nothing said',
+      { state: 'verifying', stepsDone: 4, stepsTotal: 5 },
+      '4 of 5 done',
+    ],
+    [
+      'the OS install is not a plan step',
+      { state: 'installing-os', step: 'Installing the operating system', stepsTotal: 5 },
+      'Installing the operating system',
+    ],
+    ['booting without words', { state: 'booting', stepsTotal: 5 }, 'Booting'],
     ['done', { state: 'done', stepsDone: 5, stepsTotal: 5 }, 'All 5 steps done'],
     ['unassigned', { state: 'discovered' }, 'Not assigned: choose a profile'],
   ])('%s', (_n, patch, expected) => {

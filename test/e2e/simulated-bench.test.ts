@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { simulate, type SimulateSummary } from '../../main/simulate/run.js';
+import type { ProfileInput } from '../../main/profiles/schema.js';
+import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
+import { startTestStation, type TestStation } from '../helpers/station.js';
+import { openStation } from './pages/app.js';
+import { BenchScreen } from './pages/bench-screen.js';
+
+const skip = browserUnavailable();
+const MACHINES = 8;
+
+const profile: ProfileInput = {
+  id: 'sim-office',
+  name: 'Simulated office PCs',
+  customer: { name: 'Simulated customer', code: 'SIM' },
+  target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
+  admin: { username: 'tech', password: { secret: 'sim-admin' } },
+  apps: [
+    {
+      id: 'office',
+      name: 'Office suite',
+      source: { package: 'office' },
+      installer: 'deb',
+      retries: 2,
+    },
+    {
+      id: 'browser',
+      name: 'Browser',
+      source: { system: 'firefox-esr' },
+      installer: 'system',
+      retries: 1,
+    },
+  ],
+  config: [{ id: 'motd', type: 'file', path: '/etc/motd', content: 'Prepared by PrepStation\n' }],
+  checks: [{ id: 'office', type: 'app-installed', app: 'office' }],
+};
+
+/**
+ * The bench as `prepstation simulate` drives it: PCs power on, boot the real iPXE script,
+ * fetch their answer file and run their plan through the agent API, with failed first
+ * attempts and reboots. The technician only creates a batch in the browser and watches.
+ */
+describe.skipIf(skip !== null)(
+  `bench with the simulator${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    let st: TestStation;
+    let browser: Browser;
+    let page: Page;
+
+    beforeAll(async () => {
+      st = await startTestStation();
+      fs.writeFileSync(path.join(st.dataDir, 'profiles', 'sim-office.yaml'), stringify(profile));
+      const put = await st.api('/api/v1/secrets/sim-admin', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: 'bench-Pa55word' }),
+      });
+      expect(put.ok).toBe(true);
+      const q = new URLSearchParams({
+        name: 'office',
+        id: 'office',
+        version: '1',
+        fileName: 'office.deb',
+      });
+      expect(
+        (await st.api(`/api/v1/apps?${q}`, { method: 'POST', body: Buffer.alloc(50_000, 1) })).ok,
+      ).toBe(true);
+      browser = await launchChromium();
+      page = await openStation(browser, st, '#/bench');
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await st?.stop();
+    });
+
+    it('a batch fills as simulated PCs boot, rows progress live, and all end done', async () => {
+      const bench = new BenchScreen(page);
+      await bench.skipSetup();
+      await expect.poll(() => page.getByTestId('batch-profile').isVisible()).toBe(true);
+      await bench.createBatch(MACHINES, 'sim-office');
+      await expect.poll(() => bench.batchFilled().textContent()).toBe(`0 of ${MACHINES}`);
+
+      const run: Promise<SimulateSummary> = simulate({
+        benchUrl: st.station.ctx.benchUrl,
+        ui: null,
+        machines: MACHINES,
+        assign: null,
+        speed: 400,
+        failRate: 0.4,
+        rebootRate: 0.3,
+        seed: 8,
+        rampSeconds: 600,
+        waitSeconds: 600,
+        measure: false,
+      });
+
+      await expect
+        .poll(() => bench.batchFilled().textContent(), { timeout: 20_000 })
+        .toBe(`${MACHINES} of ${MACHINES}`);
+      // Mid-run: some row is working on its plan, "k of n: ..." with a progress bar.
+      await expect
+        .poll(async () => (await page.getByTestId('machine-step').allTextContents()).join('|'), {
+          timeout: 20_000,
+        })
+        .toMatch(/\d of \d: /);
+      await page.screenshot({ path: artifactPath('bench-simulated-running.png') });
+
+      const summary = await run;
+      expect(summary.results.done).toBe(MACHINES);
+      await expect
+        .poll(() => page.getByTestId('count-done').textContent(), { timeout: 10_000 })
+        .toBe(`Done ${MACHINES}`);
+      expect(await bench.rows().count()).toBe(MACHINES);
+      for (const s of await page.getByTestId('machine-step').allTextContents()) {
+        expect(s).toBe('All 5 steps done');
+      }
+      await page.screenshot({ path: artifactPath('bench-simulated-done.png') });
+    });
+  },
+);
