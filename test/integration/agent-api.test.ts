@@ -114,8 +114,11 @@ describe('agent API', () => {
     expect((await a.reports(first)).status).toBe(200);
     const logBefore = (await (await ts.api(`/api/v1/machines/${m.id}/log`)).json()) as unknown[];
 
-    // The agent is unsure and resends everything: absorbed, nothing new stored.
-    const resend = await a.reports(first);
+    // The agent is unsure and resends everything: absorbed, nothing new stored. (Sent the
+    // way busybox wget --post-data does, without a JSON content type.)
+    const resend = await a.reports(first, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(resend.status).toBe(200);
     expect(((await resend.json()) as { value: object }).value).toMatchObject({
       lastSeq: 4,
