@@ -5,7 +5,6 @@ import type { Db } from '../db/open.js';
 import { reportCsv } from './csv.js';
 import { reportJson } from './json.js';
 import { buildReport, machineReport } from './model.js';
-import { reportPdf } from './pdf.js';
 import { logoBytes, readShop } from './settings.js';
 import { ReportSource } from './source.js';
 import type { Paper, Report, ShopSettings } from './types.js';
@@ -97,6 +96,9 @@ export async function renderReport(
         profileId && o.profilesDir && o.filesDir
           ? customerLogoFile(o.profilesDir, o.filesDir, profileId)
           : null;
+      // pdfkit and its font engine take a while to load: only when a PDF is asked for,
+      // never on the way to `serve` or another command.
+      const { reportPdf } = await import('./pdf.js');
       const body = await reportPdf(r, {
         paper: o.paper ?? o.shop.paper,
         timeZone: o.shop.timeZone,
