@@ -11,6 +11,7 @@ import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
 
 const skip = browserUnavailable();
+// Browser tests on a shared 2-core machine: generous per-test time, never a speed assertion.
 const MACHINES = 8;
 
 const profile: ProfileInput = {
@@ -46,6 +47,7 @@ const profile: ProfileInput = {
  */
 describe.skipIf(skip !== null)(
   `bench with the simulator${skip ? ` (skipped: ${skip})` : ''}`,
+  { timeout: 90_000 },
   () => {
     let st: TestStation;
     let browser: Browser;
