@@ -117,3 +117,30 @@ export function renderHostname(
   else if (/^\d+$/.test(name)) name = `PC-${name}`.slice(0, max);
   return name;
 }
+
+/** Longest name a pattern can give (Infinity when a variable is not cut to a length). */
+export function maxHostnameLength(pattern: string, customerCode = ''): number {
+  const parts = parseHostnamePattern(pattern);
+  if (typeof parts === 'string') return 0;
+  const longest: Record<HostnameVar, number> = {
+    'customer.code': customerCode.length,
+    serial: Infinity,
+    mac: 12,
+    uuid: 32,
+    model: Infinity,
+    vendor: Infinity,
+    index: 4,
+  };
+  let total = 0;
+  for (const p of parts) {
+    if (p.literal !== undefined) {
+      total += p.literal.length;
+      continue;
+    }
+    let n = longest[p.variable!];
+    for (const f of p.filters ?? [])
+      if (f.name === 'last' || f.name === 'first') n = Math.min(n, f.n);
+    total += n;
+  }
+  return total;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseHostnamePattern } from './hostname.js';
+import { maxHostnameLength, parseHostnamePattern } from './hostname.js';
 import {
   appSchema,
   checkSchema,
@@ -219,6 +219,16 @@ export const profileSchema = z
         });
       }
     });
+    // NetBIOS keeps 15 characters: a longer name is cut, and machines whose names differ
+    // only after the cut would all get the same one.
+    const longest = maxHostnameLength(p.hostname, p.customer?.code);
+    if (p.target.os === 'windows' && longest > 15) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostname'],
+        message: `Windows computer names keep 15 characters; this pattern can give ${Number.isFinite(longest) ? longest : 'more'}: cut variables, e.g. {serial|last:6}`,
+      });
+    }
     if (osFamily(p.target) === 'linux' && p.join.type === 'domain') {
       ctx.addIssue({
         code: 'custom',

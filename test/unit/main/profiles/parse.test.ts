@@ -148,6 +148,16 @@ describe('broken profiles: one clear error at the right line', () => {
       /unknown variable \{serail\}/,
     ],
     [
+      'a Windows hostname pattern that can pass 15 characters',
+      {
+        'win-base.yaml': windowsBase,
+        'c.yaml': 'id: c\nextends: win-base\nhostname: "BENCH-{serial}"\n',
+      },
+      'c',
+      'c.yaml:3:11',
+      /Windows computer names keep 15 characters/,
+    ],
+    [
       'check names an app that is not there',
       {
         'win-base.yaml': windowsBase,
