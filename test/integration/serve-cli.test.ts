@@ -67,11 +67,11 @@ describe('prepstation serve (the real CLI)', { timeout: 180_000 }, () => {
     ]);
     const dash = await waitFor(
       () => /Dashboard: (http:\/\/\S+)\/\?token=(\S+)/.exec(s.out()) ?? undefined,
-      15_000,
+      90_000,
     );
     const bench = await waitFor(
       () => /Bench listener: (http:\/\/\S+) /.exec(s.out()) ?? undefined,
-      5_000,
+      30_000,
     );
     const [, ui, token] = dash as unknown as [string, string, string];
     const health = await fetch(`${ui}/api/v1/health`);
@@ -136,7 +136,7 @@ describe('prepstation serve (the real CLI)', { timeout: 180_000 }, () => {
       ]);
       const [, ui, token] = (await waitFor(
         () => /Dashboard: (http:\/\/\S+)\/\?token=(\S+)/.exec(s.out()) ?? undefined,
-        15_000,
+        90_000,
       )) as unknown as [string, string, string];
       const services = (await (
         await fetch(`${ui}/api/v1/services`, { headers: { authorization: `Bearer ${token}` } })
