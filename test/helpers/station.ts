@@ -38,7 +38,8 @@ export async function startTestStation(flags: string[] = []): Promise<TestStatio
       }),
     stop: async () => {
       await station.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      // The log transport (a worker thread) may still be closing its file: retry briefly.
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
