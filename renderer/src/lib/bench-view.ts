@@ -109,12 +109,19 @@ function attentionRank(m: MachineSummary): number {
   return 4;
 }
 
+/**
+ * One collator for every comparison: localeCompare with options builds a new one per call,
+ * which made sorting 500 rows on every event batch cost hundreds of milliseconds.
+ */
+const byName = new Intl.Collator(undefined, { numeric: true });
+const plain = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function compare(a: MachineSummary, b: MachineSummary, key: SortKey, now: number): number {
   switch (key) {
     case 'attention':
       return attentionRank(a) - attentionRank(b) || a.progress - b.progress;
     case 'name':
-      return displayName(a).localeCompare(displayName(b), undefined, { numeric: true });
+      return byName.compare(displayName(a), displayName(b));
     case 'state':
       return machineStates.indexOf(a.state) - machineStates.indexOf(b.state);
     case 'progress':
@@ -122,7 +129,7 @@ function compare(a: MachineSummary, b: MachineSummary, key: SortKey, now: number
     case 'elapsed':
       return elapsedMs(b, now) - elapsedMs(a, now);
     case 'updated':
-      return b.updatedAt.localeCompare(a.updatedAt);
+      return plain(b.updatedAt, a.updatedAt);
   }
 }
 
@@ -144,8 +151,8 @@ export function visibleMachineIds(
     .sort(
       (a, b) =>
         compare(a, b, f.sort, now) ||
-        displayName(a).localeCompare(displayName(b), undefined, { numeric: true }) ||
-        a.id.localeCompare(b.id),
+        byName.compare(displayName(a), displayName(b)) ||
+        plain(a.id, b.id),
     )
     .map((m) => m.id);
 }

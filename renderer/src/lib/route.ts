@@ -6,7 +6,14 @@ export function hashParts(hash = window.location.hash): string[] {
     .replace(/^#\/?/, '')
     .split('/')
     .filter(Boolean)
-    .map((p) => decodeURIComponent(p));
+    .map((p) => {
+      // A hand-typed URL with a stray % must not blank the whole page.
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
 }
 
 export function useHashParts(): string[] {
