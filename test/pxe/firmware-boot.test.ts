@@ -41,8 +41,23 @@ const machines: Record<Kind, { mac: string; tap: number; plan: string[] }> = {
   uefi: { mac: '52:54:00:74:00:02', tap: 2, plan: ['wait', 'kernel'] },
   'uefi-native': { mac: '52:54:00:74:00:03', tap: 3, plan: ['kernel'] },
 };
-/** Seconds from QEMU's start to the local-disk answer; TCG on a loaded 2-core host is slow. */
-const bootTimeoutMs = 360_000;
+/** From QEMU's start to the local-disk answer; TCG on a loaded 2-core host is slow. */
+const bootTimeoutMs = 480_000;
+/** Two emulated PCs at a time: one per core. Four at once starved each other past 6 min. */
+const maxVms = 2;
+/** Per test: its own boot, plus waiting for a slot behind two others. */
+const testTimeoutMs = 2 * bootTimeoutMs + 60_000;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+async function vmSlot(): Promise<() => void> {
+  if (running >= maxVms) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  return () => {
+    running--;
+    waiting.shift()?.();
+  };
+}
 
 describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let lab: Lab;
@@ -193,6 +208,15 @@ describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}
   }
 
   async function boot(kind: Kind): Promise<BootLogEvent[]> {
+    const release = await vmSlot();
+    try {
+      return await bootNow(kind);
+    } finally {
+      release();
+    }
+  }
+
+  async function bootNow(kind: Kind): Promise<BootLogEvent[]> {
     const { mac } = machines[kind];
     const started = Date.now();
     const qemu = lab.spawn(
@@ -258,7 +282,7 @@ describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}
       ).toBeTruthy();
       expectVerifiedInstallThenLocal(evs);
     },
-    bootTimeoutMs + 30_000,
+    testTimeoutMs,
   );
 
   it.concurrent(
@@ -272,7 +296,7 @@ describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}
       );
       expectVerifiedInstallThenLocal(evs);
     },
-    bootTimeoutMs + 30_000,
+    testTimeoutMs,
   );
 
   it.concurrent(
@@ -282,7 +306,7 @@ describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}
       expect(evs.find((e) => e.summary.startsWith('iPXE script'))?.summary).toMatch(/wait/);
       expectVerifiedInstallThenLocal(evs);
     },
-    bootTimeoutMs + 30_000,
+    testTimeoutMs,
   );
 
   it.concurrent(
@@ -294,6 +318,6 @@ describe.skipIf(skip)(`real firmware in QEMU${skip ? ` (skipped: ${skip})` : ''}
       expect(ok?.data?.bytes).toBe(fs.statSync(path.join(work, 'files/boot/ipxe.efi')).size);
       expectVerifiedInstallThenLocal(evs);
     },
-    bootTimeoutMs + 30_000,
+    testTimeoutMs,
   );
 });
