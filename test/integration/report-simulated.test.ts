@@ -101,7 +101,8 @@ afterAll(async () => {
   fs.rmSync(profilesDir, { recursive: true, force: true });
 });
 
-describe('reports of a simulated batch', () => {
+// Rendering loads pdfkit and fonts: slow on a busy 2-core machine, never a speed assertion.
+describe('reports of a simulated batch', { timeout: 180_000 }, () => {
   it.skipIf(skipPdf)('the PDF names every machine and every app, with no secret', async () => {
     const r = await ts.api(
       `/api/v1/reports/batches/${batch.id}?format=pdf&paper=letter&technician=Lena%20Wei%C3%9F`,

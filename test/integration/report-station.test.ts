@@ -270,14 +270,15 @@ beforeAll(async () => {
   }
   const machines = await json<MachineSummary[]>(await ts.api('/api/v1/machines'));
   expect(machines.map((m) => m.state).sort()).toEqual(['done', 'done', 'done', 'provisioning']);
-});
+}, 180_000);
 
 afterAll(async () => {
   await ts?.stop();
   fs.rmSync(profilesDir, { recursive: true, force: true });
 });
 
-describe('reports from a real station', () => {
+// Rendering loads pdfkit and fonts: slow on a busy 2-core machine, never a speed assertion.
+describe('reports from a real station', { timeout: 180_000 }, () => {
   it.skipIf(skipPdf)(
     'batch PDF over the UI API: every machine and app, the in-progress one says so, no secret',
     async () => {
