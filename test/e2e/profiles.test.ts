@@ -50,6 +50,11 @@ describe.skipIf(skip !== null)(
       const lines = (await profiles.yaml()).split('\n').length;
       await profiles.typeAtEnd('colour: blue');
       await expect.poll(() => page.getByTestId('profile-dirty').count()).toBe(1);
+      // The editor checks the text against the profile JSON Schema while typing, before a save.
+      await expect
+        .poll(() => page.locator('.cm-lintRange-error').count(), { timeout: 15_000 })
+        .toBeGreaterThan(0);
+      await page.screenshot({ path: artifactPath('profile-typing-lint.png') });
       await profiles.save();
       await expect.poll(() => profiles.message().textContent()).toMatch(/Not saved/);
       const issues = await profiles.issueList().textContent();
