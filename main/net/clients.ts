@@ -18,7 +18,9 @@ export class ClientDirectory {
     }
   }
 
-  macFor(ip: string): string | null {
+  macFor(ip: string | undefined): string | null {
+    // A request whose socket already closed has no address: nothing to look up.
+    if (typeof ip !== 'string' || ip === '') return null;
     // IPv4-mapped IPv6 (::ffff:10.0.0.5) is how dual-stack sockets report IPv4 clients.
     const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
     return this.byIp.get(v4)?.mac ?? null;

@@ -81,13 +81,16 @@ async function serveFile(
   const name = (req.params as Record<string, string>)['*'] ?? '';
   const started = Date.now();
   const logPath = maskUrl(req.url);
+  // Read the client now: after a disconnect the socket (and req.ip) may be gone.
+  const client = req.ip ?? 'unknown';
+  const mac = requestMac(ctx, req);
   let sent = 0;
   const publish = (status: number): void => {
     ctx.bus.publish({
       type: 'boot',
       protocol: 'http',
-      mac: requestMac(ctx, req),
-      client: req.ip,
+      mac,
+      client,
       summary: `HTTP ${req.method} ${logPath.split('?')[0]}: ${status}${sent > 0 ? `, ${sent} bytes` : ''}`,
       data: { path: logPath, status, bytes: sent, durationMs: Date.now() - started },
     });
@@ -145,10 +148,7 @@ async function serveFile(
   });
   reply.raw.once('close', () => {
     if (sent < length) {
-      req.log.info(
-        { client: req.ip, path: logPath, sent, length },
-        'download ended before the last byte',
-      );
+      req.log.info({ client, path: logPath, sent, length }, 'download ended before the last byte');
     }
     publish(status);
   });
