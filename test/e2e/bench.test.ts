@@ -142,7 +142,8 @@ describe.skipIf(skip !== null)(
       await bench.resetSelected();
       await expect.poll(() => bench.selectionMessage().textContent()).toMatch(/Reset: 1/);
       expect((await machineByMac(st, MACS[2]!)).deployment).toBe(before + 1);
-      expect(await bench.rowState(m3.id)).toBe('assigned');
+      // The row follows on the next event batch.
+      await expect.poll(() => bench.rowState(m3.id)).toBe('assigned');
     });
   },
 );
