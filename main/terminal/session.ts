@@ -125,7 +125,13 @@ export class TerminalSession {
 
   resize(cols: number, rows: number): void {
     if (this.exit) return;
-    this.pty.resize(cols, rows);
+    try {
+      this.pty.resize(cols, rows);
+    } catch {
+      // The program may have just exited and closed the pty (ioctl EBADF) before its exit
+      // event arrived: a resize of a finished terminal is moot, never a station error.
+      return;
+    }
     this.info.cols = cols;
     this.info.rows = rows;
   }
