@@ -8,7 +8,7 @@ import { BenchPage } from './bench/bench-page';
 import { hashParts, useHashParts } from './lib/route';
 import { MachinePage } from './machine/machine-page';
 import { LoginPage } from './pages/login-page';
-import { NotYetPage } from './pages/placeholder-page';
+import { ReportsPage } from './pages/reports-page';
 import { ServicesPage } from './pages/services-page';
 import { SettingsPage } from './pages/settings-page';
 import { ProfilesPage } from './profiles/profiles-page';
@@ -52,7 +52,7 @@ function Page({ parts }: { parts: string[] }): ReactNode {
     case 'profiles':
       return <ProfilesPage profileId={parts[1] ?? null} />;
     case 'reports':
-      return <NotYetPage title="Reports" what="Prep reports are not in this build yet." />;
+      return <ReportsPage />;
     case 'terminal':
       return <TerminalPage />;
   }
