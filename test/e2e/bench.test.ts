@@ -56,8 +56,9 @@ describe.skipIf(skip !== null)(
       await expect.poll(() => bench.rows().count()).toBe(3);
 
       const m1 = await machineByMac(st, MACS[0]!);
-      expect(await bench.rowState(m1.id)).toBe('booting');
-      expect(await bench.rowText(m1.id, 'profile')).toBe('acme');
+      // The row follows on the stream's next batch: poll, never read once.
+      await expect.poll(() => bench.rowState(m1.id), { timeout: 5000 }).toBe('booting');
+      await expect.poll(() => bench.rowText(m1.id, 'profile'), { timeout: 5000 }).toBe('acme');
 
       const a1 = await FakeAgent.boot(st, MACS[0]!);
       const steps = await a1.plan();
@@ -68,7 +69,7 @@ describe.skipIf(skip !== null)(
       await expect
         .poll(() => bench.rowText(m1.id, 'step'), { timeout: 5000 })
         .toBe(`2 of ${steps.length}: ${steps[1]!.label}`);
-      expect(await bench.rowState(m1.id)).toBe('provisioning');
+      await expect.poll(() => bench.rowState(m1.id), { timeout: 5000 }).toBe('provisioning');
       const bar = bench.row(m1.id).getByRole('progressbar');
       expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(20);
       await page.screenshot({ path: artifactPath('bench-progress.png') });
