@@ -73,7 +73,16 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
   };
   if (targets.length === 0) return pino({ ...base, enabled: false });
-  return pino(base, pino.transport({ targets }));
+  const transport = pino.transport({ targets });
+  // A log file that cannot be written (disk full, folder removed) must never take the
+  // station down: say so once on stderr and keep running.
+  let warned = false;
+  transport.on('error', (err: Error) => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write(`prepstation: cannot write the log file: ${err.message}\n`);
+  });
+  return pino(base, transport);
 }
 
 /** Resolves when the logger's transport has written everything (before exit). */
