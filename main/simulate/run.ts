@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readTimelineSeqs } from './timeline-stream.js';
 import { Worker } from 'node:worker_threads';
 import { identity, scaled, type SimOptions } from './model.js';
 import { simulateMachine, type SimMachineStats, type SimResult } from './machine.js';
@@ -97,36 +98,12 @@ async function watchInline(
     signal: ctrl.signal,
   });
   if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
+  const body = res.body;
   void (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        const at = Date.now();
-        buf += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
-          const chunk = buf.slice(0, cut);
-          buf = buf.slice(cut + 2);
-          const data = chunk
-            .split('\n')
-            .filter((l) => l.startsWith('data: '))
-            .map((l) => l.slice(6))
-            .join('\n');
-          if (!data.startsWith('[')) continue;
-          for (const e of JSON.parse(data) as {
-            type: string;
-            entry?: { machineId: string; data: { seq?: unknown } };
-          }[]) {
-            if (e.type === 'machine-timeline' && typeof e.entry?.data.seq === 'number') {
-              onEntry(e.entry.machineId, e.entry.data.seq, at);
-            }
-          }
-        }
-      }
+      await readTimelineSeqs(body, (entries) => {
+        for (const [id, seq, at] of entries) onEntry(id, seq, at);
+      });
     } catch {
       // aborted at the end of the run
     }
