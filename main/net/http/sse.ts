@@ -29,8 +29,11 @@ export function streamEvents(bus: EventBus, req: FastifyRequest, reply: FastifyR
     res.write(`id: ${batch[batch.length - 1]!.seq}\ndata: ${JSON.stringify(batch)}\n\n`);
   };
 
-  const last = Number(req.headers['last-event-id'] ?? (req.query as { since?: string }).since);
-  if (Number.isFinite(last) && last > 0) {
+  // Last-Event-ID (EventSource reconnecting) or ?since= (a script reading the log): both
+  // resume after that seq; 0 replays everything the ring still holds.
+  const raw = req.headers['last-event-id'] ?? (req.query as { since?: string }).since;
+  const last = raw === undefined || raw === '' ? NaN : Number(raw);
+  if (Number.isInteger(last) && last >= 0) {
     const missed = bus.since(last);
     if (missed === null) res.write('event: reset\ndata: {}\n\n');
     else send(missed);
