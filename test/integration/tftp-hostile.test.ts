@@ -19,6 +19,10 @@ describe('TFTP against misbehaving clients', () => {
     port = tftpPortOf(t);
     events = bootEvents(t);
     bootFile(t, 'f.bin', 512 * 5 + 100);
+    // Two whole read chunks of the server (256 blocks of 1024 each) and a bit: windows of 40
+    // blocks straddle chunk boundaries, and the file ends inside a third chunk (513 blocks).
+    // (Windows of small blocks: a bigger burst would overflow the test client's socket.)
+    bootFile(t, 'chunks.bin', 2 * 256 * 1024 + 300);
     data = fs.readFileSync(path.join(t.station.ctx.paths.filesDir, 'boot', 'f.bin'));
     fs.writeFileSync(path.join(t.dataDir, 'secret.txt'), 'secret');
     fs.symlinkSync(
@@ -168,5 +172,54 @@ describe('TFTP against misbehaving clients', () => {
       }),
     );
     for (const r of results) expect(r.equals(data)).toBe(true);
+  });
+  it('windows that straddle read chunks, rewound by a mid-window ACK (RFC 7440), arrive whole', async () => {
+    const want = fs.readFileSync(path.join(t.station.ctx.paths.filesDir, 'boot', 'chunks.bin'));
+    const c = await rawClient();
+    c.send(
+      {
+        op: 'rrq',
+        filename: 'chunks.bin',
+        mode: 'octet',
+        options: { blksize: '1024', windowsize: '40' },
+      },
+      port,
+    );
+    const oack = await c.next();
+    expect(oack?.p).toEqual({ op: 'oack', options: { blksize: '1024', windowsize: '40' } });
+    const tid = oack!.from;
+    c.send({ op: 'ack', block: 0 }, tid);
+    const blocks = new Map<number, Buffer>();
+    let acked = 0;
+    let rewound = false;
+    for (;;) {
+      // Read one window (or what is left of the file).
+      const expected = Math.min(40, 513 - acked);
+      const got: number[] = [];
+      for (let i = 0; i < expected; i++) {
+        const m = await c.next();
+        if (!m || m.p.op !== 'data') throw new Error(`window after ${acked} broke`);
+        blocks.set(m.p.block, m.p.data);
+        got.push(m.p.block);
+      }
+      expect(got[0]).toBe(acked + 1);
+      const last = got[got.length - 1]!;
+      if (!rewound && last === 280) {
+        // Say only blocks up to 250 arrived: the server must resend 251-290, from the end
+        // of the first chunk and the start of the second.
+        rewound = true;
+        acked = 250;
+        c.send({ op: 'ack', block: 250 }, tid);
+        continue;
+      }
+      acked = last;
+      c.send({ op: 'ack', block: last }, tid);
+      if (blocks.get(last)!.length < 1024) break;
+    }
+    expect(rewound).toBe(true);
+    const file = Buffer.concat([...blocks.keys()].sort((a, b) => a - b).map((k) => blocks.get(k)!));
+    expect(file.equals(want)).toBe(true);
+    expect(await c.next(300)).toBeNull();
+    c.close();
   });
 });

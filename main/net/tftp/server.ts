@@ -34,7 +34,7 @@ export interface TftpServerOptions {
   openSocket?: OpenUdp;
 }
 
-/** Bytes read from the file at once; a window is served from memory, one read per chunk. */
+/** Bytes read from the file at once (rounded down to whole blocks); windows are served from memory. */
 const readChunk = 256 * 1024;
 
 /**
@@ -218,11 +218,17 @@ export class TftpServer {
   }
 }
 
-/** The I/O side of one transfer: its socket, file handle, read cache and timer. */
+/**
+ * The I/O side of one transfer: its socket, file handle, read cache and timer. The file is
+ * read in block-aligned chunks, and the chunk after the one being sent is read ahead, so a
+ * window is almost never held up by a read on libuv's thread pool.
+ */
 class Session {
   private timer: NodeJS.Timeout | null = null;
-  private cache: Buffer = Buffer.alloc(0);
-  private cacheOffset = 0;
+  /** Loaded chunks by index; only the window's chunks and the one read ahead are kept. */
+  private readonly chunks = new Map<number, Buffer>();
+  private readonly loading = new Map<number, Promise<Buffer>>();
+  private readonly blocksPerChunk: number;
   private chain: Promise<void> = Promise.resolve();
   private busy = 0;
   private done = false;
@@ -236,7 +242,9 @@ class Session {
     private readonly sock: UdpSocket,
     private readonly transfer: ReadTransfer,
     private readonly started: number,
-  ) {}
+  ) {
+    this.blocksPerChunk = Math.max(1, Math.floor(readChunk / transfer.params.blksize));
+  }
 
   begin(): void {
     this.sock.onMessage((msg, from) => this.onMessage(msg, from));
@@ -290,8 +298,8 @@ class Session {
           this.send([encode({ op: 'oack', options: a.options })]);
           break;
         case 'blocks':
-          this.timer?.refresh();
-          if (this.busy === 0 && this.cached(a.from, a.to)) this.sendBlocks(a.from, a.to);
+          // No timer work per packet: onTimer re-reads the transfer's deadline when it fires.
+          if (this.busy === 0 && this.loaded(a.from, a.to)) this.sendBlocks(a.from, a.to);
           else this.queue(a.from, a.to);
           break;
         case 'error':
@@ -310,12 +318,40 @@ class Session {
     this.sock.send(chunks, this.client.port, this.client.address);
   }
 
-  private cached(from: number, to: number): boolean {
-    const a = this.transfer.blockRange(from);
-    const b = this.transfer.blockRange(to);
-    return (
-      a.offset >= this.cacheOffset && b.offset + b.length <= this.cacheOffset + this.cache.length
-    );
+  private chunkOf(block: number): number {
+    return Math.floor((block - 1) / this.blocksPerChunk);
+  }
+
+  private loaded(from: number, to: number): boolean {
+    for (let c = this.chunkOf(from); c <= this.chunkOf(to); c++) {
+      if (!this.chunks.has(c)) return false;
+    }
+    return true;
+  }
+
+  /** Reads chunk c once; concurrent callers share the read. */
+  private load(c: number): Promise<Buffer> {
+    const pending = this.loading.get(c);
+    if (pending) return pending;
+    const p = this.read(c).finally(() => this.loading.delete(c));
+    this.loading.set(c, p);
+    return p;
+  }
+
+  private async read(c: number): Promise<Buffer> {
+    const bytes = this.blocksPerChunk * this.transfer.params.blksize;
+    const start = c * bytes;
+    const length = Math.max(0, Math.min(bytes, this.transfer.size - start));
+    // A fresh buffer per chunk: packets sent from the previous one may still be queued.
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await this.fh.read(buf, got, length - got, start + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    if (!this.done) this.chunks.set(c, buf.subarray(0, got));
+    return buf;
   }
 
   private queue(from: number, to: number): void {
@@ -323,7 +359,9 @@ class Session {
     this.chain = this.chain
       .then(async () => {
         if (this.done) return;
-        if (!this.cached(from, to)) await this.fill(from, to);
+        for (let c = this.chunkOf(from); c <= this.chunkOf(to); c++) {
+          if (!this.chunks.has(c)) await this.load(c);
+        }
         if (!this.done) this.sendBlocks(from, to);
       })
       .catch((err: unknown) => {
@@ -335,29 +373,25 @@ class Session {
       });
   }
 
-  private async fill(from: number, to: number): Promise<void> {
-    const start = this.transfer.blockRange(from).offset;
-    const end = this.transfer.blockRange(to);
-    const want = Math.max(readChunk, end.offset + end.length - start);
-    const length = Math.min(want, this.transfer.size - start);
-    // A fresh buffer each time: packets from the previous one may still be in flight.
-    const buf = Buffer.allocUnsafe(Math.max(0, length));
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await this.fh.read(buf, got, length - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    this.cache = buf.subarray(0, got);
-    this.cacheOffset = start;
-  }
-
   private sendBlocks(from: number, to: number): void {
+    const blksize = this.transfer.params.blksize;
     for (let n = from; n <= to; n++) {
-      const r = this.transfer.blockRange(n);
-      const at = r.offset - this.cacheOffset;
-      const data = this.cache.subarray(at, at + r.length);
-      this.send([dataHeader(n), data]);
+      const chunk = this.chunks.get(this.chunkOf(n))!;
+      const at = ((n - 1) % this.blocksPerChunk) * blksize;
+      this.send([dataHeader(n), chunk.subarray(at, at + blksize)]);
+    }
+    // `from` only moves forward (it is the first unacknowledged block): older chunks go,
+    // and the next one is read while the client acknowledges this window.
+    const first = this.chunkOf(from);
+    for (const c of this.chunks.keys()) if (c < first) this.chunks.delete(c);
+    const next = this.chunkOf(to) + 1;
+    if (
+      next * this.blocksPerChunk < this.transfer.blocks &&
+      !this.chunks.has(next) &&
+      !this.loading.has(next)
+    ) {
+      // A failed read-ahead is not an error yet: the window that needs it reads it again.
+      this.load(next).catch(() => undefined);
     }
   }
 
@@ -365,6 +399,7 @@ class Session {
     if (this.done) return;
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
+    this.chunks.clear();
     this.sock.close();
     // Reported (and forgotten by the server) before any await: a client that aborts and asks
     // again at once from the same port (OVMF's size probe) must be a new transfer.

@@ -36,7 +36,10 @@ export const openUdp: OpenUdp = (host, port) =>
       resolve({
         send(chunks, toPort, address) {
           if (closed) return;
-          sock.send(chunks, toPort, address, () => undefined);
+          // No callback: with one, Node queues a nextTick per datagram even when the send
+          // completed at once. A failed send is a lost datagram; the transfer's timeout
+          // resends it, as for any loss on the wire.
+          sock.send(chunks, toPort, address);
         },
         onMessage(handler) {
           sock.on('message', (msg, rinfo) =>
