@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../log/logger.js';
 import { defaultLimits, negotiate, type NegotiationLimits } from './negotiate.js';
 import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet.js';
@@ -34,6 +35,19 @@ export interface TftpServerOptions {
   openSocket?: OpenUdp;
 }
 
+/**
+ * Adaptive busy polling. On a fast link the client's ACK comes back within tens of
+ * microseconds; if the event loop has gone to sleep in epoll by then, waking it costs as
+ * much again (more in a VM, where an idle vCPU must be rescheduled). So after a window is
+ * sent to a client whose recent ACKs took less than `spinBelowMs`, the loop keeps turning
+ * (setImmediate, epoll with timeout 0) for at most `spinForMs`. On a slow link (real
+ * firmware behind a switch) the measured round trip is longer and the loop sleeps as usual.
+ * Only for a couple of transfers at once: see expectSoon.
+ */
+const spinBelowMs = 0.1;
+const spinForMs = 0.15;
+const spinMaxTransfers = 2;
+
 /** Bytes read from the file at once (rounded down to whole blocks); windows are served from memory. */
 const readChunk = 256 * 1024;
 
@@ -46,6 +60,8 @@ export class TftpServer {
   private main: UdpSocket | null = null;
   private readonly sessions = new Map<string, Session>();
   private readonly clock: () => number;
+  private spinUntil = 0;
+  private spinning = false;
 
   constructor(private readonly opts: TftpServerOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -207,6 +223,23 @@ export class TftpServer {
     this.opts.onRecord?.(record);
   }
 
+  /** @internal A session sent a window and its client answers fast: poll a little. */
+  expectSoon(): void {
+    // With several transfers the loop seldom idles, and spinning would only take CPU from
+    // whatever else runs on the station.
+    if (this.sessions.size > spinMaxTransfers) return;
+    this.spinUntil = performance.now() + spinForMs;
+    if (!this.spinning && this.main) {
+      this.spinning = true;
+      setImmediate(this.spin);
+    }
+  }
+
+  private readonly spin = (): void => {
+    if (this.main && performance.now() < this.spinUntil) setImmediate(this.spin);
+    else this.spinning = false;
+  };
+
   /** @internal */
   now(): number {
     return this.clock();
@@ -232,6 +265,9 @@ class Session {
   private chain: Promise<void> = Promise.resolve();
   private busy = 0;
   private done = false;
+  /** When the last window went out, and the smoothed time until its ACK (ms). */
+  private sentAt = 0;
+  private turnaround = 0;
 
   constructor(
     private readonly server: TftpServer,
@@ -275,6 +311,11 @@ class Session {
         'tftp: malformed packet ignored',
       );
       return;
+    }
+    if (p.op === 'ack' && this.sentAt > 0) {
+      const rtt = performance.now() - this.sentAt;
+      this.turnaround = this.turnaround === 0 ? rtt : this.turnaround * 0.875 + rtt * 0.125;
+      this.sentAt = 0;
     }
     this.apply(this.transfer.onPacket(p, this.server.now()));
   }
@@ -380,6 +421,8 @@ class Session {
       const at = ((n - 1) % this.blocksPerChunk) * blksize;
       this.send([dataHeader(n), chunk.subarray(at, at + blksize)]);
     }
+    this.sentAt = performance.now();
+    if (this.turnaround < spinBelowMs) this.server.expectSoon();
     // `from` only moves forward (it is the first unacknowledged block): older chunks go,
     // and the next one is read while the client acknowledges this window.
     const first = this.chunkOf(from);
