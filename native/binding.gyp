@@ -5,6 +5,12 @@
       "sources": ["src/bound_socket.c"],
       "cflags": ["-Wall", "-Wextra", "-O2"],
       "defines": ["NAPI_VERSION=8"]
+    },
+    {
+      "target_name": "sendfile",
+      "sources": ["src/sendfile.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
     }
   ]
 }

@@ -37,6 +37,7 @@ function raw(
 describe('bench HTTP: /files and /boot/ipxe', () => {
   let t: TestStation;
   let data: Buffer;
+  let bigData: Buffer;
   let events: ReturnType<typeof bootEvents>;
   const big = 5 * 1024 ** 3 + 123; // past 4 GiB: offsets must not be 32-bit anywhere
 
@@ -55,6 +56,8 @@ describe('bench HTTP: /files and /boot/ipxe', () => {
     fs.writeFileSync(path.join(t.dataDir, 'outside.txt'), 'secret');
     fs.symlinkSync(path.join(t.dataDir, 'outside.txt'), path.join(files, 'media', 'link-out'));
     fs.writeFileSync(path.join(files, 'empty.bin'), '');
+    bigData = crypto.randomBytes(20 * 1024 * 1024 + 17);
+    fs.writeFileSync(path.join(files, 'media', 'install.wim'), bigData);
   });
   afterAll(async () => {
     await t?.stop();
@@ -132,6 +135,88 @@ describe('bench HTTP: /files and /boot/ipxe', () => {
     const r = await raw(t.benchUrl, 'GET', p);
     expect(statuses).toContain(r.status);
     expect(r.body.toString()).not.toContain('secret');
+  });
+
+  describe('big files (sendfile on Linux, a stream elsewhere)', () => {
+    const kernel = process.platform === 'linux';
+
+    it('GET sends every byte, and the event says how', async () => {
+      const r = await raw(t.benchUrl, 'GET', '/files/media/install.wim?mac=52:54:00:aa:bb:20');
+      expect(r.status).toBe(200);
+      expect(r.headers['content-length']).toBe(String(bigData.length));
+      expect(r.body.equals(bigData)).toBe(true);
+      const e = await events.wait(
+        (x) => x.protocol === 'http' && x.mac === '52:54:00:aa:bb:20' && x.data?.status === 200,
+      );
+      expect(e.data).toMatchObject({ bytes: bigData.length });
+      expect(e.data?.sendfile === true).toBe(kernel);
+    });
+
+    it('a Range across several sendfile calls, and one past 4 GiB', async () => {
+      const from = 1234567;
+      const to = from + 9 * 1024 * 1024;
+      const r = await raw(t.benchUrl, 'GET', '/files/media/install.wim', {
+        range: `bytes=${from}-${to}`,
+      });
+      expect(r.status).toBe(206);
+      expect(r.body.equals(bigData.subarray(from, to + 1))).toBe(true);
+      // 2 MiB ending at the last byte of the 5 GiB sparse file: 64-bit offsets in C.
+      const tail = await raw(t.benchUrl, 'GET', '/files/media/huge.iso', {
+        range: `bytes=-${2 * 1024 * 1024}`,
+      });
+      expect(tail.status).toBe(206);
+      expect(tail.body.length).toBe(2 * 1024 * 1024);
+      expect(tail.body.subarray(-7).toString()).toBe('THE-END');
+      expect(tail.body.subarray(0, 1000).every((b) => b === 0)).toBe(true);
+    });
+
+    it('a client that reads slowly (a full socket) still gets every byte, on a kept-alive connection', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const u = new URL(t.benchUrl);
+      const get = (p: string, pauseMs: number) =>
+        new Promise<{ body: Buffer; socket: unknown }>((resolve, reject) => {
+          const req = http.get({ host: u.hostname, port: u.port, path: p, agent }, (res) => {
+            const parts: Buffer[] = [];
+            res.pause();
+            setTimeout(() => res.resume(), pauseMs);
+            res.on('data', (c: Buffer) => parts.push(c));
+            res.on('end', () => resolve({ body: Buffer.concat(parts), socket: req.socket }));
+          });
+          req.on('error', reject);
+        });
+      const a = await get('/files/media/install.wim', 300);
+      const b = await get('/files/media/boot.wim', 0);
+      agent.destroy();
+      expect(a.body.equals(bigData)).toBe(true);
+      expect(b.body.equals(data)).toBe(true);
+      // The same connection served both: the first response ended exactly at its length.
+      expect(b.socket).toBe(a.socket);
+    });
+
+    it('a client that hangs up halfway is logged with the bytes it got, and the next one is served', async () => {
+      const u = new URL(t.benchUrl);
+      await new Promise<void>((resolve, reject) => {
+        const req = http.get(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: '/files/media/install.wim?mac=52:54:00:aa:bb:21',
+          },
+          (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      });
+      const e = await events.wait((x) => x.protocol === 'http' && x.mac === '52:54:00:aa:bb:21');
+      expect(e.data?.status).toBe(200);
+      expect(e.data?.bytes as number).toBeLessThan(bigData.length);
+      const r = await raw(t.benchUrl, 'GET', '/files/media/install.wim');
+      expect(r.body.equals(bigData)).toBe(true);
+    });
   });
 
   it('publishes one boot event per request, with the MAC from ?mac= and no token', async () => {

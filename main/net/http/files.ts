@@ -5,6 +5,13 @@ import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
 import { resolveUnder } from '../tftp/paths.js';
 import { sendError } from './errors.js';
+import {
+  sendFileRange,
+  sendfileAddon,
+  socketFd,
+  ZeroCopyUnavailable,
+  zeroCopyMinBytes,
+} from './zero-copy.js';
 
 /** Longest path under /files/ we accept (nested media folders, but not a hostile megabyte). */
 const maxPathLength = 1024;
@@ -85,6 +92,7 @@ async function serveFile(
   const client = req.ip ?? 'unknown';
   const mac = requestMac(ctx, req);
   let sent = 0;
+  let kernel = false;
   const publish = (status: number): void => {
     ctx.bus.publish({
       type: 'boot',
@@ -92,7 +100,13 @@ async function serveFile(
       mac,
       client,
       summary: `HTTP ${req.method} ${logPath.split('?')[0]}: ${status}${sent > 0 ? `, ${sent} bytes` : ''}`,
-      data: { path: logPath, status, bytes: sent, durationMs: Date.now() - started },
+      data: {
+        path: logPath,
+        status,
+        bytes: sent,
+        durationMs: Date.now() - started,
+        ...(kernel ? { sendfile: true } : {}),
+      },
     });
   };
 
@@ -142,17 +156,77 @@ async function serveFile(
     writeHead(reply);
     return reply;
   }
-  const stream = fs.createReadStream(file, { start, end, highWaterMark: streamChunk });
-  stream.on('data', (chunk) => {
-    sent += chunk.length;
-  });
   reply.raw.once('close', () => {
     if (sent < length) {
       req.log.info({ client, path: logPath, sent, length }, 'download ended before the last byte');
     }
     publish(status);
   });
+  if (length >= zeroCopyMinBytes && sendfileAddon() && socketFd(reply.raw.socket) !== null) {
+    let fh: fs.promises.FileHandle | null = null;
+    try {
+      fh = await fs.promises.open(file, 'r');
+    } catch {
+      // Gone since resolveUnder: the stream below reports it the usual way.
+    }
+    if (fh) {
+      reply.hijack();
+      kernel = true;
+      await sendWithKernel(req, reply, fh, start, length, (n, viaKernel) => {
+        sent = n;
+        kernel = viaKernel;
+      }).finally(() => fh.close().catch(() => undefined));
+      return reply;
+    }
+  }
+  const stream = fs.createReadStream(file, { start, end, highWaterMark: streamChunk });
+  stream.on('data', (chunk) => {
+    sent += chunk.length;
+  });
   return reply.send(stream);
+}
+
+/** The response head, then the body by sendfile(2); streams if the kernel refuses it. */
+async function sendWithKernel(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fh: fs.promises.FileHandle,
+  start: number,
+  length: number,
+  progress: (sent: number, viaKernel: boolean) => void,
+): Promise<void> {
+  const res = reply.raw;
+  res.writeHead(reply.statusCode, reply.getHeaders() as Record<string, string | number | string[]>);
+  res.flushHeaders();
+  try {
+    await sendFileRange(res.socket!, fh, start, length, (n) => progress(n, true));
+    res.end();
+  } catch (err) {
+    if (err instanceof ZeroCopyUnavailable) {
+      req.log.debug({ err: err.message }, 'sendfile unavailable, streaming');
+      let sent = 0;
+      const stream = fh.createReadStream({
+        start,
+        end: start + length - 1,
+        highWaterMark: streamChunk,
+        autoClose: false,
+      });
+      progress(0, false);
+      stream.on('data', (chunk) => progress((sent += chunk.length), false));
+      await new Promise<void>((resolve) => {
+        stream.once('end', resolve);
+        stream.once('error', () => {
+          res.destroy();
+          resolve();
+        });
+        res.once('close', resolve);
+        stream.pipe(res);
+      });
+      return;
+    }
+    // The client went away (EPIPE, reset) or the file changed: the 'close' handler logs it.
+    res.destroy();
+  }
 }
 
 /** Writes the status and headers fastify collected, with no body (HEAD and empty files). */
