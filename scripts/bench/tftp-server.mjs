@@ -4,12 +4,15 @@ import pino from 'pino';
 import { repoRoot } from './bench-lib.mjs';
 
 const { TftpServer } = await import(path.join(repoRoot, 'dist/main/net/tftp/server.js'));
+const { defaultWorkerCount } = await import(path.join(repoRoot, 'dist/main/net/tftp/workers.js'));
 const [root, port] = process.argv.slice(2);
 const server = new TftpServer({
   root,
   host: '127.0.0.1',
   port: Number(port),
   logger: pino({ level: 'warn' }),
+  // As the station runs it (main/net/tftp/part.ts); PS4_TFTP_WORKERS=0 for one thread.
+  workers: Number(process.env.PS4_TFTP_WORKERS ?? defaultWorkerCount()),
 });
 await server.start();
 process.once('SIGTERM', () => server.stop().then(() => process.exit(0)));

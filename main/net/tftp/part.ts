@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { StationContext, StationPart } from '../../context.js';
 import { explainListenError } from '../../services/registry.js';
 import { TftpServer, type TransferRecord } from './server.js';
+import { defaultWorkerCount } from './workers.js';
 
 const label = 'TFTP (PXE boot files)';
 
@@ -63,6 +64,7 @@ export function tftpPart(
         host,
         port,
         logger: ctx.logger.child({ svc: 'tftp' }),
+        workers: defaultWorkerCount(),
         onRecord: (r) =>
           ctx.bus.publish({
             type: 'boot',

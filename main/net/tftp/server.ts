@@ -1,25 +1,14 @@
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../log/logger.js';
 import { defaultLimits, negotiate, type NegotiationLimits } from './negotiate.js';
-import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet.js';
+import { decode, encode, ErrorCode, type TftpPacket } from './packet.js';
 import { resolveUnder } from './paths.js';
-import { ReadTransfer, type TransferAction, type TransferResult } from './transfer.js';
+import { Session, Spinner, type SessionHost, type TransferRecord } from './session.js';
+import { ReadTransfer } from './transfer.js';
 import { openUdp, type OpenUdp, type UdpSocket } from './udp.js';
+import { WorkerPool } from './workers.js';
 
-/** One finished (or refused) request, for the boot log and the machine timeline. */
-export interface TransferRecord {
-  client: string;
-  port: number;
-  file: string;
-  bytes: number;
-  size: number | null;
-  durationMs: number;
-  result: TransferResult | 'refused' | 'not-found';
-  error?: string;
-  blksize?: number;
-  windowsize?: number;
-}
+export type { TransferRecord } from './session.js';
 
 export interface TftpServerOptions {
   root: string;
@@ -33,35 +22,33 @@ export interface TftpServerOptions {
   /** Requests beyond this many running transfers are refused (error 0), not queued. */
   maxTransfers?: number;
   openSocket?: OpenUdp;
+  /**
+   * Worker threads that run the transfers, each client port always on the same one
+   * (0: everything on this thread). Needs the compiled JS; where workers cannot start
+   * (running from TypeScript sources), transfers run on this thread.
+   */
+  workers?: number;
 }
-
-/**
- * Adaptive busy polling. On a fast link the client's ACK comes back within tens of
- * microseconds; if the event loop has gone to sleep in epoll by then, waking it costs as
- * much again (more in a VM, where an idle vCPU must be rescheduled). So after a window is
- * sent to a client whose recent ACKs took less than `spinBelowMs`, the loop keeps turning
- * (setImmediate, epoll with timeout 0) for at most `spinForMs`. On a slow link (real
- * firmware behind a switch) the measured round trip is longer and the loop sleeps as usual.
- * Only for a couple of transfers at once: see expectSoon.
- */
-const spinBelowMs = 0.1;
-const spinForMs = 0.15;
-const spinMaxTransfers = 2;
-
-/** Bytes read from the file at once (rounded down to whole blocks); windows are served from memory. */
-const readChunk = 256 * 1024;
 
 /**
  * Read-only TFTP server (RFC 1350, 2347, 2348, 2349, 7440). The well-known port only
  * receives requests; each transfer gets its own socket (its TID, RFC 1350 §4), its own
  * file handle and one timer. Nothing a client sends can stop the server.
+ *
+ * With `workers`, the thread that owns the well-known port only hands each request to a
+ * worker thread running its own TftpServer (attach(), no listener), as tftpd-hpa forks a
+ * process per transfer: many transfers use every core, and none waits on the UI thread.
  */
-export class TftpServer {
+export class TftpServer implements SessionHost {
   private main: UdpSocket | null = null;
+  private listening = false;
   private readonly sessions = new Map<string, Session>();
   private readonly clock: () => number;
-  private spinUntil = 0;
-  private spinning = false;
+  private readonly spinner = new Spinner(
+    () => this.sessions.size,
+    () => this.listening,
+  );
+  private pool: WorkerPool | null = null;
 
   constructor(private readonly opts: TftpServerOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -71,23 +58,42 @@ export class TftpServer {
   async start(): Promise<number> {
     const open = this.opts.openSocket ?? openUdp;
     this.main = await open(this.opts.host, this.opts.port);
-    this.main.onMessage((msg, from) => this.onRequest(msg, from));
+    this.listening = true;
+    if ((this.opts.workers ?? 0) > 0) {
+      this.pool = await WorkerPool.start(this.opts.workers!, this.opts, (msg, from) =>
+        this.handle(msg, from),
+      );
+    }
+    this.main.onMessage((msg, from) => {
+      if (this.pool) this.pool.dispatch(msg, from);
+      else this.handle(msg, from);
+    });
     return this.main.port();
   }
 
-  get running(): number {
-    return this.sessions.size;
+  /** In a worker: serve the requests the listening thread hands over (see handle). */
+  attach(): void {
+    this.listening = true;
+  }
+
+  /** Whether transfers run on worker threads (false: on this thread). */
+  get usesWorkers(): boolean {
+    return this.pool !== null;
   }
 
   async stop(): Promise<void> {
     this.main?.close();
     this.main = null;
+    this.listening = false;
+    await this.pool?.stop();
+    this.pool = null;
     await Promise.all(
       [...this.sessions.values()].map((s) => s.finish('error', 'station stopping')),
     );
   }
 
-  private onRequest(msg: Buffer, from: { address: string; port: number }): void {
+  /** One datagram that came to the well-known port. */
+  handle(msg: Buffer, from: { address: string; port: number }): void {
     let p: TftpPacket;
     try {
       p = decode(msg);
@@ -131,7 +137,7 @@ export class TftpServer {
         s.send([packet], to.port, to.address);
         setTimeout(() => s.close(), 200).unref();
       },
-      () => this.main?.send([packet], to.port, to.address),
+      () => this.main?.send([packet], to.port, to.address), // no fresh port: answer from 69
     );
   }
 
@@ -200,7 +206,7 @@ export class TftpServer {
       this.refuse(from, p.filename, 'refused', ErrorCode.notDefined, (err as Error).message);
       return;
     }
-    if (!this.main) {
+    if (!this.listening) {
       sock.close();
       await fh.close();
       return;
@@ -225,20 +231,8 @@ export class TftpServer {
 
   /** @internal A session sent a window and its client answers fast: poll a little. */
   expectSoon(): void {
-    // With several transfers the loop seldom idles, and spinning would only take CPU from
-    // whatever else runs on the station.
-    if (this.sessions.size > spinMaxTransfers) return;
-    this.spinUntil = performance.now() + spinForMs;
-    if (!this.spinning && this.main) {
-      this.spinning = true;
-      setImmediate(this.spin);
-    }
+    this.spinner.expectSoon();
   }
-
-  private readonly spin = (): void => {
-    if (this.main && performance.now() < this.spinUntil) setImmediate(this.spin);
-    else this.spinning = false;
-  };
 
   /** @internal */
   now(): number {
@@ -249,219 +243,4 @@ export class TftpServer {
   get log(): Logger {
     return this.opts.logger;
   }
-}
-
-/**
- * The I/O side of one transfer: its socket, file handle, read cache and timer. The file is
- * read in block-aligned chunks, and the chunk after the one being sent is read ahead, so a
- * window is almost never held up by a read on libuv's thread pool.
- */
-class Session {
-  private timer: NodeJS.Timeout | null = null;
-  /** Loaded chunks by index; only the window's chunks and the one read ahead are kept. */
-  private readonly chunks = new Map<number, Buffer>();
-  private readonly loading = new Map<number, Promise<Buffer>>();
-  private readonly blocksPerChunk: number;
-  private chain: Promise<void> = Promise.resolve();
-  private busy = 0;
-  private done = false;
-  /** When the last window went out, and the smoothed time until its ACK (ms). */
-  private sentAt = 0;
-  private turnaround = 0;
-
-  constructor(
-    private readonly server: TftpServer,
-    readonly key: string,
-    readonly file: string,
-    private readonly client: { address: string; port: number },
-    private readonly fh: fs.promises.FileHandle,
-    private readonly sock: UdpSocket,
-    private readonly transfer: ReadTransfer,
-    private readonly started: number,
-  ) {
-    this.blocksPerChunk = Math.max(1, Math.floor(readChunk / transfer.params.blksize));
-  }
-
-  begin(): void {
-    this.sock.onMessage((msg, from) => this.onMessage(msg, from));
-    this.timer = setTimeout(() => this.onTimer(), this.transfer.params.timeoutMs);
-    this.apply(this.transfer.start(this.server.now()));
-  }
-
-  private onMessage(msg: Buffer, from: { address: string; port: number }): void {
-    if (from.port !== this.client.port || from.address !== this.client.address) {
-      // RFC 1350 §4: a packet from another TID gets ERROR 5 and the transfer goes on.
-      this.sock.send(
-        [encode({ op: 'error', code: ErrorCode.unknownTid, message: 'unknown transfer ID' })],
-        from.port,
-        from.address,
-      );
-      this.server.log.warn(
-        { client: from.address, port: from.port, transferWith: this.key },
-        'tftp: packet from a stranger port answered with error 5',
-      );
-      return;
-    }
-    let p: TftpPacket;
-    try {
-      p = decode(msg);
-    } catch (err) {
-      this.server.log.warn(
-        { client: from.address, err: (err as Error).message },
-        'tftp: malformed packet ignored',
-      );
-      return;
-    }
-    if (p.op === 'ack' && this.sentAt > 0) {
-      const rtt = performance.now() - this.sentAt;
-      this.turnaround = this.turnaround === 0 ? rtt : this.turnaround * 0.875 + rtt * 0.125;
-      this.sentAt = 0;
-    }
-    this.apply(this.transfer.onPacket(p, this.server.now()));
-  }
-
-  private onTimer(): void {
-    if (this.done) return;
-    const now = this.server.now();
-    const wait = this.transfer.nextDeadline() - now;
-    if (wait > 0) {
-      this.timer = setTimeout(() => this.onTimer(), wait);
-      return;
-    }
-    this.apply(this.transfer.onTimeout(now));
-    if (!this.done) this.timer = setTimeout(() => this.onTimer(), this.transfer.params.timeoutMs);
-  }
-
-  private apply(actions: TransferAction[]): void {
-    for (const a of actions) {
-      switch (a.type) {
-        case 'oack':
-          this.send([encode({ op: 'oack', options: a.options })]);
-          break;
-        case 'blocks':
-          // No timer work per packet: onTimer re-reads the transfer's deadline when it fires.
-          if (this.busy === 0 && this.loaded(a.from, a.to)) this.sendBlocks(a.from, a.to);
-          else this.queue(a.from, a.to);
-          break;
-        case 'error':
-          this.send([encode({ op: 'error', code: a.code, message: a.message })]);
-          break;
-        case 'done':
-          void this.finish(a.result, a.error);
-          break;
-        default:
-          assertNever(a);
-      }
-    }
-  }
-
-  private send(chunks: Buffer[]): void {
-    this.sock.send(chunks, this.client.port, this.client.address);
-  }
-
-  private chunkOf(block: number): number {
-    return Math.floor((block - 1) / this.blocksPerChunk);
-  }
-
-  private loaded(from: number, to: number): boolean {
-    for (let c = this.chunkOf(from); c <= this.chunkOf(to); c++) {
-      if (!this.chunks.has(c)) return false;
-    }
-    return true;
-  }
-
-  /** Reads chunk c once; concurrent callers share the read. */
-  private load(c: number): Promise<Buffer> {
-    const pending = this.loading.get(c);
-    if (pending) return pending;
-    const p = this.read(c).finally(() => this.loading.delete(c));
-    this.loading.set(c, p);
-    return p;
-  }
-
-  private async read(c: number): Promise<Buffer> {
-    const bytes = this.blocksPerChunk * this.transfer.params.blksize;
-    const start = c * bytes;
-    const length = Math.max(0, Math.min(bytes, this.transfer.size - start));
-    // A fresh buffer per chunk: packets sent from the previous one may still be queued.
-    const buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await this.fh.read(buf, got, length - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    if (!this.done) this.chunks.set(c, buf.subarray(0, got));
-    return buf;
-  }
-
-  private queue(from: number, to: number): void {
-    this.busy++;
-    this.chain = this.chain
-      .then(async () => {
-        if (this.done) return;
-        for (let c = this.chunkOf(from); c <= this.chunkOf(to); c++) {
-          if (!this.chunks.has(c)) await this.load(c);
-        }
-        if (!this.done) this.sendBlocks(from, to);
-      })
-      .catch((err: unknown) => {
-        this.send([encode({ op: 'error', code: ErrorCode.notDefined, message: 'read error' })]);
-        void this.finish('error', `reading the file failed: ${(err as Error).message}`);
-      })
-      .finally(() => {
-        this.busy--;
-      });
-  }
-
-  private sendBlocks(from: number, to: number): void {
-    const blksize = this.transfer.params.blksize;
-    for (let n = from; n <= to; n++) {
-      const chunk = this.chunks.get(this.chunkOf(n))!;
-      const at = ((n - 1) % this.blocksPerChunk) * blksize;
-      this.send([dataHeader(n), chunk.subarray(at, at + blksize)]);
-    }
-    this.sentAt = performance.now();
-    if (this.turnaround < spinBelowMs) this.server.expectSoon();
-    // `from` only moves forward (it is the first unacknowledged block): older chunks go,
-    // and the next one is read while the client acknowledges this window.
-    const first = this.chunkOf(from);
-    for (const c of this.chunks.keys()) if (c < first) this.chunks.delete(c);
-    const next = this.chunkOf(to) + 1;
-    if (
-      next * this.blocksPerChunk < this.transfer.blocks &&
-      !this.chunks.has(next) &&
-      !this.loading.has(next)
-    ) {
-      // A failed read-ahead is not an error yet: the window that needs it reads it again.
-      this.load(next).catch(() => undefined);
-    }
-  }
-
-  async finish(result: TransferResult, error?: string): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.chunks.clear();
-    this.sock.close();
-    // Reported (and forgotten by the server) before any await: a client that aborts and asks
-    // again at once from the same port (OVMF's size probe) must be a new transfer.
-    this.server.ended(this, {
-      client: this.client.address,
-      port: this.client.port,
-      file: this.file,
-      bytes: result === 'ok' ? this.transfer.size : this.transfer.bytesAcked(),
-      size: this.transfer.size,
-      durationMs: this.server.now() - this.started,
-      result,
-      ...(error ? { error } : {}),
-      blksize: this.transfer.params.blksize,
-      windowsize: this.transfer.params.windowsize,
-    });
-    await this.fh.close().catch(() => undefined);
-  }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected action ${JSON.stringify(x)}`);
 }
