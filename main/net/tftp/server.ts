@@ -10,6 +10,9 @@ import { WorkerPool } from './workers.js';
 
 export type { TransferRecord } from './session.js';
 
+/** How long a repeated request waits to see whether its transfer ended (see handle). */
+const duplicateGraceMs = 20;
+
 export interface TftpServerOptions {
   root: string;
   host: string;
@@ -114,12 +117,28 @@ export class TftpServer implements SessionHost {
     const key = `${from.address}:${from.port}`;
     const existing = this.sessions.get(key);
     if (existing) {
-      // A client that resends its request before our first answer arrives: the transfer
-      // already running retransmits on its own timer. A new file from the same port
-      // means the client gave up on the old one.
-      if (existing.file === p.filename) return;
+      if (existing.file === p.filename) {
+        // Either a client resending its request before our first answer arrived (the
+        // running transfer retransmits on its own timer), or OVMF's size probe: ERROR 8 to
+        // the transfer's port, then at once the same request here. That ERROR may still be
+        // unread on the transfer's socket (on a worker it always races the hand-over), so
+        // look again once it has had time to be read.
+        setTimeout(() => {
+          if (this.listening && !this.sessions.has(key)) this.begin(p, from, key);
+        }, duplicateGraceMs).unref();
+        return;
+      }
+      // A new file from the same port means the client gave up on the old one.
       void existing.finish('aborted', 'client asked for another file');
     }
+    this.begin(p, from, key);
+  }
+
+  private begin(
+    p: Extract<TftpPacket, { op: 'rrq' | 'wrq' }>,
+    from: { address: string; port: number },
+    key: string,
+  ): void {
     void this.startTransfer(p, from, key).catch((err: unknown) => {
       this.opts.logger.error({ err, client: from.address }, 'tftp: transfer failed to start');
     });
