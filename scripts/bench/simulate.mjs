@@ -7,6 +7,9 @@
 //
 //   node scripts/bench/simulate.mjs [--machines 500] [--speed 200] [--seed 1]
 //
+// Node flags for the station process only (profiling), space-separated, e.g.
+//   BENCH_STATION_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' node scripts/bench/simulate.mjs
+//
 // Loopback only; the station runs with DHCP and TFTP off.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,9 +70,11 @@ const httpPort = await freePort();
 const uiPort = await freePort();
 const bench = `http://127.0.0.1:${httpPort}`;
 const ui = `http://127.0.0.1:${uiPort}`;
+const stationNodeArgs = (process.env.BENCH_STATION_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const station = spawn(
   process.execPath,
   [
+    ...stationNodeArgs,
     bin,
     'serve',
     '--data-dir',
