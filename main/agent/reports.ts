@@ -25,7 +25,7 @@ export interface ReportContext {
 }
 
 export function reportDigest(r: Report): string {
-  return crypto.createHash('sha256').update(canonical(r)).digest('base64url').slice(0, 22);
+  return crypto.hash('sha256', canonical(r), 'base64url').slice(0, 22);
 }
 
 function canonical(v: unknown): string {
@@ -40,7 +40,12 @@ function canonical(v: unknown): string {
 export function entriesForReports(reports: Report[], c: ReportContext): ReportOutcome {
   const sorted = [...reports].sort((a, b) => a.seq - b.seq);
   const entries: EntryData[] = [];
-  const seen = new Set(c.seen);
+  // Step reports of this batch; with c.seen, the ones already recorded (no copy of c.seen).
+  const seenNow = new Set<string>();
+  const seen = {
+    has: (k: string) => c.seen.has(k) || seenNow.has(k),
+    add: (k: string) => seenNow.add(k),
+  };
   const batchDigests = new Map<number, string>();
   let view = c.view;
   let lastSeq = view.lastSeq;

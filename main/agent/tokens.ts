@@ -57,5 +57,5 @@ export class AgentTokens {
 }
 
 function digest(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
+  return crypto.hash('sha256', token, 'hex');
 }

@@ -15,7 +15,9 @@ export class EventBus {
   private readonly batchListeners = new Set<BatchListener>();
   private pending: StationEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The last `ringSize` events, oldest at `ringStart` (a circular buffer: no copying). */
   private readonly ring: StationEvent[] = [];
+  private ringStart = 0;
 
   constructor(
     private readonly batchMs = 50,
@@ -25,8 +27,11 @@ export class EventBus {
 
   publish(input: StationEventInput): StationEvent {
     const event = { ...input, seq: ++this.seq, at: this.now().toISOString() } as StationEvent;
-    this.ring.push(event);
-    if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize);
+    if (this.ring.length < this.ringSize) this.ring.push(event);
+    else if (this.ringSize > 0) {
+      this.ring[this.ringStart] = event;
+      this.ringStart = (this.ringStart + 1) % this.ringSize;
+    }
     for (const l of this.listeners) {
       try {
         l(event);
@@ -70,9 +75,15 @@ export class EventBus {
   /** Events after `seq` still in the ring, or null if some were already dropped. */
   since(seq: number): StationEvent[] | null {
     if (seq >= this.seq) return [];
-    const first = this.ring[0];
+    const n = this.ring.length;
+    const first = this.ring[this.ringStart];
     if (!first || first.seq > seq + 1) return null;
-    return this.ring.filter((e) => e.seq > seq);
+    const out: StationEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = this.ring[(this.ringStart + i) % n]!;
+      if (e.seq > seq) out.push(e);
+    }
+    return out;
   }
 
   get lastSeq(): number {

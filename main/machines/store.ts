@@ -15,8 +15,11 @@ export interface BatchRow {
 /** Named statements over the machines tables (migration 0010); no logic here. */
 export class MachineStore {
   private readonly s;
+  /** One transaction wrapper for every call: better-sqlite3 builds a new one per transaction(). */
+  private readonly tx: (f: () => unknown) => unknown;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.tx = db.transaction((f: () => unknown) => f());
     this.s = {
       insertMachine: db.prepare('INSERT INTO machines (id, created_at) VALUES (?, ?)'),
       insertEntry: db.prepare(
@@ -47,7 +50,7 @@ export class MachineStore {
 
   /** Runs f in one transaction: a batch of reports is stored whole or not at all. */
   transaction<T>(f: () => T): T {
-    return this.db.transaction(f)();
+    return this.tx(f) as T;
   }
 
   insertMachine(id: string, at: string): void {

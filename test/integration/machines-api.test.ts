@@ -205,6 +205,46 @@ describe('machines API', () => {
       true,
     );
   });
+  it('sends every stream client the same batches', async () => {
+    const open = async () => {
+      const ac = new AbortController();
+      const res = await fetch(`${ts.uiUrl}/api/v1/events`, {
+        headers: { authorization: `Bearer ${ts.token}` },
+        signal: ac.signal,
+      });
+      return { ac, reader: res.body!.getReader() };
+    };
+    const a = await open();
+    const b = await open();
+    const m = await ts.api('/api/v1/machines', json({ mac: '52:54:00:00:07:43', name: 'Twice' }));
+    const id = ((await m.json()) as MachineSummary).id;
+    // Each client's data blocks up to the one that carries the new machine.
+    const blocks = async (r: ReadableStreamDefaultReader<Uint8Array>): Promise<string[]> => {
+      let text = '';
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const { value, done } = await r.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        const cut = text.lastIndexOf('\n\n');
+        if (cut >= 0 && text.slice(0, cut).includes(`"id":"${id}"`)) {
+          return text
+            .slice(0, cut)
+            .split('\n\n')
+            .filter((x) => x.includes('\ndata: ['));
+        }
+      }
+      return [];
+    };
+    const [fromA, fromB] = await Promise.all([blocks(a.reader), blocks(b.reader)]);
+    a.ac.abort();
+    b.ac.abort();
+    expect(fromA.length).toBeGreaterThan(0);
+    expect(fromB.at(-1)).toBe(fromA.at(-1));
+    const events = JSON.parse(fromA.at(-1)!.split('\ndata: ')[1]!) as StationEvent[];
+    expect(events.some((e) => e.type === 'machine' && e.machine.id === id)).toBe(true);
+  });
+
   it('replays what the ring holds with ?since=0, and only newer events with ?since=N', async () => {
     const m = await ts.api('/api/v1/machines', json({ mac: '52:54:00:00:07:42', name: 'Replay' }));
     const id = ((await m.json()) as MachineSummary).id;

@@ -6,6 +6,21 @@ import type { EventBus } from '../../events/bus.js';
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
 /**
+ * The `data:` text of each batch, made once: the bus hands the same array to every stream
+ * client, so N dashboards cost one JSON.stringify per tick, not N.
+ */
+const encoded = new WeakMap<StationEvent[], string>();
+
+function encode(batch: StationEvent[]): string {
+  let text = encoded.get(batch);
+  if (text === undefined) {
+    text = `id: ${batch[batch.length - 1]!.seq}\ndata: ${JSON.stringify(batch)}\n\n`;
+    encoded.set(batch, text);
+  }
+  return text;
+}
+
+/**
  * Server-sent events: one `data:` line per batch (a JSON array of events), `id:` the last
  * event's seq, so EventSource resumes with Last-Event-ID after a reconnect.
  */
@@ -26,7 +41,7 @@ export function streamEvents(bus: EventBus, req: FastifyRequest, reply: FastifyR
       res.destroy();
       return;
     }
-    res.write(`id: ${batch[batch.length - 1]!.seq}\ndata: ${JSON.stringify(batch)}\n\n`);
+    res.write(encode(batch));
   };
 
   // Last-Event-ID (EventSource reconnecting) or ?since= (a script reading the log): both

@@ -52,6 +52,17 @@ describe('EventBus', () => {
     expect(bus.since(0)).toBeNull();
   });
 
+  it('keeps the newest events in order as the ring wraps around', () => {
+    const bus = new EventBus(50, 4);
+    for (let i = 0; i < 11; i++) bus.publish(svc(String(i)));
+    expect(bus.since(7)?.map((e) => e.seq)).toEqual([8, 9, 10, 11]);
+    expect(bus.since(9)?.map((e) => e.seq)).toEqual([10, 11]);
+    expect(bus.since(6)).toBeNull();
+    bus.publish(svc('x'));
+    expect(bus.since(8)?.map((e) => e.seq)).toEqual([9, 10, 11, 12]);
+    expect(bus.since(12)).toEqual([]);
+  });
+
   it('keeps going when a listener throws', () => {
     const bus = new EventBus();
     const seen: number[] = [];
