@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RenderError, machineUrl, type RenderContext } from './context.js';
 import { saltFrom, sha512Crypt } from './sha512-crypt.js';
 
@@ -6,10 +7,27 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * Hashes already computed, by salt and a digest of the password (never the password
+ * itself): the same machine, profile and password always give the same hash, and 5000
+ * SHA-512 rounds per render add up when an installer refetches its files. Bounded: the
+ * oldest go first.
+ */
+const hashes = new Map<string, string>();
+const MAX_HASHES = 2000;
+
 /** The admin password as crypt(3) SHA-512, with a salt stable per machine (golden files). */
 export function adminPasswordHash(rc: RenderContext): string {
   const pw = rc.secrets.get(rc.profile.admin.password.secret);
-  return sha512Crypt(pw, saltFrom(`${rc.machine.id}/${rc.profile.id}/admin`));
+  const salt = saltFrom(`${rc.machine.id}/${rc.profile.id}/admin`);
+  const key = `${salt}/${createHash('sha256').update(pw).digest('base64')}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = sha512Crypt(pw, salt);
+    if (hashes.size >= MAX_HASHES) hashes.delete(hashes.keys().next().value!);
+    hashes.set(key, hash);
+  }
+  return hash;
 }
 
 export const LINUX_AGENT_DIR = '/var/lib/prepstation';

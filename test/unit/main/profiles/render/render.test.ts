@@ -369,6 +369,24 @@ describe('secrets in renders', () => {
     expect(real).toContain('<Password>value-of-mueller-domain-join</Password>');
   });
 
+  it('the admin password hash follows the password (hashes are reused, never stale)', () => {
+    const hashOf = (pw: string, machine = 'm-0001'): string => {
+      const c = rc('school-lab', 'uefi', { masked: false, get: () => pw });
+      c.machine = { ...c.machine, id: machine };
+      const doc = YAML.parse(renderAnswerFile('autoinstall', c)) as {
+        autoinstall: { identity: { password: string } };
+      };
+      return doc.autoinstall.identity.password;
+    };
+    const first = hashOf('first-Pa55');
+    expect(hashOf('first-Pa55')).toBe(first);
+    const second = hashOf('second-Pa55');
+    expect(second).not.toBe(first);
+    expect(hashOf('first-Pa55')).toBe(first);
+    // The salt is per machine: another machine with the same password gets another hash.
+    expect(hashOf('first-Pa55', 'm-0002')).not.toBe(first);
+  });
+
   it('a missing secret stops the render with its name', async () => {
     const { storeSecrets } = await import('../../../../../main/profiles/render/index.js');
     const c = rc('dental-weber', 'uefi', storeSecrets({ reveal: () => undefined }));
