@@ -109,15 +109,14 @@ export class Assigner {
       .filter((b) => !b.closedAt)
       .map((b) => ({ ...b, filled: this.d.registry.batchMachineIds(b.id).length }))
       .filter((b) => (b.count !== null ? b.filled < b.count : true))
-      .map((b) => ({
-        ...b,
+      .map((b) => {
         // A MAC-list batch only claims MACs it has not assigned yet.
-        macs: b.macs
-          ? b.macs.filter(
-              (mac) => !this.d.registry.batchMachineIds(b.id).includes(this.idOfMac(mac) ?? ''),
-            )
-          : null,
-      }));
+        const members = b.macs ? new Set(this.d.registry.batchMachineIds(b.id)) : null;
+        return {
+          ...b,
+          macs: b.macs ? b.macs.filter((mac) => !members!.has(this.idOfMac(mac) ?? '')) : null,
+        };
+      });
   }
 
   private idOfMac(mac: string): string | null {
