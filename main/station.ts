@@ -7,7 +7,6 @@ import { AppLibrary } from './apps/library.js';
 import { appRoutes } from './apps/routes.js';
 import type { Result } from './api/contract.js';
 import type { StationContext, StationPart } from './context.js';
-import { startWalCheckpointer, type WalCheckpointer } from './db/checkpoint.js';
 import { openDatabase } from './db/open.js';
 import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
@@ -49,7 +48,6 @@ export class Station {
   private bootParts: StationPart[] = [];
   private bench: ReturnType<typeof httpPart> | null = null;
   private reconfiguring: Promise<unknown> = Promise.resolve();
-  private checkpointer: WalCheckpointer | null = null;
 
   private constructor(
     readonly ctx: StationContext,
@@ -69,7 +67,6 @@ export class Station {
     const bus = new EventBus();
     const now = start.now ?? (() => new Date());
     const db = openDatabase(p.dbFile);
-    const checkpointer = startWalCheckpointer(db, p.dbFile, logger);
     const ctx: StationContext = {
       options,
       paths: { ...p, rendererDir: path.join(packageRoot(), 'dist', 'renderer') },
@@ -116,7 +113,6 @@ export class Station {
     // Parts that do not depend on the bench network settings (watchers, timers): add here.
     const parts: StationPart[] = [ui, machines.part, terminal, profilesPart(ctx)];
     const station = new Station(ctx, parts, ui, benchRoutes);
-    station.checkpointer = checkpointer;
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
     await startAll(ctx, parts);
     await station.startBootParts();
@@ -233,7 +229,6 @@ export class Station {
     await this.stopBootParts();
     await stopAll(this.ctx, this.parts);
     this.ctx.bus.close();
-    await this.checkpointer?.stop();
     try {
       this.ctx.db.close();
     } catch (err) {
