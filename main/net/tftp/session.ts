@@ -2,8 +2,7 @@ import type fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../log/logger.js';
 import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet.js';
-import type { ReadTransfer } from './transfer.js';
-import { type TransferAction, type TransferResult } from './transfer.js';
+import type { ReadTransfer, TransferAction, TransferResult } from './transfer.js';
 import type { UdpSocket } from './udp.js';
 
 /** One finished (or refused) request, for the boot log and the machine timeline. */
