@@ -222,4 +222,33 @@ describe('TFTP against misbehaving clients', () => {
     expect(await c.next(300)).toBeNull();
     c.close();
   });
+  it.runIf(process.platform === 'linux')(
+    'the UDP descriptor and the segmentation addon are there for windows (else packet by packet)',
+    async () => {
+      const { openUdp } = await import('../../main/net/tftp/udp.js');
+      const { gsoAddon, sendSegments } = await import('../../main/net/tftp/gso.js');
+      const s = await openUdp('127.0.0.1', 0);
+      const c = await rawClient();
+      try {
+        const fd = s.fd?.() ?? null;
+        expect(fd).toBeGreaterThan(2);
+        const native = gsoAddon();
+        expect(native).not.toBeNull();
+        // Three DATA packets of 4 + 8 bytes and a short last one, in one send.
+        const packets = [1, 2, 3, 4].map((n) =>
+          Buffer.concat([Buffer.from([0, 3, 0, n]), Buffer.alloc(n === 4 ? 3 : 8, n)]),
+        );
+        expect(sendSegments(native!, fd!, Buffer.concat(packets), 12, '127.0.0.1', c.port)).toBe(
+          'sent',
+        );
+        for (const n of [1, 2, 3, 4]) {
+          const m = await c.next();
+          expect(m?.p).toEqual({ op: 'data', block: n, data: Buffer.alloc(n === 4 ? 3 : 8, n) });
+        }
+      } finally {
+        s.close();
+        c.close();
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@ import type { Logger } from '../../log/logger.js';
 import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet.js';
 import type { ReadTransfer, TransferAction, TransferResult } from './transfer.js';
 import type { UdpSocket } from './udp.js';
+import { gsoAddon, gsoMaxBytes, gsoMaxSegments, sendSegments } from './gso.js';
 
 /** One finished (or refused) request, for the boot log and the machine timeline. */
 export interface TransferRecord {
@@ -86,6 +87,8 @@ export class Session {
   private chain: Promise<void> = Promise.resolve();
   private busy = 0;
   private done = false;
+  /** Segmented sends for windows, until the kernel refuses one. */
+  private gso: { native: NonNullable<ReturnType<typeof gsoAddon>>; fd: number } | null;
   /** When the last window went out, and the smoothed time until its ACK (ms). */
   private sentAt = 0;
   private turnaround = 0;
@@ -101,6 +104,9 @@ export class Session {
     private readonly started: number,
   ) {
     this.blocksPerChunk = Math.max(1, Math.floor(readChunk / transfer.params.blksize));
+    const native = transfer.params.windowsize > 1 ? gsoAddon() : null;
+    const fd = native ? (sock.fd?.() ?? null) : null;
+    this.gso = native && fd !== null ? { native, fd } : null;
   }
 
   begin(): void {
@@ -237,7 +243,9 @@ export class Session {
 
   private sendBlocks(from: number, to: number): void {
     const blksize = this.transfer.params.blksize;
-    for (let n = from; n <= to; n++) {
+    let n = from;
+    if (to > from && this.gso) n = this.sendSegmented(from, to);
+    for (; n <= to; n++) {
       const chunk = this.chunks.get(this.chunkOf(n))!;
       const at = ((n - 1) % this.blocksPerChunk) * blksize;
       this.send([dataHeader(n), chunk.subarray(at, at + blksize)]);
@@ -257,6 +265,42 @@ export class Session {
       // A failed read-ahead is not an error yet: the window that needs it reads it again.
       this.load(next).catch(() => undefined);
     }
+  }
+
+  /**
+   * Sends blocks from..to in as few segmented sends as the kernel allows; returns the first
+   * block not sent (the caller sends the rest one by one).
+   */
+  private sendSegmented(from: number, to: number): number {
+    const gso = this.gso!;
+    const blksize = this.transfer.params.blksize;
+    const segment = 4 + blksize;
+    const perSend = Math.min(gsoMaxSegments, Math.floor(gsoMaxBytes / segment));
+    let n = from;
+    while (n < to && perSend > 1) {
+      const last = Math.min(to, n + perSend - 1);
+      const parts: Buffer[] = [];
+      for (let b = n; b <= last; b++) {
+        const chunk = this.chunks.get(this.chunkOf(b))!;
+        const at = ((b - 1) % this.blocksPerChunk) * blksize;
+        const data = chunk.subarray(at, at + blksize);
+        parts.push(dataHeader(b), data);
+        // Only the last datagram of a segmented send may be shorter.
+        if (data.length < blksize && b < last) return n;
+      }
+      const r = sendSegments(
+        gso.native,
+        gso.fd,
+        Buffer.concat(parts),
+        segment,
+        this.client.address,
+        this.client.port,
+      );
+      if (r === 'unsupported') this.gso = null;
+      if (r !== 'sent') return n;
+      n = last + 1;
+    }
+    return n;
   }
 
   async finish(result: TransferResult, error?: string): Promise<void> {

@@ -6,6 +6,8 @@ export interface UdpSocket {
   onMessage(handler: (msg: Buffer, from: { address: string; port: number }) => void): void;
   /** Port the socket is bound to. */
   port(): number;
+  /** The OS descriptor, where there is one (for segmentation offload, see gso.ts). */
+  fd?(): number | null;
   close(): void;
 }
 
@@ -47,6 +49,7 @@ export const openUdp: OpenUdp = (host, port) =>
           );
         },
         port: () => sock.address().port,
+        fd: () => udpFd(sock),
         close() {
           if (closed) return;
           closed = true;
@@ -55,3 +58,17 @@ export const openUdp: OpenUdp = (host, port) =>
       });
     });
   });
+
+/**
+ * The descriptor under a dgram socket. Node has no public getter; `_handle` works but
+ * prints a deprecation warning (DEP0112), so this reads the same handle through dgram's
+ * state symbol. Null if a Node version moves it (then windows are sent packet by packet).
+ */
+function udpFd(sock: dgram.Socket): number | null {
+  const state = Object.getOwnPropertySymbols(sock).find((s) => s.description === 'state symbol');
+  const handle = state
+    ? (sock as unknown as Record<symbol, { handle?: { fd?: unknown } } | undefined>)[state]?.handle
+    : undefined;
+  const fd = handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : null;
+}
