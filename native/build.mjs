@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds native/ during `npm ci` / `npm install`: SO_BINDTODEVICE for the DHCP server, and
-// sendfile(2) for the bench listener's downloads (without it, files are streamed).
+// sendfile(2) for the bench listener's downloads and UDP_SEGMENT for TFTP windows (without
+// them, files are streamed and windows sent packet by packet).
 // Only Linux needs it: Windows binds the interface address, macOS has no equivalent (see README).
 // A machine without a C compiler still installs; the DHCP service then says how to fix it.
 // In CI (CI=true) a failed build fails the install, so the netns tests never run without it.
@@ -33,10 +34,10 @@ if (fs.existsSync(path.join(prefix, 'include/node/common.gypi'))) args.push(`--n
 
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 if (r.status !== 0) fail(`node-gyp exited with ${r.status ?? r.signal}`);
-console.log('native: built native/build/Release/bound_socket.node and sendfile.node');
+console.log('native: built bound_socket.node, sendfile.node and udp_gso.node in native/build/Release');
 
 function fail(why) {
-  const msg = `native: could not build the native addons (SO_BINDTODEVICE, sendfile): ${why}. Install a C compiler and make (Debian: apt-get install build-essential python3), then run npm rebuild.`;
+  const msg = `native: could not build the native addons (SO_BINDTODEVICE, sendfile, UDP_SEGMENT): ${why}. Install a C compiler and make (Debian: apt-get install build-essential python3), then run npm rebuild.`;
   if (process.env.CI === 'true' || process.env.CI === '1') {
     console.error(msg);
     process.exit(1);
