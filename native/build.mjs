@@ -34,7 +34,9 @@ if (fs.existsSync(path.join(prefix, 'include/node/common.gypi'))) args.push(`--n
 
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 if (r.status !== 0) fail(`node-gyp exited with ${r.status ?? r.signal}`);
-console.log('native: built bound_socket.node, sendfile.node and udp_gso.node in native/build/Release');
+console.log(
+  'native: built bound_socket.node, sendfile.node and udp_gso.node in native/build/Release',
+);
 
 function fail(why) {
   const msg = `native: could not build the native addons (SO_BINDTODEVICE, sendfile, UDP_SEGMENT): ${why}. Install a C compiler and make (Debian: apt-get install build-essential python3), then run npm rebuild.`;
