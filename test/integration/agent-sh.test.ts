@@ -257,6 +257,10 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       // Each run of a slow step leaves a line, so the test can count runs.
       const slow = (name: string, secs: number) =>
         `echo run >> "$1/${name}-runs"; echo "${name} working"; sleep ${secs}; echo "${name} finished"\n`;
+      // slow1 runs until the test has cut the power: on a loaded host a fixed sleep could
+      // end (and be reported) before the kill lands.
+      const gated = (name: string) =>
+        `echo run >> "$1/${name}-runs"; echo "${name} working"; while [ ! -e "$1/${name}-go" ]; do sleep 1; done; echo "${name} finished"\n`;
       const big = crypto.randomBytes(3 * 1024 * 1024);
       const profile: ProfileInput = {
         id: 'restart-test',
@@ -283,7 +287,7 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       };
       s.writeProfile(profile);
       await s.start();
-      await s.importApp('slow1', 'slow1.sh', slow('slow1', 3));
+      await s.importApp('slow1', 'slow1.sh', gated('slow1'));
       await s.importApp('slow2', 'slow2.sh', slow('slow2', 4));
       await s.importApp('big', 'big.sh', Buffer.concat([Buffer.from('exit 0\n#'), big]));
       const { id, token } = await s.deploy(
@@ -308,6 +312,7 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       await waitFor('slow1 to run', () => fs.existsSync(path.join(work, 'slow1-runs')), 240_000);
       first.kill();
       await first.exited;
+      fs.writeFileSync(path.join(work, 'slow1-go'), '');
 
       // Half of the big download is already on disk: the agent must resume it with Range.
       const bigPkg = (await s.json<{ value: { path: string } }>('/api/v1/apps/big')).value;
