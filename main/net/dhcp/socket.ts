@@ -8,10 +8,8 @@
  * there we bind 0.0.0.0 and the station must have only the bench network connected.
  */
 import dgram from 'node:dgram';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { packageRoot } from '../../util/package-root.js';
+import { nativeAddon } from '../../util/native-addon.js';
 
 export interface Remote {
   address: string;
@@ -37,20 +35,9 @@ export interface SocketSpec {
 export type SocketOpener = (spec: SocketSpec) => Promise<DhcpSocket>;
 
 type Addon = { openUdp4(ifname: string, address: string, port: number): number };
-let addon: Addon | null | undefined;
-
 /** The SO_BINDTODEVICE addon, or null when it was not built (see native/build.mjs). */
 export function boundSocketAddon(): Addon | null {
-  if (addon !== undefined) return addon;
-  try {
-    const require = createRequire(import.meta.url);
-    addon = require(
-      path.join(packageRoot(), 'native', 'build', 'Release', 'bound_socket.node'),
-    ) as Addon;
-  } catch {
-    addon = null;
-  }
-  return addon;
+  return nativeAddon<Addon>('bound_socket');
 }
 
 function errno(code: string, message: string): NodeJS.ErrnoException {

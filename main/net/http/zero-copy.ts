@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import type net from 'node:net';
-import path from 'node:path';
 import type fs from 'node:fs';
-import { packageRoot } from '../../util/package-root.js';
+import { nativeAddon } from '../../util/native-addon.js';
 
 /**
  * Big downloads with sendfile(2) (Linux, native/src/sendfile.c): the kernel moves the file's
@@ -21,24 +19,9 @@ type Addon = {
   closeFd(fd: number): void;
 };
 
-let addon: Addon | null | undefined;
-
 /** The sendfile addon, or null where it is not built (not Linux, no compiler). */
 export function sendfileAddon(): Addon | null {
-  if (addon !== undefined) return addon;
-  if (process.platform !== 'linux' || process.env.PREPSTATION_NO_SENDFILE === '1') {
-    addon = null;
-    return addon;
-  }
-  try {
-    const require = createRequire(import.meta.url);
-    addon = require(
-      path.join(packageRoot(), 'native', 'build', 'Release', 'sendfile.node'),
-    ) as Addon;
-  } catch {
-    addon = null;
-  }
-  return addon;
+  return nativeAddon<Addon>('sendfile', 'PREPSTATION_NO_SENDFILE');
 }
 
 /** Files below this size are streamed: the thread-pool round trips would cost more. */

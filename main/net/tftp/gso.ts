@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { packageRoot } from '../../util/package-root.js';
+import { nativeAddon } from '../../util/native-addon.js';
 
 /**
  * A whole TFTP window in one sendmsg with UDP_SEGMENT (native/src/udp_gso.c, Linux 4.18+):
@@ -14,23 +12,8 @@ type Addon = {
   sendSegments(fd: number, buf: Buffer, segment: number, address: string, port: number): number;
 };
 
-let addon: Addon | null | undefined;
-
 export function gsoAddon(): Addon | null {
-  if (addon !== undefined) return addon;
-  if (process.platform !== 'linux' || process.env.PREPSTATION_NO_GSO === '1') {
-    addon = null;
-    return addon;
-  }
-  try {
-    const require = createRequire(import.meta.url);
-    addon = require(
-      path.join(packageRoot(), 'native', 'build', 'Release', 'udp_gso.node'),
-    ) as Addon;
-  } catch {
-    addon = null;
-  }
-  return addon;
+  return nativeAddon<Addon>('udp_gso', 'PREPSTATION_NO_GSO');
 }
 
 /** The kernel's limits for one segmented send (UDP_MAX_SEGMENTS, an IPv4 datagram). */
