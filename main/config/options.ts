@@ -18,6 +18,7 @@ const ipv4 = z.string().refine((v) => isIPv4(v), 'must be an IPv4 address such a
 
 export const dhcpModes = ['off', 'proxy', 'full'] as const;
 export type DhcpMode = (typeof dhcpModes)[number];
+export const uefiLoaders = ['ipxe.efi', 'snponly.efi'] as const;
 
 const range = z
   .string()
@@ -58,6 +59,9 @@ export const optionsSchema = z
     proxyPort: port.default(4011),
     tftpPort: port.default(69),
     tftp: bool.default(true),
+    uefiLoader: z
+      .enum(uefiLoaders, { error: `must be one of: ${uefiLoaders.join(', ')}` })
+      .default('ipxe.efi'),
     stallMinutes: z.coerce.number().positive('must be a positive number of minutes').default(20),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
@@ -89,6 +93,8 @@ export const optionHelp: Record<OptionName, string> = {
   proxyPort: 'PXE proxyDHCP port (default 4011)',
   tftpPort: 'TFTP port (default 69)',
   tftp: 'serve TFTP (default true)',
+  uefiLoader:
+    "what x64 UEFI PXE firmware loads: ipxe.efi (iPXE's own NIC drivers) or snponly.efi (the firmware's network stack, for NICs ipxe.efi cannot drive) (default ipxe.efi)",
   stallMinutes: 'minutes without word before an active machine is marked stalled (default 20)',
   logLevel: 'fatal | error | warn | info | debug | trace (default info)',
 };

@@ -100,7 +100,11 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     const req = parse(msg, from);
     if (!req) return;
     if (mode === 'proxy') {
-      const out = proxyReply(req, { serverIp, benchUrl: ctx.benchUrl }, 'dhcp');
+      const out = proxyReply(
+        req,
+        { serverIp, benchUrl: ctx.benchUrl, uefiLoader: o.uefiLoader },
+        'dhcp',
+      );
       if (req.ciaddr !== '0.0.0.0') ctx.clients.learn(req.ciaddr, req.chaddr);
       // The REQUEST a PXE client broadcasts to the office server names the address it takes:
       // the only way a proxy learns it, so TFTP and HTTP can tie that address to the MAC.
@@ -115,7 +119,12 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
       return;
     }
     const now = ctx.now().getTime();
-    const out = fullReply(req, store!, { ...full!, now, benchUrl: ctx.benchUrl });
+    const out = fullReply(req, store!, {
+      ...full!,
+      now,
+      benchUrl: ctx.benchUrl,
+      uefiLoader: o.uefiLoader,
+    });
     if (out.poolFull) log.warn({ mac: req.chaddr }, 'pool full: no address to offer');
     store!.apply(out.effects, now);
     if (out.reply?.options.messageType === MessageType.ACK && out.reply.yiaddr !== '0.0.0.0') {
@@ -129,7 +138,11 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
   function handle4011(sock: DhcpSocket, msg: Buffer, from: Remote): void {
     const req = parse(msg, from);
     if (!req) return;
-    const out = proxyReply(req, { serverIp, benchUrl: ctx.benchUrl }, 'pxe');
+    const out = proxyReply(
+      req,
+      { serverIp, benchUrl: ctx.benchUrl, uefiLoader: o.uefiLoader },
+      'pxe',
+    );
     ctx.clients.learn(from.address, req.chaddr);
     // The client has its address by now (PXE spec §2.2.2): answer it where it asked from.
     if (out.reply) void send(sock, out.reply, from, req.chaddr);

@@ -18,6 +18,10 @@ describe('loadConfig', () => {
     expect(options.uiHost).toBe('127.0.0.1');
     expect(options.uiPort).toBe(7780);
     expect(sources.httpPort).toBe('default');
+    expect(options.uefiLoader).toBe('ipxe.efi');
+    expect(
+      loadConfig(['--data-dir', dir, '--uefi-loader', 'snponly.efi'], {}).options.uefiLoader,
+    ).toBe('snponly.efi');
   });
 
   it('takes flags over env over config.yaml over defaults', () => {
@@ -40,6 +44,7 @@ describe('loadConfig', () => {
     [['--http-port', 'eighty'], /--http-port.*port number/],
     [['--http-port', '70000'], /--http-port.*0-65535/],
     [['--dhcp-mode', 'on'], /--dhcp-mode.*off, proxy, full/],
+    [['--uefi-loader', 'snp.efi'], /--uefi-loader.*ipxe\.efi, snponly\.efi/],
     [['--bench-address', '10.0.0'], /--bench-address.*IPv4/],
     [['--dhcp-mode', 'full', '--bench-address', '10.0.0.1'], /--dhcp-range/],
     [['--dhcp-mode', 'proxy'], /--bench-address/],

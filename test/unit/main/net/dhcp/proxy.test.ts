@@ -41,6 +41,27 @@ describe('proxyReply', () => {
     expect(offered).toEqual({ bootFile: file, server: SERVER });
   });
 
+  it('gives x64 UEFI firmware snponly.efi when the station is set to it (--uefi-loader)', () => {
+    const snp = { ...ctx, uefiLoader: 'snponly.efi' } as const;
+    for (const port of ['dhcp', 'pxe'] as const) {
+      const { reply } = proxyReply(
+        request(MAC, { ...UEFI_PXE, messageType: port === 'dhcp' ? DISCOVER : REQUEST }),
+        snp,
+        port,
+      );
+      expect(reply!.options.bootFile).toBe('snponly.efi');
+    }
+    // BIOS and iPXE clients are not affected.
+    expect(
+      proxyReply(request(MAC, { ...BIOS_PXE, messageType: DISCOVER }), snp, 'dhcp').reply!.options
+        .bootFile,
+    ).toBe('undionly.kpxe');
+    expect(
+      proxyReply(request(MAC, { ...IPXE, messageType: DISCOVER }), snp, 'dhcp').reply!.options
+        .bootFile,
+    ).toBe(`${BENCH_URL}/boot/ipxe`);
+  });
+
   it('tells PXE ROMs to boot the file without discovery (43.6 = 8)', () => {
     const { reply } = proxyReply(request(MAC, { ...BIOS_PXE, messageType: DISCOVER }), ctx, 'dhcp');
     expect(reply!.options.vendorOptions!.get(6)).toEqual(Buffer.from([8]));
