@@ -71,7 +71,10 @@ describe.skipIf(skip !== null)(
         .toBe(`2 of ${steps.length}: ${steps[1]!.label}`);
       await expect.poll(() => bench.rowState(m1.id), { timeout: 5000 }).toBe('provisioning');
       const bar = bench.row(m1.id).getByRole('progressbar');
-      expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(20);
+      // The 40 % report can arrive a stream batch after the step text: poll it too.
+      await expect
+        .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 5000 })
+        .toBeGreaterThan(20);
       await page.screenshot({ path: artifactPath('bench-progress.png') });
     });
 
