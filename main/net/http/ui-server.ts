@@ -6,16 +6,17 @@ import fastifyStatic from '@fastify/static';
 import type { Health } from '../../api/contract.js';
 import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
-import { TOKEN_COOKIE, bearer, tokenMatches } from './auth.js';
+import { TOKEN_COOKIE, tokenMatches } from './auth.js';
 import { installErrorHandler, sendError } from './errors.js';
 import { streamEvents } from './sse.js';
+import { installTokenGate, publicRoute, registerPublicStatic } from './ui-guard.js';
 
 export type UiRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
 
 /**
- * The UI listener: the built renderer and /api/v1, on loopback by default. Every /api/v1
- * route but /health needs the token (Authorization: Bearer T, or the cookie set when the
- * page was opened with ?token=T).
+ * The UI listener: the built renderer and /api/v1, on loopback by default. Every route but
+ * the short public list (the UI's static files, /api/v1/health, the login) needs the token
+ * (Authorization: Bearer T, or the cookie set when the page was opened with ?token=T).
  */
 export async function createUiServer(
   ctx: StationContext,
@@ -28,46 +29,35 @@ export async function createUiServer(
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: false,
   });
+  // Before any route: a route takes the error handler of its scope when it is added.
+  installErrorHandler(app, 'UI API');
   await app.register(fastifyCookie);
 
+  // Opening the dashboard link (?token=T) sets an HttpOnly cookie and drops the token from
+  // the URL. It runs before the token gate, so the link works for any page of the UI.
   app.addHook('onRequest', async (req, reply) => {
-    const url = req.url;
-    if (!url.startsWith('/api/')) return;
-    if (url === '/api/v1/health' || url.startsWith('/api/v1/health?')) return;
-    if (url === '/api/v1/session' && req.method === 'POST') return;
-    const given = bearer(req.headers.authorization) ?? req.cookies[TOKEN_COOKIE];
-    if (!tokenMatches(given, ctx.uiToken)) {
-      req.log.warn({ url: maskUrl(url), ip: req.ip }, 'UI API request without a valid token');
-      return sendError(
-        reply,
-        401,
-        'unauthorized',
-        'This needs the station token: open the dashboard link printed when the station started, or send Authorization: Bearer <token>.',
-      );
-    }
-  });
-
-  // Opening the dashboard link (?token=T) sets an HttpOnly cookie and drops the token from the URL.
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.url.startsWith('/api/')) return;
-    const q = req.query as Record<string, string | undefined>;
-    if (q.token === undefined) return;
-    if (!tokenMatches(q.token, ctx.uiToken)) return;
+    if (req.method !== 'GET') return;
+    const q = req.query as Record<string, unknown>;
+    if (typeof q.token !== 'string' || !tokenMatches(q.token, ctx.uiToken)) return;
     reply.setCookie(TOKEN_COOKIE, q.token, {
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
     });
-    const u = new URL(req.url, 'http://x');
+    const u = new URL(req.routeOptions.url ? req.url : '/', 'http://x');
     u.searchParams.delete('token');
-    return reply.redirect(u.pathname + u.search, 303);
+    return reply.redirect(u.pathname.startsWith('//') ? '/' : u.pathname + u.search, 303);
   });
+  installTokenGate(app, ctx);
 
-  app.get('/api/v1/health', async (): Promise<Health> => ({ ok: true, version: ctx.version }));
+  app.get('/api/v1/health', publicRoute, async (): Promise<Health> => ({
+    ok: true,
+    version: ctx.version,
+  }));
   app.get('/api/v1/services', async () => ctx.services.list());
   app.get('/api/v1/events', (req, reply) => streamEvents(ctx.bus, req, reply));
   // The browser login form: a valid token becomes the same HttpOnly cookie as ?token=T.
-  app.post('/api/v1/session', async (req, reply) => {
+  app.post('/api/v1/session', publicRoute, async (req, reply) => {
     const given = (req.body as { token?: unknown } | null)?.token;
     if (typeof given !== 'string' || !tokenMatches(given, ctx.uiToken)) {
       return sendError(
@@ -88,11 +78,13 @@ export async function createUiServer(
 
   const index = path.join(ctx.paths.rendererDir, 'index.html');
   if (fs.existsSync(index)) {
-    await app.register(fastifyStatic, {
-      root: ctx.paths.rendererDir,
-      wildcard: false,
-      index: ['index.html'],
-      cacheControl: false,
+    await registerPublicStatic(app, async (scope) => {
+      await scope.register(fastifyStatic, {
+        root: ctx.paths.rendererDir,
+        wildcard: false,
+        index: ['index.html'],
+        cacheControl: false,
+      });
     });
   } else {
     ctx.logger.warn(
@@ -101,13 +93,10 @@ export async function createUiServer(
     );
   }
 
-  // The renderer is a single page: unknown non-API GETs get index.html, API ones a 404 body.
-  app.setNotFoundHandler((req, reply) => {
-    if (req.method === 'GET' && !req.url.startsWith('/api/') && fs.existsSync(index)) {
-      return reply.type('text/html').send(fs.createReadStream(index));
-    }
-    return sendError(reply, 404, 'not_found', `No such route: ${req.method} ${maskUrl(req.url)}`);
-  });
-  installErrorHandler(app, 'UI API');
+  // The renderer routes by the URL's #hash, so an unknown path is never a page of the UI:
+  // it is a 404 (behind the token gate, a 401 without the token).
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, 404, 'not_found', `No such route: ${req.method} ${maskUrl(req.url)}`),
+  );
   return app;
 }
