@@ -30,8 +30,13 @@ export function tokenMatches(given: string | undefined, expected: string): boole
   return crypto.timingSafeEqual(a, b);
 }
 
+/** The token of `Authorization: Bearer T`; sliced, not matched, so no input can backtrack. */
 export function bearer(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return m?.[1];
+  if (!header || header.length > 4096) return undefined;
+  const h = header.trim();
+  if (h.length < 8 || h.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  const sep = h.charCodeAt(6);
+  if (sep !== 32 && sep !== 9) return undefined;
+  const token = h.slice(7).trim();
+  return token === '' ? undefined : token;
 }
