@@ -14,6 +14,7 @@ import { createLogger, flushLogger, type Logger } from './log/logger.js';
 import { createMachines } from './machines/part.js';
 import { createProfileStores, profilesPart } from './profiles/part.js';
 import { profileRoutes } from './profiles/routes.js';
+import { readinessRoutes, stationReadiness } from './profiles/readiness-routes.js';
 import { ClientDirectory } from './net/clients.js';
 import { loadOrCreateUiToken } from './net/http/auth.js';
 import { createBenchServer, type BenchRoutes } from './net/http/bench-server.js';
@@ -92,6 +93,7 @@ export class Station {
       terminal.routes,
       appRoutes(apps),
       profileRoutes,
+      readinessRoutes(stationReadiness(ctx, apps.lookup)),
       reportRoutes,
     ];
     const benchRoutes: BenchRoutes[] = [

@@ -230,7 +230,11 @@ export function agentRoutes(deps: AgentDeps) {
           planRevision: view.planRevision,
           lastSeq: view.lastSeq,
           status: Object.fromEntries(
-            view.steps.map((s) => [s.id, { status: s.status, attempt: s.attempt }]),
+            // The agent protocol has no `interrupted`: to the agent it is a step to run again.
+            view.steps.map((s) => [
+              s.id,
+              { status: s.status === 'interrupted' ? 'failed' : s.status, attempt: s.attempt },
+            ]),
           ),
           next: next?.id ?? null,
           heartbeatSeconds: HEARTBEAT_SECONDS,

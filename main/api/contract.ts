@@ -74,7 +74,8 @@ export type MachineState =
   | 'stalled';
 
 export type StepKind = 'inventory' | 'app' | 'config' | 'check';
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+/** `interrupted`: it was running when the machine failed outside any step (a fatal error). */
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
 
 /** Everything a dashboard row shows; every `machine` event carries a whole one. */
 export interface MachineSummary {
@@ -109,7 +110,13 @@ export interface MachineSummary {
   updatedAt: string;
   /** ISO time of the machine's last word (any request, report or heartbeat). */
   lastSeenAt: string | null;
-  failure: { stepId: string | null; step: string | null; reason: string } | null;
+  failure: {
+    stepId: string | null;
+    step: string | null;
+    reason: string;
+    /** What a technician does about it, when the station knows (e.g. set a secret). */
+    fix?: string | null;
+  } | null;
 }
 
 export interface MachineStep {
@@ -264,6 +271,23 @@ export interface SecretInfo {
   updatedAt: string;
   /** Profiles that reference it. */
   usedBy: string[];
+}
+
+/** Why a profile cannot be deployed now (GET /api/v1/profiles-readiness). */
+export interface ReadinessProblem {
+  kind: 'secret' | 'package' | 'medium' | 'invalid';
+  /** The secret, package or medium it is about. */
+  name: string;
+  /** What is wrong, in words: `secret "admin-password" is not set`. */
+  message: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+export interface ProfileReadiness {
+  id: string;
+  ready: boolean;
+  problems: ReadinessProblem[];
 }
 
 /** A profile was saved, edited outside, became invalid or was removed. */

@@ -14,6 +14,19 @@ export type InstallScript = (input: {
   machineUrl: string;
 }) => string;
 
+/** Why a machine's installer cannot start now, and what the technician does about it. */
+export interface BootProblem {
+  reason: string;
+  fix: string;
+}
+
+/**
+ * Checks, before the installer is handed out, that the whole deployment can render
+ * (answer file with its secrets, packages, medium): a PC must not wipe its disk and then
+ * stop at a 500 that only the station log shows.
+ */
+export type BootPreflight = (view: MachineView, req: BootRequest) => BootProblem | null;
+
 /**
  * ctx.boot: what a machine asking for its boot script gets. Unknown or unassigned: wait
  * (the request itself registers it, and rules or batches may assign it right here);
@@ -25,8 +38,30 @@ export function machineBootResolver(deps: {
   tokens: AgentTokens;
   benchUrl: () => string;
   installScript: () => InstallScript | null;
+  preflight?: () => BootPreflight | null;
   logger: Logger;
 }): BootResolver {
+  /**
+   * The failure goes on the machine's row and timeline, once per deployment and reason
+   * (iPXE asks again every few seconds while it waits).
+   */
+  const hold = (view: MachineView, problem: BootProblem): BootDecision => {
+    const same =
+      view.state === 'failed' &&
+      view.failure?.stepId === null &&
+      view.failure.reason === problem.reason;
+    if (!same) {
+      view = deps.registry.append(view.id, [
+        { kind: 'failed', stepId: null, reason: problem.reason, fix: problem.fix },
+      ]);
+    }
+    return {
+      kind: 'wait',
+      reason: 'held',
+      machineId: view.id,
+      message: `${problem.reason}. ${problem.fix}`,
+    };
+  };
   return {
     resolve(req: BootRequest): BootDecision {
       const ip = req.ip.replace(/^::ffff:/, '');
@@ -49,6 +84,22 @@ export function machineBootResolver(deps: {
             machineId: view.id,
             message: `This PC (${view.id}) is waiting for a profile. Assign it in the PrepStation dashboard.`,
           };
+        case 'failed':
+          // Held before its installer ever started in this deployment (bootIp is set when
+          // the installer is handed out): keep it waiting, so Retry goes on without a reboot.
+          if (view.bootIp === null && view.failure?.stepId === null) {
+            return {
+              kind: 'wait',
+              reason: 'held',
+              machineId: view.id,
+              message: `${view.failure.reason}. ${view.failure.fix ?? ''}`.trim(),
+            };
+          }
+          return {
+            kind: 'local',
+            machineId: view.id,
+            message: 'This PC is being deployed; booting from its disk.',
+          };
         case 'assigned':
         case 'booting': {
           const render = deps.installScript();
@@ -61,6 +112,8 @@ export function machineBootResolver(deps: {
                 'The station cannot render installers yet (profiles not loaded); see its log.',
             };
           }
+          const problem = deps.preflight?.()?.(view, req) ?? null;
+          if (problem) return hold(view, problem);
           const token = deps.tokens.tokenFor(view.id, view.deployment);
           const machineUrl = `${deps.benchUrl()}/t/${token}`;
           let script: string;
@@ -71,12 +124,10 @@ export function machineBootResolver(deps: {
               { err, machine: view.id, mac: req.mac, profile: view.profile },
               'rendering the install script failed',
             );
-            return {
-              kind: 'wait',
-              reason: 'held',
-              machineId: view.id,
-              message: `The installer of profile ${view.profile ?? ''} could not be rendered; see the station log.`,
-            };
+            return hold(view, {
+              reason: `The installer of profile "${view.profile ?? ''}" could not be rendered: ${(err as Error).message}`,
+              fix: `Fix the profile on the Profiles screen (its Preview shows the same error), then Retry.`,
+            });
           }
           if (view.state !== 'booting' || view.bootIp !== ip) {
             view = deps.registry.append(view.id, [

@@ -7,11 +7,18 @@ import type { StationContext, StationPart } from '../context.js';
 import type { BenchRoutes } from '../net/http/bench-server.js';
 import type { Profile } from '../profiles/schema.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
+import type { MediaLookup } from '../media/types.js';
 import { Assigner } from './assigner.js';
 import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
 import { MachineRegistry } from './registry.js';
-import { profileAnswerFiles, profileInstallScript, profilePlanParams } from './renderers.js';
+import { stationReadiness } from '../profiles/readiness-routes.js';
+import {
+  profileAnswerFiles,
+  profileBootPreflight,
+  profileInstallScript,
+  profilePlanParams,
+} from './renderers.js';
 import { machineUiRoutes } from './routes.js';
 import { MachineStore } from './store.js';
 
@@ -21,6 +28,8 @@ export interface MachinesOptions {
   installScript?: () => InstallScript | null;
   answerFile?: () => AnswerFileRenderer | null;
   packages?: PackageLookup;
+  /** The media library, where there is one (a profile's medium must be on the station). */
+  media?: MediaLookup | null;
 }
 
 /** The shape of the profile store (main/profiles/store.ts) that the registry reads. */
@@ -92,6 +101,8 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     tokens,
     benchUrl: () => ctx.benchUrl,
     installScript: opts.installScript ?? (() => (hasProfiles(ctx) ? installFromProfile : null)),
+    // A test's own installScript renders without profiles: no preflight then.
+    preflight: () => (hasProfiles(ctx) && !opts.installScript ? preflight : null),
     logger,
   });
   const planParams = profilePlanParams(ctx, registry);
@@ -103,6 +114,11 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
   };
   const installFromProfile = profileInstallScript(ctx, registry);
   const answerFromProfile = profileAnswerFiles(ctx, registry);
+  const preflight = profileBootPreflight(
+    ctx,
+    registry,
+    stationReadiness(ctx, opts.packages, opts.media),
+  );
 
   let timer: NodeJS.Timeout | null = null;
   let offBus: (() => void) | null = null;

@@ -1,15 +1,23 @@
 import type { StationContext } from '../context.js';
 import type { AnswerFileRenderer } from '../agent/answer-routes.js';
 import {
+  fixesText,
+  problemsText,
+  readinessProblems,
+  type ReadinessDeps,
+} from '../profiles/readiness.js';
+import {
+  answerFormatFor,
   machineHostname,
   maskedSecrets,
   renderIpxeInstall,
+  renderAnswerFile,
   renderMachineFile,
   storeSecrets,
   type Firmware,
   type RenderContext,
 } from '../profiles/render/index.js';
-import type { InstallScript } from './boot-resolver.js';
+import type { BootPreflight, InstallScript } from './boot-resolver.js';
 import type { MachineRegistry } from './registry.js';
 import type { MachineView } from './types.js';
 
@@ -57,6 +65,48 @@ export function profileInstallScript(
 ): InstallScript {
   return ({ view, req, token }) =>
     renderIpxeInstall(renderContext(ctx, registry, view, token, req.platform));
+}
+
+/**
+ * Before a machine gets its installer: the profile is loaded and ready (secrets, packages,
+ * medium), and its answer file renders with the real secrets, exactly as the installer will
+ * fetch it a minute later. The rendered text is thrown away here; only the verdict is kept.
+ */
+export function profileBootPreflight(
+  ctx: StationContext,
+  registry: MachineRegistry,
+  readiness: ReadinessDeps,
+): BootPreflight {
+  return (view, req) => {
+    const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
+    if (!resolved) {
+      return {
+        reason: `Cannot start the installer: profile "${view.profile ?? ''}" has errors or was removed`,
+        fix: 'Fix it on the Profiles screen, then press Retry.',
+      };
+    }
+    // Only what stops the render is checked here; a missing package or medium is said on the
+    // Profiles list and before an assignment (it fails later, at its own step, with its log).
+    const problems = readinessProblems(resolved.profile, readiness).filter(
+      (p) => p.kind === 'secret',
+    );
+    if (problems.length > 0) {
+      return {
+        reason: `Cannot start the installer: ${problemsText(problems)}`,
+        fix: `${fixesText(problems)} Then press Retry.`,
+      };
+    }
+    try {
+      const rc = renderContext(ctx, registry, view, 'preflight', req.platform);
+      renderAnswerFile(answerFormatFor(rc), rc);
+    } catch (err) {
+      return {
+        reason: `Cannot start the installer: the answer file does not render: ${(err as Error).message}`,
+        fix: 'Fix what it says (Secrets or Profiles screen; the profile Preview shows the same), then press Retry.',
+      };
+    }
+    return null;
+  };
 }
 
 export function profileAnswerFiles(

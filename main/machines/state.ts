@@ -267,7 +267,15 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
         stepId: d.stepId,
         step: d.stepId ? (v.steps.find((s) => s.id === d.stepId)?.label ?? d.stepId) : null,
         reason: d.reason,
+        ...(d.fix ? { fix: d.fix } : {}),
       };
+      // A failure outside any step (the agent's fatal error) ends the step that was running:
+      // it did not fail on its own and must not keep a ticking clock.
+      v.steps = v.steps.map((s) =>
+        s.status === 'running' && s.id !== d.stepId
+          ? { ...s, status: 'interrupted', endedAt: at, message: `interrupted: ${d.reason}` }
+          : s,
+      );
       break;
     case 'stalled':
       v.stalledIn = v.state === 'stalled' ? v.stalledIn : v.state;

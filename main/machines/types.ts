@@ -93,6 +93,8 @@ export type EntryData =
       seq?: number;
       stepId: string | null;
       reason: string;
+      /** What the technician does about it, when the station knows. */
+      fix?: string;
       logTail?: string[];
       digest?: string;
     }
@@ -149,7 +151,12 @@ export interface MachineView {
   startedAt: string | null;
   updatedAt: string;
   lastSeenAt: string | null;
-  failure: { stepId: string | null; step: string | null; reason: string } | null;
+  failure: {
+    stepId: string | null;
+    step: string | null;
+    reason: string;
+    fix?: string | null;
+  } | null;
   /** Highest agent report seq stored in this deployment. */
   lastSeq: number;
   inventory: Record<string, unknown> | null;

@@ -150,6 +150,9 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
       profile = r.profile;
     }
     const m = parsed.data.machine;
+    // A set secret shows masked; a missing one shows as missing, so the two never look alike.
+    const used = [...secretNames(profile)].sort();
+    const secrets = used.map((name) => ({ name, set: ctx.secrets.has(name) }));
     const rc: RenderContext = {
       profile,
       machine: m
@@ -159,7 +162,11 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
       token: MASK,
       stationUrl: ctx.benchUrl,
       firmware: parsed.data.firmware,
-      secrets: maskedSecrets,
+      secrets: {
+        masked: true,
+        get: (name) =>
+          ctx.secrets.has(name) ? maskedSecrets.get(name) : `[missing secret: ${name}]`,
+      },
     };
     try {
       const format = answerFormatFor(rc);
@@ -177,6 +184,7 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
         hostname: machineHostname(rc),
         kernelCommandLine: format === 'autounattend' ? null : kernelCommandLine(rc),
         files,
+        secrets,
       };
     } catch (err) {
       if (err instanceof RenderError) return sendError(reply, 422, err.code, err.message);

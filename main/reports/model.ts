@@ -219,6 +219,17 @@ function attemptsOf(stepId: string, dep: readonly Entry[]): StepAttempt[] {
   const out: StepAttempt[] = [];
   for (const e of dep) {
     const d = e.data;
+    // The machine failed outside any step (fatal): the attempt that was running ends there.
+    if (d.kind === 'failed' && d.stepId !== stepId) {
+      const open = out.findLast((x) => x.result === 'running' && x.endedAt === null);
+      if (open) {
+        open.result = 'interrupted';
+        open.endedAt = e.at;
+        open.message = `interrupted: ${redactText(d.reason)}`;
+        open.durationSeconds = seconds(open.startedAt, open.endedAt);
+      }
+      continue;
+    }
     if (d.kind !== 'step' || d.stepId !== stepId) continue;
     const message = d.message ? redactText(d.message) : null;
     if (d.status === 'started') {

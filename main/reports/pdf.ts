@@ -27,7 +27,7 @@ const statusWords: Record<MachineReport['status'], string> = {
 
 function statusColor(status: string): string {
   if (status === 'done' || status === 'succeeded' || status === 'PASS') return colors.ok;
-  if (status === 'failed' || status === 'FAIL') return colors.bad;
+  if (status === 'failed' || status === 'FAIL' || status === 'interrupted') return colors.bad;
   return colors.warn;
 }
 

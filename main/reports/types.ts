@@ -37,7 +37,7 @@ export interface HardwareReport {
   hostname: string | null;
 }
 
-export type AttemptResult = 'running' | 'succeeded' | 'failed' | 'skipped';
+export type AttemptResult = 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
 
 export interface StepAttempt {
   attempt: number;
