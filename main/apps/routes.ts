@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
+import { isUploadContentType } from '../net/http/ui-guard.js';
 import type { AppLibrary } from './library.js';
 
 type Query = Record<string, string | undefined>;
@@ -27,6 +28,16 @@ export function appRoutes(library: AppLibrary) {
       upload.removeAllContentTypeParsers();
       upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
       upload.post('/api/v1/apps', async (req: FastifyRequest, reply) => {
+        // The file's own type: text/plain and forms are what a foreign page can send
+        // without a CORS preflight (issue 13 item 3).
+        if (!isUploadContentType(req.headers['content-type'])) {
+          return sendError(
+            reply,
+            415,
+            'unsupported_media_type',
+            'Send the installer with its own content type, such as application/octet-stream.',
+          );
+        }
         const q = (req.query ?? {}) as Query;
         const body = req.body as Readable | undefined;
         if (!body || typeof (body as Readable).pipe !== 'function') {

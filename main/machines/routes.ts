@@ -85,20 +85,7 @@ export function machineUiRoutes(deps: {
   const { registry, assigner, store } = deps;
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (api) => {
-      api.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-        if (err instanceof MachineError) {
-          return sendError(reply, err.status, err.code, err.message, err.details);
-        }
-        const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-        if (status >= 500) req.log.error({ err }, 'machines API error');
-        return sendError(
-          reply,
-          status,
-          status >= 500 ? 'internal' : status === 413 ? 'body_too_large' : 'invalid_json',
-          status >= 500 ? 'The station hit an error; see its log.' : err.message,
-        );
-      });
-
+      // Errors (MachineError included) go to the listener's one handler: one shape everywhere.
       const mustGet = (id: string) => {
         const v = registry.get(id);
         if (!v) throw new MachineError('not_found', `No machine ${id}.`, 404);

@@ -50,8 +50,12 @@ export function rawLine(
   body = '',
 ): Promise<RawResponse> {
   const u = new URL(url);
-  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${u.host}`, 'Connection: close'];
-  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  const lines = [`${method} ${target} HTTP/1.1`];
+  // The caller's own Host wins (a rebinding page's host name, or none at all with '').
+  const hostGiven = Object.keys(headers).some((k) => k.toLowerCase() === 'host');
+  if (!hostGiven) lines.push(`Host: ${u.host}`);
+  lines.push('Connection: close');
+  for (const [k, v] of Object.entries(headers)) if (v !== '') lines.push(`${k}: ${v}`);
   if (body !== '' || method === 'POST' || method === 'PUT' || method === 'PATCH') {
     lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   }

@@ -66,7 +66,11 @@ export class RestartableStation {
 
   async importApp(id: string, fileName: string, content: Buffer | string): Promise<void> {
     const q = new URLSearchParams({ name: id, id, version: '1', fileName });
-    await this.json(`/api/v1/apps?${q}`, { method: 'POST', body: content });
+    await this.json(`/api/v1/apps?${q}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: content,
+    });
   }
 
   writeProfile(input: ProfileInput): void {

@@ -1,3 +1,5 @@
+import net from 'node:net';
+import os from 'node:os';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
@@ -63,4 +65,99 @@ export async function registerPublicStatic(
     });
     await register(scope);
   });
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** host[:port] of a Host header or URL, lower case, brackets kept off IPv6. */
+function splitHost(hostPort: string): { host: string; port: string } {
+  const v6 = /^\[([^\]]*)\](?::(\d*))?$/.exec(hostPort);
+  if (v6) return { host: (v6[1] ?? '').toLowerCase(), port: v6[2] ?? '' };
+  const colon = hostPort.lastIndexOf(':');
+  if (colon < 0) return { host: hostPort.toLowerCase(), port: '' };
+  return { host: hostPort.slice(0, colon).toLowerCase(), port: hostPort.slice(colon + 1) };
+}
+
+function isIpLiteral(host: string): boolean {
+  return net.isIP(host) !== 0;
+}
+
+/**
+ * Names a browser may use for this listener. A DNS-rebinding page reaches 127.0.0.1 under
+ * its own domain name, so besides IP literals only names this machine answers to pass:
+ * localhost, the configured --ui-host and the machine's own host name.
+ */
+export function hostAllowed(hostHeader: string | undefined, uiHost: string): boolean {
+  if (!hostHeader || hostHeader.length > 300) return false;
+  const { host } = splitHost(hostHeader.trim());
+  if (isIpLiteral(host)) return true;
+  const names = new Set(['localhost', uiHost.toLowerCase(), os.hostname().toLowerCase()]);
+  return names.has(host) || names.has(host.replace(/\.$/, ''));
+}
+
+/**
+ * Whether a state-changing request comes from this listener's own pages. Browsers send
+ * Origin on every non-GET request; it must name the host and port the request was sent
+ * to (the Host header, already checked). SameSite cookies do not stop a page on another
+ * port of 127.0.0.1 (same site), and a no-cors text/plain POST needs no preflight, so
+ * this is the check that does (issue 13 item 3). No Origin: not a browser (curl,
+ * scripts); the token decides.
+ */
+export function sameOriginWrite(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return false; // "null" (sandboxed frames, file://) and garbage alike
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+  const target = splitHost((req.headers.host ?? '').trim());
+  const defaultPort = u.protocol === 'https:' ? '443' : '80';
+  const targetPort = target.port === '' ? '80' : target.port;
+  const originHost = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return originHost === target.host && (u.port || defaultPort) === targetPort;
+}
+
+/**
+ * Browser-facing checks of the UI listener, before the token: the Host header against
+ * DNS rebinding on every request, and the Origin of every state-changing one.
+ */
+export function installBrowserChecks(app: FastifyInstance, ctx: StationContext): void {
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!hostAllowed(req.headers.host, ctx.options.uiHost)) {
+      req.log.warn({ host: req.headers.host, ip: req.ip }, 'UI request for a foreign host name');
+      return sendError(
+        reply,
+        421,
+        'wrong_host',
+        'This station answers only to its own address (an IP, localhost or its host name).',
+      );
+    }
+    if (SAFE_METHODS.has(req.method) || sameOriginWrite(req)) return;
+    req.log.warn(
+      { origin: req.headers.origin, ip: req.ip, url: maskUrl(req.url) },
+      'state-changing UI request from a foreign page refused',
+    );
+    return sendError(
+      reply,
+      403,
+      'forbidden_origin',
+      'Changes are accepted only from the PrepStation dashboard itself, not from another page.',
+    );
+  });
+}
+
+/**
+ * Content types an upload may declare: the file's own type. The types a page can send
+ * without a CORS preflight (text/plain, forms) are not among them, nor JSON.
+ */
+export function isUploadContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const type = header.split(';', 1)[0]!.trim().toLowerCase();
+  if (!type.startsWith('application/')) return false;
+  return !['application/x-www-form-urlencoded', 'application/json'].includes(type);
 }

@@ -9,7 +9,12 @@ import { maskUrl } from '../../log/logger.js';
 import { TOKEN_COOKIE, tokenMatches } from './auth.js';
 import { installErrorHandler, sendError } from './errors.js';
 import { streamEvents } from './sse.js';
-import { installTokenGate, publicRoute, registerPublicStatic } from './ui-guard.js';
+import {
+  installBrowserChecks,
+  installTokenGate,
+  publicRoute,
+  registerPublicStatic,
+} from './ui-guard.js';
 
 export type UiRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
 
@@ -32,6 +37,10 @@ export async function createUiServer(
   // Before any route: a route takes the error handler of its scope when it is added.
   installErrorHandler(app, 'UI API');
   await app.register(fastifyCookie);
+  // JSON APIs take application/json only: a page can send text/plain cross-site without a
+  // CORS preflight, so accepting it made every JSON route a target (issue 13 item 3).
+  app.removeContentTypeParser('text/plain');
+  installBrowserChecks(app, ctx);
 
   // Opening the dashboard link (?token=T) sets an HttpOnly cookie and drops the token from
   // the URL. It runs before the token gate, so the link works for any page of the UI.

@@ -50,6 +50,7 @@ describe('app library over the UI API and the CLI', () => {
     expect((await fetch(url, { method: 'POST', body: 'echo\n' })).status).toBe(401);
     const noVersion = await s.api('/api/v1/apps?name=x&fileName=x.sh', {
       method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
       body: 'echo\n',
     });
     expect(noVersion.status).toBe(400);
@@ -60,6 +61,7 @@ describe('app library over the UI API and the CLI', () => {
       `/api/v1/apps?name=x&version=1&fileName=x.sh&sha256=${'0'.repeat(64)}`,
       {
         method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
         body: 'echo\n',
       },
     );
