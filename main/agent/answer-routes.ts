@@ -49,8 +49,9 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
           `Machine ${view.id} is ${view.state}; answer files are served once it boots its installer.`,
         );
       }
-      // The installer may get a new lease after iPXE; DHCP tells us that address is its MAC.
-      const learned = ctx.clients.macFor(ip);
+      // The installer may get a new lease after iPXE; DHCP (only DHCP: not a ?mac= claim, not
+      // an agent) tells us that address is its MAC.
+      const learned = ctx.clients.dhcpMacFor(ip);
       const sameMachine = view.bootIp === ip || (learned !== null && view.macs.includes(learned));
       if (!view.bootIp || !sameMachine) {
         req.log.warn(

@@ -160,7 +160,7 @@ export function agentRoutes(deps: AgentDeps) {
       /** The agent spoke: provisioning starts with its first word in a deployment. */
       const heardFrom = (view: MachineView, ip: string): MachineView => {
         const mac = view.macs[0];
-        if (mac) ctx.clients.learn(ip, mac);
+        if (mac) ctx.clients.learn(ip, mac, Date.now(), 'agent');
         let v = deps.registry.heard(view.id);
         if (['assigned', 'booting', 'installing-os'].includes(v.state)) {
           v = deps.registry.append(v.id, [{ kind: 'provisioning', ip }]);
@@ -277,7 +277,7 @@ export function agentRoutes(deps: AgentDeps) {
             throw err;
           }
         }
-        if (view.macs[0]) ctx.clients.learn(ip, view.macs[0]);
+        if (view.macs[0]) ctx.clients.learn(ip, view.macs[0], Date.now(), 'agent');
         return {
           ok: true,
           value: { ...ack(view), stored: outcome.stored, absorbed: outcome.absorbed },

@@ -102,6 +102,14 @@ export function machineBootResolver(deps: {
           };
         case 'assigned':
         case 'booting': {
+          const refused = claimRefused(view, req.mac, ip, deps.addressOwner?.(ip) ?? null);
+          if (refused) {
+            deps.logger.warn(
+              { machine: view.id, mac: req.mac, ip, bootIp: view.bootIp },
+              "install refused: the address is not this machine's",
+            );
+            return { kind: 'wait', reason: 'held', machineId: view.id, message: refused };
+          }
           const render = deps.installScript();
           if (!render) {
             return {
@@ -148,4 +156,26 @@ export function machineBootResolver(deps: {
       }
     },
   };
+}
+
+/**
+ * Why a request that names this machine's MAC may not start (or move) its installer, or
+ * null. The MAC in the URL is only a claim: the address binds to the machine when DHCP saw
+ * that MAC there, or when it is the address the machine's installer boot started from. A
+ * device elsewhere on the bench claiming the MAC of a booting machine gets neither its
+ * boot address nor, through it, its answer files (issue 13 item 4).
+ */
+export function claimRefused(
+  view: MachineView,
+  mac: string,
+  ip: string,
+  dhcpOwner: string | null,
+): string | null {
+  if (dhcpOwner !== null && dhcpOwner !== mac) {
+    return `This address (${ip}) belongs to another network card by DHCP; this PC cannot boot its installer from it. Check for a duplicate address on the bench.`;
+  }
+  if (view.state === 'booting' && view.bootIp !== null && view.bootIp !== ip && dhcpOwner !== mac) {
+    return `This PC already started its installer from ${view.bootIp}. To start over from here, reset it in the PrepStation dashboard.`;
+  }
+  return null;
 }

@@ -100,6 +100,7 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     registry,
     tokens,
     benchUrl: () => ctx.benchUrl,
+    addressOwner: (ip) => ctx.clients.dhcpMacFor(ip),
     installScript: opts.installScript ?? (() => (hasProfiles(ctx) ? installFromProfile : null)),
     // A test's own installScript renders without profiles: no preflight then.
     preflight: () => (hasProfiles(ctx) && !opts.installScript ? preflight : null),

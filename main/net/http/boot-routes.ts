@@ -78,7 +78,7 @@ export function bootRoutes(app: FastifyInstance, ctx: StationContext): void {
       ].join('\n');
       return send(200, text, ctx.clients.macFor(req.ip), 'iPXE script refused: bad MAC');
     }
-    ctx.clients.learn(bootReq.ip.replace(/^::ffff:/, ''), bootReq.mac);
+    // The ?mac= is a claim: it is never learned as this address's MAC (issue 13 item 4).
     let decision: BootDecision;
     try {
       decision = await ctx.boot.resolve(bootReq);

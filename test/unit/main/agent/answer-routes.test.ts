@@ -11,6 +11,7 @@ import { EventBus } from '../../../../main/events/bus.js';
 import { redactPaths, maskUrl } from '../../../../main/log/logger.js';
 import { createMachines, type Machines } from '../../../../main/machines/part.js';
 import { ClientDirectory } from '../../../../main/net/clients.js';
+import { bootRoutes } from '../../../../main/net/http/boot-routes.js';
 import { acme } from '../machines/fixtures.js';
 
 /**
@@ -70,6 +71,8 @@ beforeEach(async () => {
   app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
   }) as unknown as FastifyInstance;
+  ctx.boot = machines.boot;
+  bootRoutes(app, ctx);
   for (const r of machines.benchRoutes) await r(app, ctx);
   await app.ready();
 });
@@ -148,5 +151,52 @@ describe('answer file routes', () => {
     const fresh = bootAs('52:54:00:00:08:0a', '10.0.0.10');
     expect(fresh.token).not.toBe(a.token);
     expect((await get(fresh.token, 'user-data', '10.0.0.10')).statusCode).toBe(200);
+  });
+
+  it('a ?mac= claim from another address binds nothing (issue 13 item 4)', async () => {
+    const victim = '52:54:00:00:08:21';
+    const v = machines.registry.sighting({ mac: victim, via: 'dhcp' });
+    machines.assigner.assign(v.id, 'acme', 'hand');
+    const { token } = bootAs(victim, '10.0.0.21');
+
+    // Another device asks for the victim's boot script with its MAC.
+    const claim = await app.inject({
+      method: 'GET',
+      url: `/boot/ipxe?mac=${victim}&platform=efi`,
+      remoteAddress: '10.0.0.66',
+    });
+    expect(claim.statusCode).toBe(200);
+    expect(claim.body).not.toContain(token);
+    expect(claim.body).toContain('reset it in the PrepStation dashboard');
+    expect(ctx.clients.macFor('10.0.0.66')).toBeNull();
+    expect(machines.registry.get(v.id)!.bootIp).toBe('10.0.0.21');
+    // ...and so it gets no answer file with the token it learned some other way.
+    expect((await get(token, 'user-data', '10.0.0.66')).statusCode).toBe(403);
+    expect((await get(token, 'user-data', '10.0.0.21')).statusCode).toBe(200);
+
+    // An agent's word does not bind an address for answer files either: only DHCP does.
+    ctx.clients.learn('10.0.0.67', victim, Date.now(), 'agent');
+    expect((await get(token, 'user-data', '10.0.0.67')).statusCode).toBe(403);
+    ctx.clients.learn('10.0.0.68', victim);
+    expect((await get(token, 'user-data', '10.0.0.68')).statusCode).toBe(200);
+  });
+
+  it('DHCP decides between a claim and the address: a new lease may move the boot', async () => {
+    const a = '52:54:00:00:08:31';
+    const other = '52:54:00:00:08:32';
+    for (const mac of [a, other]) {
+      const v = machines.registry.sighting({ mac, via: 'dhcp' });
+      machines.assigner.assign(v.id, 'acme', 'hand');
+    }
+    // DHCP leased 10.0.0.40 to `other`: a request from there claiming `a` is refused.
+    ctx.clients.learn('10.0.0.40', other);
+    const d = machines.boot.resolve({ mac: a, ip: '10.0.0.40', platform: 'efi' });
+    expect(d.kind).toBe('wait');
+    const first = bootAs(a, '10.0.0.41');
+    // The same PC rebooted with a new lease DHCP saw: its installer may start from there.
+    ctx.clients.learn('10.0.0.42', a);
+    const again = bootAs(a, '10.0.0.42');
+    expect(again.token).toBe(first.token);
+    expect(machines.registry.get(again.id)!.bootIp).toBe('10.0.0.42');
   });
 });
