@@ -39,6 +39,8 @@ export function machineBootResolver(deps: {
   benchUrl: () => string;
   installScript: () => InstallScript | null;
   preflight?: () => BootPreflight | null;
+  /** The MAC DHCP saw at an address (ctx.clients.dhcpMacFor), or null. */
+  addressOwner?: (ip: string) => string | null;
   logger: Logger;
 }): BootResolver {
   /**
