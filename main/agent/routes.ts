@@ -15,6 +15,7 @@ import {
   type AckResponse,
   type PlanResponse,
 } from './protocol.js';
+import { maskReports, secretMasker } from './mask.js';
 import { entriesForReports } from './reports.js';
 import type { AgentTokens } from './tokens.js';
 
@@ -27,6 +28,11 @@ export interface AgentDeps {
   planParams?: (view: MachineView) => Record<string, Record<string, unknown>>;
   /** A secret's value, for GET /agent/v1/secrets/:name. */
   revealSecret?: (name: string) => string | undefined;
+  /**
+   * Values no agent text may show (every station secret, the UI token): masked in reports
+   * before they are stored. The machine's own token is always added.
+   */
+  maskValues?: () => Iterable<string>;
 }
 
 /** Names of the secrets a plan references ({ secret: name } anywhere in step params). */
@@ -252,7 +258,13 @@ export function agentRoutes(deps: AgentDeps) {
         const body = parseBody(reportsBodySchema, req.body, reply);
         if (!body) return reply;
         const ip = clientIp(req);
-        const outcome = entriesForReports(body.reports, {
+        // A log line or failure reason can echo a password or the token (a verbose installer,
+        // a script's `set -x`): masked before it reaches the log, the events, the reports.
+        const mask = secretMasker([
+          ...(deps.maskValues?.() ?? []),
+          bearer(req.headers.authorization) ?? '',
+        ]);
+        const outcome = entriesForReports(maskReports(body.reports, mask), {
           view: found,
           seen: deps.registry.seenStepReports(found.id),
           digestOf: (seq) => deps.registry.digestOf(found.id, seq),

@@ -1,5 +1,6 @@
 import { answerFileRoutes, type AnswerFileRenderer } from '../agent/answer-routes.js';
 import type { PackageLookup } from '../agent/plan.js';
+import { secretValuesOf } from '../agent/mask.js';
 import { agentRoutes, type AgentDeps } from '../agent/routes.js';
 import { AgentTokens, loadOrCreateAgentKey } from '../agent/tokens.js';
 import type { BootResolver } from '../boot/types.js';
@@ -107,11 +108,13 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     logger,
   });
   const planParams = profilePlanParams(ctx, registry);
+  const secretValues = hasProfiles(ctx) ? secretValuesOf(ctx.secrets) : null;
   const agentDeps: AgentDeps = {
     registry,
     tokens,
     planParams: (view) => (hasProfiles(ctx) ? planParams(view) : {}),
     revealSecret: (name) => (hasProfiles(ctx) ? ctx.secrets.reveal(name) : undefined),
+    maskValues: () => [ctx.uiToken, ...(secretValues?.() ?? [])],
   };
   const installFromProfile = profileInstallScript(ctx, registry);
   const answerFromProfile = profileAnswerFiles(ctx, registry);
