@@ -1,7 +1,7 @@
 import YAML, { LineCounter, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { ProfileIssue } from '../api/contract.js';
-import type { ProfileInput } from './schema.js';
+import { REMOVED_KEYS, type ProfileInput } from './schema.js';
 
 export type { ProfileIssue };
 
@@ -54,8 +54,13 @@ export function parseProfileSource(text: string, file: string): ProfileSource {
   }
   let data: Record<string, unknown> | null = null;
   if (issues.length === 0) {
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) {
+    const value = toPlainData(doc);
+    if (value instanceof Error) {
+      // An alias bomb (a few lines that expand to billions of nodes) or an alias the
+      // library cannot resolve: the yaml library throws; a bad file must never stop the
+      // station (issue 13 item 6), so it becomes this file's issue, at its first alias.
+      issues.push(at(firstAliasOffset(doc), `YAML: ${aliasProblem(value)}`));
+    } else if (value === null || value === undefined) {
       issues.push(
         at(0, 'the file is empty; a profile needs at least id, name and extends or target'),
       );
@@ -88,6 +93,40 @@ export function parseProfileSource(text: string, file: string): ProfileSource {
     }
   }
   return { file, id, text, data: issues.length ? null : data, doc, lines, issues };
+}
+
+/** Aliases (*name) a profile may expand: plenty for shared blocks, too few for a bomb. */
+const maxAliasCount = 100;
+
+function toPlainData(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount });
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+function aliasProblem(err: Error): string {
+  if (/alias/i.test(err.message) && /excessive|exhaustion/i.test(err.message)) {
+    return `too many alias expansions (*name); a profile may expand at most ${maxAliasCount}. Write the repeated block out or use extends.`;
+  }
+  return `${err.message.split('\n')[0]}. Check the anchors (&name) and aliases (*name).`;
+}
+
+function firstAliasOffset(doc: Document.Parsed): number {
+  let offset = doc.contents?.range?.[0] ?? 0;
+  let found = false;
+  YAML.visit(doc, {
+    Alias(_key, node) {
+      if (!found && node.range) {
+        offset = node.range[0];
+        found = true;
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 /**
@@ -145,7 +184,12 @@ export function flattenIssues(
     }
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
-        out.push({ path: [...path, k], key: true, message: `unknown key "${k}"` });
+        const dotted = [...path, k].filter((s) => typeof s === 'string').join('.');
+        out.push({
+          path: [...path, k],
+          key: true,
+          message: REMOVED_KEYS[dotted] ?? `unknown key "${k}"`,
+        });
       }
       continue;
     }

@@ -23,11 +23,12 @@ export async function createBenchServer(
     connectionTimeout: 0,
     keepAliveTimeout: 10_000,
   });
+  // Before any route: a route takes the error handler of its scope when it is added.
+  installErrorHandler(app, 'bench request');
   app.get('/health', async () => ({ ok: true, version: ctx.version }));
   for (const r of routes) await r(app, ctx);
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, 404, 'not_found', `No such path: ${req.method} ${maskUrl(req.url)}`),
   );
-  installErrorHandler(app, 'bench request');
   return app;
 }
