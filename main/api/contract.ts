@@ -4,6 +4,8 @@
  * schemas that live beside the routes and produce these same types.
  */
 
+import type { MediaImportStatus, MediaRecord } from '../media/types.js';
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export interface ApiError {
@@ -133,6 +135,29 @@ export interface MachineStep {
   message: string | null;
   /** Last lines the agent sent (bounded). */
   logTail: string[];
+}
+
+/** One attempt of a step with its own log lines (GET .../steps/:step/log). */
+export interface StepAttemptLog {
+  attempt: number;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+  startedAt: string | null;
+  endedAt: string | null;
+  exitCode: number | null;
+  message: string | null;
+  lines: string[];
+}
+
+/** A step's history, newest first: its attempts, and what the technician did between them. */
+export type StepLogItem =
+  | { type: 'attempt'; attempt: StepAttemptLog }
+  | { type: 'action'; at: string; action: 'retry' | 'skip'; by: string | null };
+
+/** GET /api/v1/machines/:id/steps/:step/log?deployment=N */
+export interface StepLog {
+  stepId: string;
+  deployment: number;
+  items: StepLogItem[];
 }
 
 /** One entry of a machine's append-only event log (the timeline and the report read these). */
@@ -299,7 +324,23 @@ export interface ProfileEvent extends EventBase {
   issues: number;
 }
 
+/** A medium was imported or deleted (the Media screen's list). */
+export interface MediaEvent extends EventBase {
+  type: 'media';
+  id: string;
+  state: 'imported' | 'deleted';
+  media: MediaRecord | null;
+}
+
+/** Progress of one medium import (bytes, time left), then its end. */
+export interface MediaImportEvent extends EventBase {
+  type: 'media-import';
+  import: MediaImportStatus;
+}
+
 export type StationEvent =
+  | MediaEvent
+  | MediaImportEvent
   | ServiceEvent
   | BootLogEvent
   | MachineEvent

@@ -5,6 +5,7 @@ import { sendError } from '../net/http/errors.js';
 import type { Assigner } from './assigner.js';
 import { MachineError, type MachineRegistry } from './registry.js';
 import type { MachineStore } from './store.js';
+import { stepLogOf } from './step-log.js';
 import { detailOf, summarize } from './summary.js';
 import type { Entry } from './types.js';
 
@@ -115,6 +116,23 @@ export function machineUiRoutes(deps: {
           const after = Number(req.query.after ?? 0) || 0;
           const limit = Math.min(Math.max(Number(req.query.limit ?? 1000) || 1000, 1), 5000);
           return store.entriesOf(req.params.id, after, limit).map(timelineEntry);
+        },
+      );
+
+      api.get<{ Params: { id: string; step: string }; Querystring: { deployment?: string } }>(
+        '/api/v1/machines/:id/steps/:step/log',
+        async (req) => {
+          const v = mustGet(req.params.id);
+          const deployment = Number(req.query.deployment ?? v.deployment) || v.deployment;
+          // Every entry of the machine, page by page: a step's log can be longer than a page.
+          const entries: Entry[] = [];
+          for (let after = 0; ;) {
+            const page = store.entriesOf(req.params.id, after, 5000);
+            entries.push(...page);
+            if (page.length < 5000) break;
+            after = page.at(-1)!.id;
+          }
+          return stepLogOf(entries, req.params.step, deployment);
         },
       );
 

@@ -12,6 +12,7 @@ import { ReportsPage } from './pages/reports-page';
 import { ServicesPage } from './pages/services-page';
 import { SettingsPage } from './pages/settings-page';
 import { ProfilesPage } from './profiles/profiles-page';
+import { SecretsPage } from './secrets/secrets-page';
 import { TerminalPage } from './terminal/terminal-page';
 import { useStore } from './store';
 import { selectAttentionCount } from './store/machines';
@@ -25,6 +26,7 @@ import { selectAuth, selectStream } from './store/session';
 export const routes = [
   { id: 'bench', label: 'Bench', key: '1' },
   { id: 'profiles', label: 'Profiles', key: '2' },
+  { id: 'secrets', label: 'Secrets', key: '7' },
   { id: 'reports', label: 'Reports', key: '3' },
   { id: 'services', label: 'Services', key: '4' },
   { id: 'settings', label: 'Settings', key: '5' },
@@ -55,6 +57,8 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <ReportsPage />;
     case 'terminal':
       return <TerminalPage />;
+    case 'secrets':
+      return <SecretsPage />;
   }
 }
 
@@ -75,6 +79,7 @@ async function loadAll(): Promise<void> {
     fetchMachines(),
     fetchBatches(),
     st.loadProfiles(),
+    st.loadReadiness(),
   ]);
   if (network.ok) st.setNetwork(network.value);
   if (machines.ok) st.setMachines(machines.value);

@@ -29,6 +29,12 @@ describe.skipIf(skip !== null)(
     beforeAll(async () => {
       st = await startTestStation();
       writeProfile(path.join(st.dataDir, 'profiles'));
+      // The answer file needs it: without it the station holds the machines before install.
+      await st.api('/api/v1/secrets/admin-password', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: 'Adm1n-pw' }),
+      });
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench');
       bench = new BenchScreen(page);

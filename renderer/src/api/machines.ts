@@ -4,6 +4,7 @@ import type {
   MachineLogEntry,
   MachineSummary,
   Result,
+  StepLog,
 } from '../../../main/api/contract';
 import { api, postJson } from './client';
 
@@ -16,22 +17,6 @@ export const fetchMachine = (id: string): Promise<Result<MachineDetail>> =>
 /** The machine's append-only event log, oldest first (the timeline and full step logs). */
 export const fetchTimeline = (id: string): Promise<Result<MachineLogEntry[]>> =>
   api<MachineLogEntry[]>(`${m(id)}/log?limit=5000`);
-
-/** Every log line of one step in this deployment, from the event log (the stream carries a tail). */
-export async function fetchStepLog(
-  id: string,
-  stepId: string,
-  deployment: number,
-): Promise<Result<{ lines: string[] }>> {
-  const r = await fetchTimeline(id);
-  if (!r.ok) return r;
-  const lines: string[] = [];
-  for (const e of r.value) {
-    if (e.deployment !== deployment || e.data.stepId !== stepId) continue;
-    if (e.kind === 'log' && Array.isArray(e.data.lines)) lines.push(...(e.data.lines as string[]));
-  }
-  return { ok: true, value: { lines } };
-}
 
 export type MachineAction = 'reset' | 'done';
 export type StepAction = 'retry' | 'skip';
@@ -78,3 +63,11 @@ export async function forEachMachine(
   await Promise.all([worker(), worker(), worker(), worker()]);
   return failures;
 }
+
+/** One step's log in a deployment, grouped by attempt, newest first (the station groups it). */
+export const fetchStepAttempts = (
+  id: string,
+  stepId: string,
+  deployment: number,
+): Promise<Result<StepLog>> =>
+  api<StepLog>(`${m(id)}/steps/${encodeURIComponent(stepId)}/log?deployment=${deployment}`);

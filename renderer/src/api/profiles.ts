@@ -41,6 +41,8 @@ export interface Preview {
   hostname: string;
   kernelCommandLine: string | null;
   files: { name: string; body: string }[];
+  /** Secrets the profile names, and whether each is set (a missing one renders as missing). */
+  secrets?: { name: string; set: boolean }[];
 }
 /**
  * What the profile renders to for a machine (a sample one when none is given), secrets

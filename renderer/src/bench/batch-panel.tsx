@@ -1,40 +1,47 @@
-import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { createBatch } from '../api/machines';
+import { ConfirmDialog } from '../components/confirm';
+import { ProfilePicker } from '../components/profile-picker';
+import { ReadinessNote, readinessSentence } from '../components/readiness-note';
 import { useStore } from '../store';
 import { selectBatchList } from '../store/machines';
 import { selectAssignableProfiles } from '../store/profiles';
-import { ProfilePicker } from '../components/profile-picker';
+import { BatchList } from './batch-list';
+import { useBatchForm, type BatchConfirm } from './use-batch-form';
 
-/** "The next N machines that boot → this profile", and how full each batch is. */
+/** "The next N machines that boot → this profile", and how far each batch is. */
 export function BatchPanel() {
-  const batches = useStore(useShallow(selectBatchList));
+  const hidden = useStore((s) => s.batchesHidden);
+  const openCount = useStore(useShallow((s) => selectBatchList(s).filter((b) => b.open).length));
+  const setPrefs = useStore((s) => s.setPrefs);
+  if (hidden) {
+    return (
+      <div className="batch-panel folded" data-testid="batch-panel-folded">
+        <button
+          type="button"
+          className="link small"
+          data-testid="batches-show"
+          onClick={() => setPrefs({ batchesHidden: false })}
+        >
+          Show batches{openCount > 0 ? ` (${openCount} open)` : ''}
+        </button>
+      </div>
+    );
+  }
+  return <BatchPanelOpen onHide={() => setPrefs({ batchesHidden: true })} />;
+}
+
+function BatchPanelOpen({ onHide }: { onHide: () => void }) {
   const profiles = useStore(useShallow(selectAssignableProfiles));
-  const setFilter = useStore((s) => s.setBenchFilter);
-  const [count, setCount] = useState('10');
-  const [profile, setProfile] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const n = Number(count);
-  const valid = Number.isInteger(n) && n > 0 && n <= 1000 && profile !== '';
-  const create = async () => {
-    setBusy(true);
-    setError(null);
-    const r = await createBatch(profile, n);
-    setBusy(false);
-    if (!r.ok) setError(r.error.message);
-    else useStore.getState().setBatches([...batches.filter((b) => b.id !== r.value.id), r.value]);
-  };
-  const shown = batches.filter((b) => b.open).concat(batches.filter((b) => !b.open).slice(0, 3));
-
+  const f = useBatchForm();
   return (
     <div className="batch-panel" data-testid="batch-panel">
       <form
         className="batch-form"
+        data-readiness={f.readinessState}
+        data-testid="batch-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid) void create();
+          f.submit();
         }}
       >
         <span>Next</span>
@@ -44,61 +51,70 @@ export function BatchPanel() {
           max={1000}
           data-testid="batch-count"
           aria-label="How many machines"
-          value={count}
-          onChange={(e) => setCount(e.target.value)}
+          value={f.count}
+          onChange={(e) => f.setCount(e.target.value)}
           className="narrow"
         />
         <span>machines that boot →</span>
         <ProfilePicker
           testId="batch-profile"
           label="Profile for the batch"
-          value={profile}
-          onChange={setProfile}
+          value={f.profile}
+          onChange={f.setProfile}
         />
-        <button type="submit" data-testid="batch-create" disabled={!valid || busy}>
-          {busy ? 'Creating…' : 'Create batch'}
+        <button type="submit" data-testid="batch-create" disabled={!f.valid || f.busy}>
+          {f.busy ? 'Creating…' : 'Create batch'}
         </button>
         {profiles.length === 0 ? (
           <span className="muted small">
             No profile yet: <a href="#/profiles">create one in Profiles</a>.
           </span>
         ) : null}
+        <button
+          type="button"
+          className="link small push-right"
+          data-testid="batches-hide"
+          onClick={onHide}
+        >
+          Hide batches
+        </button>
       </form>
-      {error ? (
+      <ReadinessNote readiness={f.readiness} testId="batch-readiness" />
+      {f.error ? (
         <p className="error small" role="alert" data-testid="batch-error">
-          {error}
+          {f.error}
         </p>
       ) : null}
-      {shown.length > 0 ? (
-        <ul className="batches">
-          {shown.map((b) => {
-            const total = b.count ?? b.macs?.length ?? b.filled;
-            return (
-              <li key={b.id} data-testid={`batch-${b.id}`} className={b.open ? '' : 'closed'}>
-                <button
-                  type="button"
-                  className="link"
-                  title="Show this batch's machines"
-                  onClick={() => setFilter({ batch: b.id })}
-                >
-                  {b.name ?? `Batch ${b.id.slice(0, 6)}`}
-                </button>{' '}
-                → <strong>{b.profile}</strong>{' '}
-                <span className="mono" data-testid="batch-filled">
-                  {b.filled} of {total}
-                </span>
-                <div className="bar small-bar">
-                  <div
-                    className="fill"
-                    style={{ transform: `scaleX(${total ? Math.min(1, b.filled / total) : 0})` }}
-                  />
-                </div>
-                {!b.open ? <span className="muted small">full</span> : null}
-              </li>
-            );
-          })}
-        </ul>
+      {f.created ? (
+        <p className="ok-text small" role="status" data-testid="batch-created">
+          {f.created}
+        </p>
+      ) : null}
+      <BatchList />
+      {f.confirm ? (
+        <ConfirmDialog
+          title={`Create a batch of ${f.n} for ${f.profile}?`}
+          body={confirmText(f.confirm, f.profile)}
+          confirmLabel={f.confirm.readiness ? 'Create anyway' : 'Create batch'}
+          onCancel={f.cancel}
+          onConfirm={() => void f.create()}
+        />
       ) : null}
     </div>
   );
+}
+
+function confirmText(c: BatchConfirm, profile: string): string {
+  const parts: string[] = [];
+  if (c.readiness) {
+    parts.push(
+      `${profile} is not ready: ${readinessSentence(c.readiness)}. Machines of this batch would wipe their disk and then stop.`,
+    );
+  }
+  if (c.waiting > 0) {
+    parts.push(
+      `${c.waiting} PC${c.waiting === 1 ? ' is' : 's are'} already waiting on the bench: ${c.waiting === 1 ? 'it joins' : 'they join'} this batch the next time ${c.waiting === 1 ? 'it asks' : 'they ask'} for a boot script, and ${c.waiting === 1 ? 'its' : 'their'} disk is wiped.`,
+    );
+  }
+  return parts.join(' ');
 }

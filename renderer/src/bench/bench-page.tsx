@@ -5,6 +5,7 @@ import type { MachineSummary } from '../../../main/api/contract';
 import {
   facets,
   machineStates,
+  etaMs,
   runHistory,
   stateCounts,
   stateLabels,
@@ -15,10 +16,11 @@ import {
 import { useNow } from '../lib/use-now';
 import { FirstRunSetup } from '../pages/first-run';
 import { useStore } from '../store';
+import type { Density } from '../store/ui-prefs';
 import { selectBenchFilter, selectSelected } from '../store/bench-ui';
 import { selectNeedsSetup } from '../store/network';
 import { BatchPanel } from './batch-panel';
-import { MachineRow, ROW_HEIGHT } from './machine-row';
+import { MachineRow, rowHeight } from './machine-row';
 import { SelectionBar } from './selection-bar';
 
 const sorts: { id: SortKey; label: string }[] = [
@@ -62,6 +64,11 @@ function Bench() {
   const batchInfo = useStore((s) => s.batches);
   const needsSetup = useStore(selectNeedsSetup);
   const dhcpOff = useStore((s) => s.network?.dhcpMode === 'off');
+  const density = useStore((s) => s.density);
+  const largeText = useStore((s) => s.largeText);
+  const expanded = useStore((s) => s.expanded);
+  const bannerHidden = useStore((s) => s.dhcpBannerHidden);
+  const setPrefs = useStore((s) => s.setPrefs);
   // The order is recomputed on every batch; the clock in rows ticks on its own.
   const now = useNow(1000);
   const orderNow = useMemo(() => Date.now(), [machines]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -73,6 +80,10 @@ function Bench() {
   const { customers, batches } = useMemo(() => facets(machines), [machines]);
   const counts = useMemo(() => stateCounts(machines), [machines]);
   const total = Object.keys(machines).length;
+  const etaOf = (id: string): number | null => {
+    const m = machines[id];
+    return m ? etaMs(m, history, now) : null;
+  };
 
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -80,10 +91,14 @@ function Bench() {
   const virtualizer = useVirtualizer({
     count: ids.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (i) => rowHeight(density, largeText, expanded[ids[i]!] === true),
     overscan: 8,
     getItemKey: (i) => ids[i]!,
   });
+  // Row heights change with the density, large text and unfolded rows: measure again.
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, density, largeText, expanded]);
 
   // Shift-click selects the range between the last click and this one, as in a file manager.
   // The callback stays the same across batches (ids via a ref), so rows skip re-rendering.
@@ -150,12 +165,22 @@ function Bench() {
           {chip('done', 'Done', counts.done, 'state-done')}
         </div>
       </div>
-      {needsSetup || dhcpOff ? (
-        <p className="warning" data-testid="bench-dhcp-off">
-          {needsSetup
-            ? 'No bench network is chosen yet: no PC can network-boot from this station.'
-            : 'DHCP is off: no PC can network-boot from this station.'}{' '}
-          <a href="#/services">Choose it in Services</a>.
+      {(needsSetup || dhcpOff) && !bannerHidden ? (
+        <p className="warning banner-row" data-testid="bench-dhcp-off">
+          <span>
+            {needsSetup
+              ? 'No bench network is chosen yet: no PC can network-boot from this station.'
+              : 'DHCP is off: no PC can network-boot from this station.'}{' '}
+            <a href="#/services">Choose it in Services</a>.
+          </span>
+          <button
+            type="button"
+            className="link small"
+            data-testid="bench-dhcp-hide"
+            onClick={() => setPrefs({ dhcpBannerHidden: true })}
+          >
+            Hide
+          </button>
         </p>
       ) : null}
       <BatchPanel />
@@ -212,6 +237,15 @@ function Bench() {
           ))}
         </select>
         <select
+          data-testid="bench-density"
+          aria-label="Row density"
+          value={density}
+          onChange={(e) => setPrefs({ density: e.target.value as Density })}
+        >
+          <option value="compact">Compact rows</option>
+          <option value="comfortable">Comfortable rows</option>
+        </select>
+        <select
           data-testid="bench-sort"
           aria-label="Sort"
           value={filter.sort}
@@ -224,7 +258,7 @@ function Bench() {
           ))}
         </select>
       </div>
-      <SelectionBar />
+      <SelectionBar shownIds={ids} />
       {load === 'error' ? (
         <p className="error" role="alert" data-testid="bench-error">
           Could not load the machines: {loadError}
@@ -257,7 +291,7 @@ function Bench() {
         </p>
       ) : (
         <div className="mtable" role="table" aria-rowcount={ids.length}>
-          <div className="mrow mhead" role="row">
+          <div className={`mrow mhead ${density}`} role="row">
             <div className="cell sel" role="columnheader">
               <input
                 type="checkbox"
@@ -296,9 +330,15 @@ function Bench() {
                 <div
                   key={v.key}
                   className="vrow"
-                  style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                  style={{ transform: `translateY(${v.start}px)`, height: v.size }}
                 >
-                  <MachineRow id={ids[v.index]!} now={now} history={history} onSelect={onSelect} />
+                  <MachineRow
+                    id={ids[v.index]!}
+                    now={now}
+                    eta={etaOf(ids[v.index]!)}
+                    density={density}
+                    onSelect={onSelect}
+                  />
                 </div>
               ))}
             </div>

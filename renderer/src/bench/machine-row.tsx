@@ -1,11 +1,26 @@
 import { memo } from 'react';
-import { displayName, elapsedMs, etaMs, stepLine, whyLine } from '../lib/bench-view';
+import type { MachineSummary } from '../../../main/api/contract';
+import type { Density } from '../store/ui-prefs';
+import { displayName, elapsedMs, stepLine, whyLine } from '../lib/bench-view';
 import { formatDuration } from '../lib/format';
 import { go } from '../lib/route';
 import { useStore } from '../store';
 import { MachineStatePill } from './state-pill';
 
-export const ROW_HEIGHT = 68;
+/** Row heights per density; large text makes every row taller. */
+export function rowHeight(density: Density, largeText: boolean, expanded: boolean): number {
+  if (expanded) return largeText ? 132 : 108;
+  if (density === 'compact') return largeText ? 38 : 31;
+  return largeText ? 84 : 68;
+}
+
+/** Vendor and model, without the vendor twice ("HP" + "HP ProBook 450" is "HP ProBook 450"). */
+export function modelLine(m: Pick<MachineSummary, 'vendor' | 'model'>): string {
+  const vendor = m.vendor?.trim() ?? '';
+  const model = m.model?.trim() ?? '';
+  if (vendor && model.toLowerCase().startsWith(vendor.toLowerCase())) return model;
+  return [vendor, model].filter(Boolean).join(' ');
+}
 
 /**
  * One dashboard row. It reads its own machine from the store, so a `machine` event
@@ -14,23 +29,28 @@ export const ROW_HEIGHT = 68;
 export const MachineRow = memo(function MachineRow({
   id,
   now,
-  history,
+  eta,
+  density,
   onSelect,
 }: {
   id: string;
   now: number;
-  history: Map<string, number[]>;
+  /** Milliseconds left (0: any minute), or null when there is no estimate. */
+  eta: number | null;
+  density: Density;
   onSelect: (id: string, e: { shiftKey: boolean }) => void;
 }) {
   const m = useStore((s) => s.machines[id]);
   const selected = useStore((s) => s.selected[id] === true);
+  const expanded = useStore((s) => s.expanded[id] === true);
   if (!m) return null;
   const why = whyLine(m, now);
-  const eta = etaMs(m, history, now);
   const open = () => go('bench', 'machine', id);
+  const toggle = () => useStore.getState().toggleExpanded(id);
+  const full = why ? [why, m.failure?.fix ? `Fix: ${m.failure.fix}` : ''].filter(Boolean) : [];
   return (
     <div
-      className={`mrow state-row-${m.state} ${selected ? 'selected' : ''}`}
+      className={`mrow ${density} state-row-${m.state} ${selected ? 'selected' : ''} ${expanded ? 'expanded' : ''}`}
       data-testid={`machine-row-${id}`}
       data-state={m.state}
       role="row"
@@ -48,13 +68,13 @@ export const MachineRow = memo(function MachineRow({
       </div>
       <button type="button" className="cell who link-cell" role="cell" onClick={open}>
         <strong data-testid="machine-name">{displayName(m)}</strong>
-        <span className="muted small">
-          {[m.vendor, m.model].filter(Boolean).join(' ') || 'Unknown model'}
+        <span className="muted small" data-testid="machine-model">
+          {modelLine(m) || 'Unknown model'}
           {m.serial && m.name ? ` · ${m.serial}` : ''}
         </span>
       </button>
       <div className="cell net mono small" role="cell">
-        <span>{m.macs[0] ?? '—'}</span>
+        <span data-testid="machine-mac">{m.macs[0] ?? '—'}</span>
         <span className="muted">{m.ip ?? ''}</span>
       </div>
       <div className="cell prof" role="cell">
@@ -65,13 +85,20 @@ export const MachineRow = memo(function MachineRow({
         <MachineStatePill state={m.state} />
       </div>
       <div className="cell c-step" role="cell">
-        <span className="step-line" data-testid="machine-step">
+        <span className="step-line" data-testid="machine-step" title={stepLine(m)}>
           {stepLine(m)}
         </span>
         {why ? (
-          <span className="why" data-testid="machine-why">
+          <button
+            type="button"
+            className="why link-like"
+            data-testid="machine-why"
+            title={`${full.join('\n')}\n(click to ${expanded ? 'fold' : 'unfold'})`}
+            aria-expanded={expanded}
+            onClick={toggle}
+          >
             {why}
-          </span>
+          </button>
         ) : (
           <div
             className="bar"
@@ -86,6 +113,11 @@ export const MachineRow = memo(function MachineRow({
             />
           </div>
         )}
+        {expanded && m.failure?.fix ? (
+          <span className="fix small" data-testid="machine-fix">
+            Fix: {m.failure.fix}
+          </span>
+        ) : null}
       </div>
       <div className="cell time small" role="cell">
         <span data-testid="machine-elapsed">

@@ -1,66 +1,26 @@
 import { useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { ConfirmDialog } from '../components/confirm';
-import { assignMany, forEachMachine, machineAction, stepAction } from '../api/machines';
-import { useStore } from '../store';
-import { selectSelectedIds } from '../store/bench-ui';
 import { ProfilePicker } from '../components/profile-picker';
+import { readinessSentence } from '../components/readiness-note';
+import { useSelection, type SelectionConfirm } from './use-selection';
 
-/** Actions on the selected machines: assign a profile, retry the failed step, reset. */
-export function SelectionBar() {
-  const ids = useStore(useShallow(selectSelectedIds));
-  const clear = useStore((s) => s.clearSelected);
+/** Actions on the selected machines shown: assign a profile, retry the failed step, reset. */
+export function SelectionBar({ shownIds }: { shownIds: string[] }) {
+  const sel = useSelection(shownIds);
   const [profile, setProfile] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [confirm, setConfirm] = useState<'reset' | 'reassign' | null>(null);
-
-  if (ids.length === 0) return null;
-
-  const report = (label: string, done: number, failures: { message: string }[]) => {
-    if (failures.length === 0) setMessage({ ok: true, text: `${label}: ${done} machine(s).` });
-    else
-      setMessage({
-        ok: false,
-        text: `${label} failed for ${failures.length} of ${done + failures.length}: ${failures[0]!.message}`,
-      });
-  };
-  const runEach = async (
-    label: string,
-    targets: string[],
-    fn: (id: string) => ReturnType<typeof machineAction>,
-  ) => {
-    setBusy(true);
-    setMessage(null);
-    const failures = await forEachMachine(targets, fn);
-    setBusy(false);
-    report(label, targets.length - failures.length, failures);
-  };
-  const assign = async () => {
-    setBusy(true);
-    setMessage(null);
-    const r = await assignMany(ids, profile);
-    setBusy(false);
-    report(`Assigned to ${profile}`, r.ok ? ids.length : 0, r.ok ? [] : [r.error]);
-  };
-  const machines = useStore.getState().machines;
-  const deploying = ids.filter((id) => machines[id] && machines[id].state !== 'discovered');
-  // Retry means the step a machine failed at; machines that did not fail are left alone.
-  const retry = () => {
-    const failed = ids.filter((id) => machines[id]?.state === 'failed');
-    if (failed.length === 0) {
-      setMessage({ ok: false, text: 'None of the selected machines has failed.' });
-      return;
-    }
-    void runEach('Retry', failed, (id) => {
-      const stepId = useStore.getState().machines[id]?.failure?.stepId;
-      return stepId ? stepAction(id, stepId, 'retry') : machineAction(id, 'reset');
-    });
-  };
+  if (sel.all.length === 0) return null;
+  const n = sel.targets.length;
+  const count =
+    sel.hidden > 0 ? `${sel.all.length} selected (${sel.hidden} hidden)` : `${n} selected`;
 
   return (
     <div className="selection-bar" data-testid="selection-bar" role="toolbar">
-      <strong data-testid="selection-count">{ids.length} selected</strong>
+      <strong data-testid="selection-count">{count}</strong>
+      {sel.hidden > 0 ? (
+        <span className="warn-text small" data-testid="selection-hidden">
+          Actions apply to the {n} shown; the {sel.hidden} hidden by the filters are left alone.
+        </span>
+      ) : null}
       <ProfilePicker
         testId="selection-profile"
         label="Profile to assign"
@@ -70,8 +30,8 @@ export function SelectionBar() {
       <button
         type="button"
         data-testid="selection-assign"
-        disabled={busy || profile === ''}
-        onClick={() => (deploying.length > 0 ? setConfirm('reassign') : void assign())}
+        disabled={sel.busy || profile === '' || n === 0}
+        onClick={() => sel.askAssign(profile)}
       >
         Assign
       </button>
@@ -79,8 +39,8 @@ export function SelectionBar() {
         type="button"
         className="secondary"
         data-testid="selection-retry"
-        disabled={busy}
-        onClick={retry}
+        disabled={sel.busy || n === 0}
+        onClick={sel.retry}
       >
         Retry failed step
       </button>
@@ -88,47 +48,66 @@ export function SelectionBar() {
         type="button"
         className="danger-outline"
         data-testid="selection-reset"
-        disabled={busy}
-        onClick={() => setConfirm('reset')}
+        disabled={sel.busy || n === 0}
+        onClick={() => sel.setConfirm({ kind: 'reset' })}
       >
         Reset…
       </button>
-      <button type="button" className="secondary" onClick={() => clear()}>
+      <button type="button" className="secondary" onClick={sel.clear}>
         Clear selection (Esc)
       </button>
-      {message ? (
+      {sel.message ? (
         <span
-          className={message.ok ? 'ok-text' : 'error'}
-          role={message.ok ? 'status' : 'alert'}
+          className={sel.message.ok ? 'ok-text' : 'error'}
+          role={sel.message.ok ? 'status' : 'alert'}
           data-testid="selection-message"
         >
-          {message.text}
+          {sel.message.text}
         </span>
       ) : null}
-      {confirm === 'reset' ? (
+      {sel.confirm ? (
         <ConfirmDialog
-          title={`Reset ${ids.length} machine(s)?`}
-          body="Each one starts its deployment over: the next network boot installs the OS again and wipes its disk. What they did so far stays in their history."
-          confirmLabel="Reset and deploy again"
-          onCancel={() => setConfirm(null)}
-          onConfirm={() => {
-            setConfirm(null);
-            const assigned = ids.filter((id) => useStore.getState().machines[id]?.profile);
-            void runEach('Reset', assigned, (id) => machineAction(id, 'reset'));
-          }}
-        />
-      ) : confirm === 'reassign' ? (
-        <ConfirmDialog
-          title={`Assign ${ids.length} machine(s) to ${profile}?`}
-          body={`${deploying.length} of them already have a profile: their deployment starts over with the new one, and the next network boot wipes their disk.`}
-          confirmLabel="Assign and start over"
-          onCancel={() => setConfirm(null)}
-          onConfirm={() => {
-            setConfirm(null);
-            void assign();
-          }}
+          title={titleOf(sel.confirm, n, sel.all.length, sel.hidden)}
+          body={bodyOf(sel.confirm, n, sel.hidden)}
+          confirmLabel={
+            sel.confirm.kind === 'reset'
+              ? 'Reset and deploy again'
+              : sel.confirm.readiness
+                ? 'Assign anyway'
+                : 'Assign'
+          }
+          onCancel={() => sel.setConfirm(null)}
+          onConfirm={() =>
+            sel.confirm?.kind === 'assign' ? void sel.assign(sel.confirm.profile) : sel.reset()
+          }
         />
       ) : null}
     </div>
   );
+}
+
+function titleOf(c: SelectionConfirm, n: number, all: number, hidden: number): string {
+  const what = hidden > 0 ? `${n} shown of ${all} selected (${hidden} hidden)` : `${n} machine(s)`;
+  return c.kind === 'reset' ? `Reset ${what}?` : `Assign ${what} to ${c.profile}?`;
+}
+
+function bodyOf(c: SelectionConfirm, n: number, hidden: number): string {
+  const parts: string[] = [];
+  if (c.kind === 'reset') {
+    parts.push(
+      'Each one starts its deployment over: the next network boot installs the OS again and wipes its disk. What they did so far stays in their history.',
+    );
+  } else {
+    if (c.readiness)
+      parts.push(
+        `${c.profile} is not ready: ${readinessSentence(c.readiness)}. These PCs would wipe their disk and then stop.`,
+      );
+    if (c.deploying > 0)
+      parts.push(
+        `${c.deploying} of the ${n} already have a profile: their deployment starts over with the new one, and the next network boot wipes their disk.`,
+      );
+    else parts.push('Their next network boot installs the OS and wipes their disk.');
+  }
+  if (hidden > 0) parts.push(`The ${hidden} selected but hidden by the filters are left alone.`);
+  return parts.join(' ');
 }

@@ -165,6 +165,10 @@ export function visibleMachineIds(
 export function stepLine(m: MachineSummary): string {
   if (m.state === 'done') return m.stepsTotal > 0 ? `All ${m.stepsTotal} steps done` : 'Done';
   if (m.state === 'discovered') return 'Not assigned: choose a profile';
+  // The failed step is named once, in the reason (whyLine); here only how far it got.
+  if (m.state === 'failed') {
+    return m.stepsTotal > 0 ? `${m.stepsDone} of ${m.stepsTotal} steps done` : 'Failed';
+  }
   const beforeAgent =
     m.state === 'assigned' || m.state === 'booting' || m.state === 'installing-os';
   if (m.stepsTotal === 0 || beforeAgent) return m.step ?? stateLabels[m.state];
@@ -176,6 +180,19 @@ export function stepLine(m: MachineSummary): string {
   return m.step ? `${done}: ${m.step}` : done;
 }
 
+/** "No word for 25 min while installing the OS". */
+const stallPhrases: Record<MachineState, string> = {
+  discovered: 'waiting for a profile',
+  assigned: 'waiting to network-boot',
+  booting: 'booting the installer',
+  'installing-os': 'installing the OS',
+  provisioning: 'provisioning',
+  verifying: 'verifying',
+  done: 'done',
+  failed: 'failed',
+  stalled: 'stalled',
+};
+
 /** Why a failed or stalled machine needs a technician, in one line. */
 export function whyLine(m: MachineSummary, now: number): string | null {
   if (m.state === 'failed') {
@@ -184,7 +201,7 @@ export function whyLine(m: MachineSummary, now: number): string | null {
   }
   if (m.state === 'stalled') {
     const silent = m.lastSeenAt ? now - Date.parse(m.lastSeenAt) : null;
-    const where = m.stalledIn ? ` while ${stateLabels[m.stalledIn].toLowerCase()}` : '';
+    const where = m.stalledIn ? ` while ${stallPhrases[m.stalledIn]}` : '';
     return silent !== null
       ? `No word for ${Math.round(silent / 60000)} min${where}`
       : `No word${where}`;

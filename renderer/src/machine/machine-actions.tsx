@@ -1,11 +1,16 @@
 import { useState } from 'react';
-import type { MachineSummary } from '../../../main/api/contract';
+import type { MachineSummary, ProfileReadiness } from '../../../main/api/contract';
+import { readinessSentence } from '../components/readiness-note';
+import { useStore } from '../store';
 import { assignMachine, machineAction } from '../api/machines';
 import { ConfirmDialog } from '../components/confirm';
 import { ProfilePicker } from '../components/profile-picker';
 import { openTerminal } from '../terminal/open-terminal';
 
-type Pending = { kind: 'reset' } | { kind: 'mark-done' } | { kind: 'reassign'; profile: string };
+type Pending =
+  | { kind: 'reset' }
+  | { kind: 'mark-done' }
+  | { kind: 'reassign'; profile: string; readiness: ProfileReadiness | null; unassigned: boolean };
 
 /** Assign or reassign, reset, mark done; the destructive ones ask first. */
 export function MachineActions({ machine }: { machine: MachineSummary }) {
@@ -23,8 +28,11 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
   };
   const unassigned = machine.state === 'discovered';
   const assign = () => {
-    if (unassigned) void run(`Assigned to ${profile}.`, assignMachine(machine.id, profile));
-    else setPending({ kind: 'reassign', profile });
+    const r = useStore.getState().readiness[profile];
+    const readiness = r && !r.ready ? r : null;
+    if (unassigned && !readiness)
+      void run(`Assigned to ${profile}.`, assignMachine(machine.id, profile));
+    else setPending({ kind: 'reassign', profile, readiness, unassigned });
   };
 
   return (
@@ -68,7 +76,12 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         disabled={!machine.ip}
         title={machine.ip ? `ssh to ${machine.ip}` : 'Its address is not known yet'}
         onClick={() =>
-          openTerminal({ kind: 'ssh', machineId: machine.id, title: machine.name ?? machine.id })
+          openTerminal({
+            kind: 'ssh',
+            machineId: machine.id,
+            // Tabs are named as the technician knows the PC: its name, else its MAC.
+            title: machine.name ?? machine.macs[0] ?? machine.ip ?? machine.id,
+          })
         }
       >
         Open terminal
@@ -109,14 +122,26 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         />
       ) : pending?.kind === 'reassign' ? (
         <ConfirmDialog
-          title={`Reassign to ${pending.profile}?`}
-          body="Its current deployment ends; the next network boot installs the new profile from scratch and wipes the disk."
-          confirmLabel="Reassign"
+          title={`${pending.unassigned ? 'Assign' : 'Reassign'} to ${pending.profile}?`}
+          body={[
+            pending.readiness
+              ? `${pending.profile} is not ready: ${readinessSentence(pending.readiness)}. This PC would wipe its disk and then stop.`
+              : '',
+            pending.unassigned
+              ? 'Its next network boot installs the OS and wipes the disk.'
+              : 'Its current deployment ends; the next network boot installs the new profile from scratch and wipes the disk.',
+          ]
+            .filter(Boolean)
+            .join(' ')}
+          confirmLabel={pending.readiness ? 'Assign anyway' : 'Reassign'}
           onCancel={() => setPending(null)}
           onConfirm={() => {
             const p = pending.profile;
             setPending(null);
-            void run(`Reassigned to ${p}.`, assignMachine(machine.id, p));
+            void run(
+              `${pending.unassigned ? 'Assigned' : 'Reassigned'} to ${p}.`,
+              assignMachine(machine.id, p),
+            );
           }}
         />
       ) : null}

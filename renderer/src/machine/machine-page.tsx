@@ -10,6 +10,8 @@ import { selectOpenMachine } from '../store/machine-detail';
 import { MachineActions } from './machine-actions';
 import { RenderedView } from './rendered-view';
 import { StepList } from './step-list';
+import { FailureCard } from './failure-card';
+import { InventoryView } from './inventory-view';
 
 /** One machine: where it is, every step with its log, its inventory, what it is given. */
 export function MachinePage({ id }: { id: string }) {
@@ -114,6 +116,7 @@ export function MachinePage({ id }: { id: string }) {
         </div>
         <MachineActions machine={machine} />
       </div>
+      <FailureCard machine={machine} timeline={detail?.timeline ?? []} />
 
       <div className="machine-grid">
         <div>
@@ -148,7 +151,7 @@ export function MachinePage({ id }: { id: string }) {
         <div>
           <h2>Inventory</h2>
           {detail?.inventory ? (
-            <Inventory data={detail.inventory} />
+            <InventoryView data={detail.inventory} />
           ) : (
             <p className="muted small" data-testid="inventory-empty">
               The agent uploads the inventory (CPU, RAM, disks, OS) once it runs on the machine.
@@ -159,20 +162,5 @@ export function MachinePage({ id }: { id: string }) {
         </div>
       </div>
     </section>
-  );
-}
-
-function Inventory({ data }: { data: Record<string, unknown> }) {
-  return (
-    <dl className="inventory" data-testid="inventory">
-      {Object.entries(data).map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd className="mono small">
-            {typeof v === 'object' && v !== null ? JSON.stringify(v, null, 1) : String(v)}
-          </dd>
-        </div>
-      ))}
-    </dl>
   );
 }

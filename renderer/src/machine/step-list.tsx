@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import type { MachineStep, StepStatus } from '../../../main/api/contract';
-import { fetchStepLog, stepAction } from '../api/machines';
+import { stepAction } from '../api/machines';
 import { ConfirmDialog } from '../components/confirm';
 import { between, clock, formatDuration } from '../lib/format';
+import { StepLogView } from './step-log-view';
+import { useStepLog } from './use-step-log';
 
 const statusLabels: Record<StepStatus, string> = {
   pending: 'Pending',
@@ -10,6 +12,7 @@ const statusLabels: Record<StepStatus, string> = {
   succeeded: 'OK',
   failed: 'Failed',
   skipped: 'Skipped',
+  interrupted: 'Interrupted',
 };
 
 /** Every step of the plan: start, end, duration, result, log tail; the full log on demand. */
@@ -65,12 +68,21 @@ function StepItem({
   now: number;
   canAct: boolean;
 }) {
-  const [open, setOpen] = useState(step.status === 'failed' || step.status === 'running');
-  const [full, setFull] = useState<string[] | null>(null);
-  const [fullError, setFullError] = useState<string | null>(null);
+  const [open, setOpen] = useState(
+    step.status === 'failed' || step.status === 'running' || step.status === 'interrupted',
+  );
+  const [full, setFull] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  // A message belongs to the step as it was when acted on: a new status clears it.
+  const [message, setMessage] = useState<{ text: string; status: string } | null>(null);
   const [confirmSkip, setConfirmSkip] = useState(false);
+  const { log, error } = useStepLog(
+    machineId,
+    step.id,
+    deployment,
+    `${step.status}:${step.attempt}:${step.logTail.length}:${step.logTail.at(-1) ?? ''}`,
+    open,
+  );
   const duration =
     step.status === 'running'
       ? between(step.startedAt, new Date(now).toISOString())
@@ -81,14 +93,8 @@ function StepItem({
     setMessage(null);
     const r = await stepAction(machineId, step.id, action);
     setBusy(false);
-    setMessage(r.ok ? (action === 'retry' ? 'Retry requested.' : 'Skipped.') : r.error.message);
+    if (!r.ok) setMessage({ text: r.error.message, status: step.status });
   };
-  const loadFull = async () => {
-    const r = await fetchStepLog(machineId, step.id, deployment);
-    if (r.ok) setFull(r.value.lines);
-    else setFullError(r.error.message);
-  };
-  const lines = full ?? step.logTail;
 
   return (
     <li
@@ -103,7 +109,9 @@ function StepItem({
         </button>
         <span className={`pill step-pill-${step.status}`} data-testid="step-status">
           {statusLabels[step.status]}
-          {step.status === 'running' && step.percent !== null ? ` ${step.percent}%` : ''}
+          {step.status === 'running' && step.percent !== null
+            ? ` ${Math.round(step.percent)}%`
+            : ''}
         </span>
         <span className="muted small mono">
           {clock(step.startedAt)} →{' '}
@@ -116,7 +124,7 @@ function StepItem({
           {step.exitCode !== null ? `exit ${step.exitCode}` : ''}
           {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
         </span>
-        {canAct && step.status === 'failed' ? (
+        {canAct && (step.status === 'failed' || step.status === 'interrupted') ? (
           <span className="step-actions">
             <button
               type="button"
@@ -140,31 +148,25 @@ function StepItem({
         ) : null}
       </div>
       {step.message ? <div className="small step-msg">{step.message}</div> : null}
-      {message ? (
-        <div className="small muted" role="status" data-testid="step-message">
-          {message}
+      {message && message.status === step.status ? (
+        <div className="small error" role="alert" data-testid="step-message">
+          {message.text}
         </div>
       ) : null}
       {open ? (
         <div className="log-box">
-          {lines.length === 0 ? (
-            <span className="muted small">No log lines.</span>
-          ) : (
-            <pre className="log" data-testid="step-log">
-              {lines.join('\n')}
-            </pre>
-          )}
-          {full === null ? (
+          <StepLogView log={log} fallback={step.logTail} full={full} />
+          {!full ? (
             <button
               type="button"
               className="link small"
               data-testid="step-full-log"
-              onClick={() => void loadFull()}
+              onClick={() => setFull(true)}
             >
               Show the full log
             </button>
           ) : null}
-          {fullError ? <span className="error small">{fullError}</span> : null}
+          {error ? <span className="error small">{error}</span> : null}
         </div>
       ) : null}
       {confirmSkip ? (

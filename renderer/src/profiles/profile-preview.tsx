@@ -106,6 +106,23 @@ export function ProfilePreview({ id, text }: { id: string; text: string }) {
               </>
             ) : null}
           </p>
+          {preview.secrets && preview.secrets.length > 0 ? (
+            <p className="small" data-testid="preview-secrets">
+              Secrets:{' '}
+              {preview.secrets.map((s, i) => (
+                <span
+                  key={s.name}
+                  data-testid={`preview-secret-${s.name}`}
+                  data-set={s.set}
+                  className={s.set ? 'ok-text' : 'error'}
+                >
+                  {i > 0 ? ', ' : ''}
+                  <span className="mono">{s.name}</span>{' '}
+                  {s.set ? 'set (shown as ********)' : 'MISSING: set it on the Secrets screen'}
+                </span>
+              ))}
+            </p>
+          ) : null}
           <div className="tabs">
             {preview.files.map((f, i) => (
               <button

@@ -6,6 +6,7 @@ import { idFromName, newProfileText } from '../lib/profile-form';
 import { go } from '../lib/route';
 import { useStore } from '../store';
 import { selectProfiles } from '../store/profiles';
+import { ReadinessNote } from '../components/readiness-note';
 import { AppLibrary } from './app-library';
 import { ProfileEditor } from './profile-editor';
 
@@ -18,10 +19,12 @@ function ProfileList() {
   const profiles = useStore(useShallow(selectProfiles));
   const load = useStore((s) => s.profilesLoad);
   const error = useStore((s) => s.profilesError);
+  const readiness = useStore((s) => s.readiness);
   const [creating, setCreating] = useState(false);
   const drafts = useMemo(() => new Set(draftIds()), []);
   useEffect(() => {
     void useStore.getState().loadProfiles();
+    void useStore.getState().loadReadiness();
   }, []);
   const sorted = [...profiles].sort(
     (a, b) => Number(b.abstract) - Number(a.abstract) || a.id.localeCompare(b.id),
@@ -79,8 +82,19 @@ function ProfileList() {
                 <td className="mono">{p.extends ?? '—'}</td>
                 <td>{p.os ?? '—'}</td>
                 <td>
-                  {p.ok ? (
-                    <span className="ok-text">OK</span>
+                  {p.ok && p.abstract ? (
+                    <span className="muted">base</span>
+                  ) : p.ok && readiness[p.id] && !readiness[p.id]!.ready ? (
+                    <>
+                      <span className="warn-text" data-testid="profile-status">
+                        Not ready
+                      </span>
+                      <ReadinessNote readiness={readiness[p.id]!} />
+                    </>
+                  ) : p.ok ? (
+                    <span className="ok-text" data-testid="profile-status">
+                      Ready
+                    </span>
                   ) : (
                     <span className="error" data-testid="profile-issues">
                       {p.issues.length} problem{p.issues.length === 1 ? '' : 's'}:{' '}

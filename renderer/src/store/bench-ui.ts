@@ -6,6 +6,9 @@ import type { Store } from './index';
 export interface BenchUiSlice {
   benchFilter: BenchFilter;
   selected: Record<string, true>;
+  /** Rows unfolded to show a failure's whole reason and fix. */
+  expanded: Record<string, true>;
+  toggleExpanded: (id: string) => void;
   setBenchFilter: (patch: Partial<BenchFilter>) => void;
   toggleSelected: (id: string, on?: boolean) => void;
   setSelected: (ids: string[]) => void;
@@ -15,6 +18,13 @@ export interface BenchUiSlice {
 export const createBenchUiSlice: StateCreator<Store, [], [], BenchUiSlice> = (set, get) => ({
   benchFilter: defaultFilter,
   selected: {},
+  expanded: {},
+  toggleExpanded: (id) => {
+    const next = { ...get().expanded };
+    if (next[id]) delete next[id];
+    else next[id] = true;
+    set({ expanded: next });
+  },
   setBenchFilter: (patch) => set({ benchFilter: { ...get().benchFilter, ...patch } }),
   toggleSelected: (id, on) => {
     const next = { ...get().selected };

@@ -6,6 +6,7 @@ import { createMachineDetailSlice, type MachineDetailSlice } from './machine-det
 import { createMachinesSlice, type MachinesSlice } from './machines';
 import { createNetworkSlice, type NetworkSlice } from './network';
 import { createProfilesSlice, type ProfilesSlice } from './profiles';
+import { createReadinessSlice, type ReadinessSlice } from './readiness';
 import { createServicesSlice, type ServicesSlice } from './services';
 import { createSessionSlice, type SessionSlice } from './session';
 import { createTerminalSlice, type TerminalSlice } from './terminal';
@@ -24,6 +25,7 @@ export type Store = SessionSlice &
   BootLogSlice &
   NetworkSlice &
   ProfilesSlice &
+  ReadinessSlice &
   BenchUiSlice &
   TerminalSlice &
   EventsSlice;
@@ -40,6 +42,7 @@ export const useStore = create<Store>()((...a) => {
     ...createBootLogSlice(...a),
     ...createNetworkSlice(...a),
     ...createProfilesSlice(...a),
+    ...createReadinessSlice(...a),
     ...createBenchUiSlice(...a),
     ...createTerminalSlice(...a),
     applyEvents: (batch) => {
@@ -50,6 +53,7 @@ export const useStore = create<Store>()((...a) => {
         ...s.applyDetailEvents(batch),
         ...s.applyBootEvents(batch),
         ...s.applyProfileEvents(batch),
+        ...s.applyReadinessEvents(batch),
       };
       if (Object.keys(patch).length > 0) set(patch);
     },

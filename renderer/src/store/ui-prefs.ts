@@ -2,26 +2,46 @@ import type { StateCreator } from 'zustand';
 import type { Store } from './index';
 
 export type Theme = 'system' | 'light' | 'dark';
+export type Density = 'compact' | 'comfortable';
 
-export interface UiPrefsSlice {
+/** Choices made once per browser (or desktop app) and kept in localStorage. */
+export interface UiPrefs {
   theme: Theme;
   largeText: boolean;
-  setTheme: (t: Theme) => void;
-  setLargeText: (on: boolean) => void;
+  /** Compact rows (default) fit 15+ machines at 1280x720; comfortable is the old 2-line row. */
+  density: Density;
+  /** The batch panel folded to one line. */
+  batchesHidden: boolean;
+  /** The "no bench network / DHCP off" banner dismissed on the Bench. */
+  dhcpBannerHidden: boolean;
+  /** Who works at this browser: the author of every action sent from it. */
+  technician: string | null;
 }
 
-const saved = (): { theme?: Theme; largeText?: boolean } => {
+export interface UiPrefsSlice extends UiPrefs {
+  setTheme: (t: Theme) => void;
+  setLargeText: (on: boolean) => void;
+  setPrefs: (patch: Partial<UiPrefs>) => void;
+}
+
+const defaults: UiPrefs = {
+  theme: 'system',
+  largeText: false,
+  density: 'compact',
+  batchesHidden: false,
+  dhcpBannerHidden: false,
+  technician: null,
+};
+
+const saved = (): Partial<UiPrefs> => {
   try {
-    return JSON.parse(localStorage.getItem('prepstation.prefs') ?? '{}') as {
-      theme?: Theme;
-      largeText?: boolean;
-    };
+    return JSON.parse(localStorage.getItem('prepstation.prefs') ?? '{}') as Partial<UiPrefs>;
   } catch {
     return {};
   }
 };
 
-const persist = (p: { theme: Theme; largeText: boolean }): void => {
+const persist = (p: UiPrefs): void => {
   try {
     localStorage.setItem('prepstation.prefs', JSON.stringify(p));
   } catch {
@@ -29,15 +49,24 @@ const persist = (p: { theme: Theme; largeText: boolean }): void => {
   }
 };
 
+const prefsOf = (s: UiPrefs): UiPrefs => ({
+  theme: s.theme,
+  largeText: s.largeText,
+  density: s.density,
+  batchesHidden: s.batchesHidden,
+  dhcpBannerHidden: s.dhcpBannerHidden,
+  technician: s.technician,
+});
+
 export const createUiPrefsSlice: StateCreator<Store, [], [], UiPrefsSlice> = (set, get) => ({
-  theme: saved().theme ?? 'system',
-  largeText: saved().largeText ?? false,
-  setTheme: (theme) => {
-    set({ theme });
-    persist({ theme, largeText: get().largeText });
-  },
-  setLargeText: (largeText) => {
-    set({ largeText });
-    persist({ theme: get().theme, largeText });
+  ...defaults,
+  ...saved(),
+  setTheme: (theme) => get().setPrefs({ theme }),
+  setLargeText: (largeText) => get().setPrefs({ largeText }),
+  setPrefs: (patch) => {
+    set(patch);
+    persist(prefsOf({ ...prefsOf(get()), ...patch }));
   },
 });
+
+export const selectTechnician = (s: Store): string | null => s.technician;

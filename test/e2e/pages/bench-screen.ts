@@ -50,10 +50,26 @@ export class BenchScreen {
     await this.page.getByTestId('filter-state').selectOption(state);
   }
 
-  async createBatch(count: number, profile: string): Promise<void> {
+  /**
+   * Creates a "next N" batch. A confirmation comes first when the profile is not ready or
+   * PCs already wait; `confirm` answers it (returns its text), else the batch is created.
+   */
+  async createBatch(
+    count: number,
+    profile: string,
+    confirm: 'ok' | 'cancel' = 'ok',
+  ): Promise<string | null> {
     await this.page.getByTestId('batch-count').fill(String(count));
     await this.page.getByTestId('batch-profile').fill(profile);
+    await this.page.locator('[data-testid="batch-form"]:not([data-readiness="unknown"])').waitFor();
     await this.page.getByTestId('batch-create').click();
+    const dialog = this.page.getByTestId('confirm-dialog');
+    await dialog.or(this.page.getByTestId('batch-created')).first().waitFor();
+    if (!(await dialog.isVisible())) return null;
+    const text = await dialog.textContent();
+    await this.page.getByTestId(confirm === 'ok' ? 'confirm-ok' : 'confirm-cancel').click();
+    if (confirm === 'ok') await this.page.getByTestId('batch-created').waitFor();
+    return text;
   }
 
   batchFilled() {

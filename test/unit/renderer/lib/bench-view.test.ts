@@ -124,13 +124,18 @@ describe('stepLine and whyLine', () => {
     ['booting without words', { state: 'booting', stepsTotal: 5 }, 'Booting'],
     ['done', { state: 'done', stepsDone: 5, stepsTotal: 5 }, 'All 5 steps done'],
     ['unassigned', { state: 'discovered' }, 'Not assigned: choose a profile'],
+    [
+      'failed: how far it got; the step is named once, in the reason',
+      { state: 'failed', step: 'Install X', stepId: 'app-x', stepsDone: 1, stepsTotal: 14 },
+      '1 of 14 steps done',
+    ],
   ])('%s', (_n, patch, expected) => {
     expect(stepLine(machine('x', patch))).toBe(expected);
   });
 
   it('says why a failed or stalled machine needs a technician, and nothing otherwise', () => {
     expect(whyLine(fleet['2']!, NOW)).toBe('Install X: exit 1603');
-    expect(whyLine(fleet['4']!, NOW)).toBe('No word for 25 min while installing os');
+    expect(whyLine(fleet['4']!, NOW)).toBe('No word for 25 min while installing the OS');
     expect(whyLine(fleet['1']!, NOW)).toBeNull();
   });
 });

@@ -1,0 +1,60 @@
+import { useState } from 'react';
+import type { MachineLogEntry, MachineSummary } from '../../../main/api/contract';
+import { machineAction, stepAction } from '../api/machines';
+
+/**
+ * Why the machine failed, what to do about it, and the log it sent with the failure (a
+ * fatal agent error carries its own lines, e.g. SMART output, outside any step).
+ */
+export function FailureCard({
+  machine,
+  timeline,
+}: {
+  machine: MachineSummary;
+  timeline: MachineLogEntry[];
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const f = machine.failure;
+  if (machine.state !== 'failed' || !f) return null;
+  const entry = timeline.findLast(
+    (e) => e.kind === 'failed' && e.deployment === machine.deployment,
+  );
+  const tail = Array.isArray(entry?.data.logTail) ? (entry.data.logTail as string[]) : [];
+  const retry = async () => {
+    setBusy(true);
+    setError(null);
+    // A failure outside any step has nothing to retry in place: the deployment starts over
+    // (a PC held before its installer started has not been touched).
+    const r = f.stepId
+      ? await stepAction(machine.id, f.stepId, 'retry')
+      : await machineAction(machine.id, 'reset');
+    setBusy(false);
+    if (!r.ok) setError(r.error.message);
+  };
+  return (
+    <div className="card failure-card" data-testid="failure-card" role="alert">
+      <strong>{f.step ? `Failed at ${f.step}` : 'The machine failed'}</strong>
+      <div data-testid="failure-reason">{f.reason}</div>
+      {f.fix ? (
+        <div className="fix" data-testid="failure-fix">
+          Fix: {f.fix}
+        </div>
+      ) : null}
+      {tail.length > 0 ? (
+        <pre className="log" data-testid="failure-log">
+          {tail.join('\n')}
+        </pre>
+      ) : null}
+      <button
+        type="button"
+        data-testid="failure-retry"
+        disabled={busy}
+        onClick={() => void retry()}
+      >
+        Retry
+      </button>
+      {error ? <span className="error small">{error}</span> : null}
+    </div>
+  );
+}
