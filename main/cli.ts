@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { apps } from './commands/apps.js';
+import { boot } from './commands/boot.js';
 import { check } from './commands/check.js';
+import { media } from './commands/media.js';
 import { render } from './commands/render.js';
 import { report } from './commands/report.js';
 import { serve, serveHelp } from './commands/serve.js';
@@ -12,6 +14,11 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, { run: Command; help: string }> = {
   serve: { run: (argv) => serve(argv), help: 'run the station headless (see serve --help)' },
   apps: { run: (argv) => apps(argv), help: 'app library: import FILE --name N --version V, list' },
+  media: {
+    run: (argv) => media(argv),
+    help: 'Windows media library: import FILE.iso|FOLDER [--id ID], list [--json], delete ID',
+  },
+  boot: { run: (argv) => boot(argv), help: 'boot files: fetch-wimboot [--url URL] [--sha256 HEX]' },
   check: { run: (argv) => check(argv), help: 'validate profiles: check [FILE|DIR], file:line:col' },
   render: {
     run: (argv) => render(argv),

@@ -65,6 +65,11 @@ export interface MediaRecord {
   /** Highest build among the editions: 26100 and later need wimboot >= 2.9.0. */
   build: number;
   winpe: WinpeTools;
+  /**
+   * Boot files wimboot injects, stored in lowercase (`media/<id>/boot/bcd`, ...); null
+   * when the medium lacks one. Optional: added after the first version of this contract.
+   */
+  bootFiles?: { bcd: string | null; bootSdi: string | null; efiBcd: string | null };
   /** Said at import and shown on the Media screen (e.g. no curl.exe: not deployable). */
   warnings: string[];
   /** Bytes stored for this medium. */
@@ -90,3 +95,20 @@ export function findEdition(media: MediaRecord, wanted: string): MediaEdition | 
 /** Windows 11 24H2 (build 26100) and later boot only with wimboot >= 2.9.0. */
 export const WIMBOOT_MIN_FOR_24H2 = '2.9.0';
 export const BUILD_24H2 = 26100;
+
+/** One import in flight or just ended: what the progress bar shows (event `media-import`). */
+export interface MediaImportStatus {
+  importId: string;
+  /** The medium id once known (given, or read from the image). */
+  id: string | null;
+  /** File or folder name imported from. */
+  source: string;
+  state: 'uploading' | 'running' | 'done' | 'failed';
+  phase: 'uploading' | 'checking' | 'copying' | 'reading' | 'tools' | 'finishing';
+  bytesDone: number;
+  bytesTotal: number;
+  /** Seconds left at the current rate; null until known. */
+  etaSeconds: number | null;
+  error: { code: string; message: string } | null;
+  startedAt: string;
+}

@@ -23,27 +23,41 @@ const relPath = z
     message: 'a path inside the station files dir (no leading /, no ..)',
   });
 
+/** A medium of the media library (main/media): what `prepstation media list` shows. */
+export const mediaIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/,
+    'the id of an imported medium (lowercase letters, digits, dashes; prepstation media list), not a folder: import the ISO with prepstation media import FILE.iso --id win11-24h2',
+  );
+
+/**
+ * An edition's EDITIONID or NAME. Rendered into answer files and scripts, so only the
+ * characters edition names use: no newline, quote, %, $ or braces.
+ */
+export const editionSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._,()+-]*$/u, 'letters, digits, spaces and . _ , ( ) + - only');
+
+/** Keys that were removed, with what to write instead (shown for old profiles). */
+export const REMOVED_KEYS: Record<string, string> = {
+  'target.share':
+    'target.share was removed: WinPE downloads the image over HTTP from the station, no SMB share is needed. Delete the share block (and its share-password secret); name the imported medium with media: <id>.',
+  'target.image':
+    'target.image was removed: write edition: <EDITIONID or NAME> instead (e.g. edition: Professional or edition: Windows 11 Pro); the image index comes from the imported medium.',
+};
+
 export const windowsTargetSchema = z.strictObject({
   os: z.literal('windows'),
   version: z.enum(['10', '11']),
-  edition: z.string().min(1).describe('Edition shown to a technician, e.g. Pro, Education'),
-  image: z
-    .union([
-      z.strictObject({ index: z.number().int().min(1).describe('Image index in install.wim') }),
-      z.strictObject({ name: z.string().min(1).describe('Image NAME in install.wim') }),
-    ])
-    .describe('Which image of install.wim: { index: 6 } or { name: Windows 11 Pro }'),
-  media: relPath.describe('Folder in the files dir with sources/boot.wim (served over HTTP)'),
-  share: z
-    .strictObject({
-      path: z
-        .string()
-        .regex(/^\\\\[^\\]+\\[^\\]+/, 'a UNC path, e.g. \\\\{station}\\win11')
-        .describe('UNC path of the extracted ISO; {station} is the station bench address'),
-      username: z.string().min(1),
-      password: secretRefSchema,
-    })
-    .describe('The network share setup.exe and install.wim are read from'),
+  media: mediaIdSchema.describe(
+    'Id of the imported Windows medium (prepstation media import FILE.iso; prepstation media list)',
+  ),
+  edition: editionSchema.describe(
+    'Edition of the medium: its EDITIONID (Professional) or NAME (Windows 11 Pro), any case',
+  ),
   productKey: secretRefSchema.optional(),
   labBypass: z
     .boolean()

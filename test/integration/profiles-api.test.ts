@@ -88,7 +88,7 @@ describe('profiles API', () => {
       name: 'admin-password',
       usedBy: expect.arrayContaining(['dental-weber']),
     });
-    expect(list.missing).toContain('share-password');
+    expect(list.missing).toContain('mueller-domain-join');
 
     const preview = await t.api('/api/v1/profiles/dental-weber/preview', {
       method: 'POST',

@@ -23,9 +23,9 @@ target:
   os: windows
   version: "11"
   edition: Pro
-  image: { index: 6 }
   media: win11
-  share: { path: '\\\\{station}\\win11', username: deploy, password: { secret: share-pw } }
+  # no image and no share: the imported medium says where the image is
+  labBypass: false
 admin:
   username: admin
   password: { secret: admin-pw }
@@ -98,6 +98,47 @@ describe('broken profiles: one clear error at the right line', () => {
       'c',
       'c.yaml:4:9',
       /wipe must be a boolean/,
+    ],
+    [
+      'an old profile with target.share is told what to write instead',
+      {
+        'win-base.yaml': windowsBase,
+        'c.yaml':
+          'id: c\nextends: win-base\ntarget:\n  share: { path: x, username: deploy }\n',
+      },
+      'c',
+      'c.yaml:4:3',
+      /target\.share was removed: WinPE downloads the image over HTTP.*media: <id>/,
+    ],
+    [
+      'an old profile with target.image is told to write edition',
+      {
+        'win-base.yaml': windowsBase,
+        'c.yaml': 'id: c\nextends: win-base\ntarget:\n  image: { index: 6 }\n',
+      },
+      'c',
+      'c.yaml:4:3',
+      /target\.image was removed: write edition: <EDITIONID or NAME>/,
+    ],
+    [
+      'an old folder path as media says to import the ISO',
+      {
+        'win-base.yaml': windowsBase,
+        'c.yaml': 'id: c\nextends: win-base\ntarget:\n  media: windows/win11-24h2\n',
+      },
+      'c',
+      'c.yaml:4:10',
+      /id of an imported medium.*prepstation media import/,
+    ],
+    [
+      'an edition that could inject into a script is refused',
+      {
+        'win-base.yaml': windowsBase,
+        'c.yaml': 'id: c\nextends: win-base\ntarget:\n  edition: "Pro${x}"\n',
+      },
+      'c',
+      'c.yaml:4:12',
+      /edition: letters, digits, spaces/,
     ],
     [
       'missing base',

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import { MediaImportError } from '../media/errors.js';
+import type { ImportProgress } from '../media/importer.js';
+import { MediaLibrary } from '../media/library.js';
+import type { MediaRecord } from '../media/types.js';
+import { wimbootStatus } from '../media/wimboot.js';
+
+export function mediaHelp(): string {
+  return [
+    'prepstation media import FILE.iso|FOLDER [--id ID] [--data-dir DIR] [--files DIR]',
+    '    import a Windows 10/11 ISO (or a folder copied from one) into <files>/media/<ID>;',
+    '    profiles name it as target.media: ID (default id: win11-<build>); progress on stderr',
+    'prepstation media list [--json] [--data-dir DIR] [--files DIR]',
+    'prepstation media delete ID [--data-dir DIR] [--files DIR]',
+  ].join('\n');
+}
+
+function takeId(args: string[]): { id: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let id: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--id') {
+      id = args[++i];
+      if (id === undefined) throw new ConfigError('--id needs a value');
+    } else if (a.startsWith('--id=')) id = a.slice(5);
+    else rest.push(a);
+  }
+  return { id, rest };
+}
+
+const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
+
+function progressLine(p: ImportProgress): string {
+  const pct = p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0;
+  const eta =
+    p.etaSeconds === null
+      ? ''
+      : `, ${Math.floor(p.etaSeconds / 60)}:${String(p.etaSeconds % 60).padStart(2, '0')} left`;
+  return `${p.phase}: ${mib(p.bytesDone)} of ${mib(p.bytesTotal)} MiB (${pct}%${eta})`;
+}
+
+function describe(m: MediaRecord): string {
+  const lines = [
+    `${m.id}: ${m.label} (from ${m.source})`,
+    `  image:    ${m.image.path} (${m.image.kind}${m.image.parts.length > 1 ? `, ${m.image.parts.length} parts` : ''}), build ${m.build}, installer language ${m.uiLanguage}`,
+    ...m.editions.map(
+      (e) =>
+        `  edition ${String(e.index).padStart(2)}: ${e.name} [${e.editionId}] ${e.version} ${e.architecture} ${e.languages.join(',')}`,
+    ),
+    `  winpe:    ${m.winpe.curl ?? 'no curl.exe'}${m.winpe.dlls.length ? ` + ${m.winpe.dlls.join(', ')}` : ''}`,
+    ...m.warnings.map((w) => `  warning:  ${w}`),
+  ];
+  return lines.join('\n');
+}
+
+/** Works on the data dir directly, beside a running station (which sees the same folder). */
+export async function media(argv: string[]): Promise<number> {
+  const [sub, ...args] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stdout.write(mediaHelp() + '\n');
+    return sub ? 0 : 2;
+  }
+  try {
+    if (sub === 'list') {
+      const json = args.includes('--json');
+      const { options } = loadConfig(args.filter((a) => a !== '--json'));
+      const p = stationPaths(options);
+      const lib = new MediaLibrary(p.filesDir);
+      const list = lib.list();
+      if (json) {
+        process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+        return 0;
+      }
+      if (list.length === 0)
+        process.stdout.write('No media imported. prepstation media import FILE.iso\n');
+      for (const m of list) process.stdout.write(describe(m) + '\n');
+      const wb = wimbootStatus(p.filesDir, list);
+      if (wb.problem) process.stdout.write(`wimboot: ${wb.problem} ${wb.fix}\n`);
+      return 0;
+    }
+    if (sub === 'import') {
+      const file = args[0];
+      if (!file || file.startsWith('--')) {
+        process.stderr.write(
+          `prepstation media import: give the ISO file or folder first\n${mediaHelp()}\n`,
+        );
+        return 2;
+      }
+      const { id, rest } = takeId(args.slice(1));
+      if (!fs.existsSync(file)) {
+        process.stderr.write(`prepstation media import: no such file or folder: ${file}\n`);
+        return 1;
+      }
+      const { options } = loadConfig(rest);
+      const p = stationPaths(options);
+      const lib = new MediaLibrary(p.filesDir);
+      const tty = process.stderr.isTTY;
+      let lastLine = '';
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const status = lib.beginUpload(file, id ?? null, 0);
+        const unsubscribe = setInterval(
+          () => {
+            const line = progressLine(status as unknown as ImportProgress);
+            if (line === lastLine) return;
+            lastLine = line;
+            process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+          },
+          tty ? 200 : 2000,
+        );
+        try {
+          const m = await lib.import({ source: file, id }, status, controller.signal);
+          if (tty) process.stderr.write('\n');
+          process.stdout.write(
+            `Imported ${describe(m)}\n  in a profile: target: { os: windows, media: ${m.id}, edition: ${m.editions[0]!.editionId || m.editions[0]!.name} }\n`,
+          );
+          return 0;
+        } finally {
+          clearInterval(unsubscribe);
+        }
+      } catch (err) {
+        if (tty) process.stderr.write('\n');
+        if (err instanceof MediaImportError) {
+          process.stderr.write(`prepstation media import: ${err.message}\n`);
+          return 1;
+        }
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }
+    if (sub === 'delete') {
+      const id = args[0];
+      if (!id || id.startsWith('--')) {
+        process.stderr.write(`prepstation media delete: give the medium id\n`);
+        return 2;
+      }
+      const { options } = loadConfig(args.slice(1));
+      const lib = new MediaLibrary(stationPaths(options).filesDir);
+      if (!lib.remove(id)) {
+        process.stderr.write(`prepstation media delete: no medium "${id}"\n`);
+        return 1;
+      }
+      process.stdout.write(`Deleted medium ${id}\n`);
+      return 0;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof MediaImportError) {
+      process.stderr.write(`prepstation media: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  process.stderr.write(`prepstation media: unknown subcommand "${sub}"\n${mediaHelp()}\n`);
+  return 2;
+}
