@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MachineSummary } from '../../../main/api/contract.js';
-import type { StationEvent } from '../../../main/events/types.js';
+import type { MachineSummary, StationEvent } from '../../../main/api/contract.js';
 import type { TestStation } from '../../helpers/station.js';
 import { startAcmeStation } from '../../unit/main/machines/fixtures.js';
 
