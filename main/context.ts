@@ -1,3 +1,4 @@
+import type { LoaderWatch } from './boot/loader-watch.js';
 import type { BootResolver } from './boot/types.js';
 import type { StationOptions } from './config/options.js';
 import type { Db } from './db/open.js';
@@ -32,6 +33,8 @@ export interface StationContext {
   now: () => Date;
   /** IP -> MAC, learned from DHCP; lets TFTP and HTTP tie a request to a machine. */
   clients: ClientDirectory;
+  /** UEFI PCs whose firmware refused their loader (Secure Boot); decides `auto`'s chain. */
+  loaderWatch?: LoaderWatch;
   /** Decides what a machine asking for its boot script gets (set by the machines registry). */
   boot: BootResolver;
   /** Customer profiles: resolved, validated, versioned (main/profiles/store.ts). */

@@ -21,6 +21,8 @@ import { createBenchServer, type BenchRoutes } from './net/http/bench-server.js'
 import { bootRoutes } from './net/http/boot-routes.js';
 import { filesRoutes } from './net/http/files.js';
 import { httpPart } from './net/http/http-part.js';
+import { LoaderWatch } from './boot/loader-watch.js';
+import { loaderWatchPart } from './boot/loader-watch-part.js';
 import { tftpPart } from './net/tftp/part.js';
 import { dhcpPart } from './net/dhcp/server.js';
 import { createUiServer, type UiRoutes } from './net/http/ui-server.js';
@@ -80,6 +82,7 @@ export class Station {
       benchUrl: benchUrlFor(options, options.httpPort),
       now,
       clients: new ClientDirectory(),
+      loaderWatch: new LoaderWatch(),
       boot: unknownMachines,
       ...createProfileStores({ paths: p, db, logger, bus, now }),
     };
@@ -113,7 +116,13 @@ export class Station {
       create: () => createUiServer(ctx, uiRoutes),
     });
     // Parts that do not depend on the bench network settings (watchers, timers): add here.
-    const parts: StationPart[] = [ui, machines.part, terminal, profilesPart(ctx)];
+    const parts: StationPart[] = [
+      ui,
+      machines.part,
+      terminal,
+      profilesPart(ctx),
+      loaderWatchPart(ctx, ctx.loaderWatch!),
+    ];
     const station = new Station(ctx, parts, ui, benchRoutes);
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
     await startAll(ctx, parts);

@@ -9,6 +9,17 @@
 
 export type UefiLoader = 'ipxe.efi' | 'snponly.efi';
 
+/**
+ * The station's Secure Boot policy for x64 UEFI PXE clients (issue 17): `ipxe` hands out
+ * iPXE (unsigned: Secure Boot firmware refuses it), `signed` the Microsoft-signed shim that
+ * loads the vendor-signed GRUB, `auto` iPXE until this PC's firmware refused it once, then
+ * the signed chain (main/boot/loader-watch.ts remembers the refusal).
+ */
+export const secureBootPolicies = ['auto', 'signed', 'ipxe'] as const;
+export type SecureBootPolicy = (typeof secureBootPolicies)[number];
+/** What one client gets under that policy. */
+export type UefiChain = 'ipxe' | 'signed';
+
 export interface DhcpBootInput {
   /** Option 93 values; the first one is the architecture the firmware runs now. */
   clientArch?: number[];
@@ -20,6 +31,8 @@ export interface DhcpBootInput {
   benchUrl: string;
   /** x64 UEFI: the full iPXE (own NIC drivers) or snponly (the firmware's network stack). */
   uefiLoader?: UefiLoader;
+  /** x64 UEFI: iPXE, or the signed shim (Secure Boot). Decided per client (see above). */
+  uefiChain?: UefiChain;
 }
 
 export type DhcpBootDecision =
@@ -51,12 +64,19 @@ export const archNames: Record<number, string> = {
   19: 'ARM64 UEFI HTTP',
 };
 
+/**
+ * The signed chain's first stage: Debian's shimx64.efi.signed (Microsoft UEFI CA 2011). It
+ * asks for `grubx64.efi` (and the optional revocations_*.efi, shim_certificate_0.efi) at
+ * the TFTP root, wherever it was loaded from: the fetch script puts them all in <files>/boot.
+ */
+export const signedUefiNbp = 'shimx64.efi';
+
 /** Boot files per architecture, relative to the TFTP root (<files>/boot). */
-const nbpByArch: Record<number, (uefi: UefiLoader) => string> = {
+const nbpByArch: Record<number, (uefi: UefiLoader, chain: UefiChain) => string> = {
   0: () => 'undionly.kpxe',
   // Arch 9 is "EFI BC" in RFC 4578, but x64 firmwares send it as often as 7.
-  7: (uefi) => uefi,
-  9: (uefi) => uefi,
+  7: (uefi, chain) => (chain === 'signed' ? signedUefiNbp : uefi),
+  9: (uefi, chain) => (chain === 'signed' ? signedUefiNbp : uefi),
   11: () => 'ipxe-arm64.efi',
 };
 
@@ -94,7 +114,7 @@ export function dhcpBootFile(input: DhcpBootInput): DhcpBootDecision {
   }
   return {
     kind: 'tftp',
-    bootFile: nbp(input.uefiLoader ?? 'ipxe.efi'),
+    bootFile: nbp(input.uefiLoader ?? 'ipxe.efi', input.uefiChain ?? 'ipxe'),
     arch: a,
     archName: archName(a),
   };

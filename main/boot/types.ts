@@ -23,7 +23,12 @@ export interface BootRequest {
   buildarch?: string;
   manufacturer?: string;
   product?: string;
+  /** Which boot chain asks: iPXE (the default) or the signed shim + GRUB (issue 17). */
+  chain?: BootChain;
 }
+
+/** How a machine network-boots: unsigned iPXE, or Secure Boot's signed shim + GRUB. */
+export type BootChain = 'ipxe' | 'shim-grub';
 
 export interface BootResolver {
   resolve(req: BootRequest): BootDecision;

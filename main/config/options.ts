@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { secureBootPolicies } from '../boot/dhcp-policy.js';
 
 /**
  * Every station option, once. Flags, env vars (PREPSTATION_*) and config.yaml keys are all
@@ -62,6 +63,9 @@ export const optionsSchema = z
     uefiLoader: z
       .enum(uefiLoaders, { error: `must be one of: ${uefiLoaders.join(', ')}` })
       .default('ipxe.efi'),
+    secureBoot: z
+      .enum(secureBootPolicies, { error: `must be one of: ${secureBootPolicies.join(', ')}` })
+      .default('auto'),
     stallMinutes: z.coerce.number().positive('must be a positive number of minutes').default(20),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
@@ -95,6 +99,8 @@ export const optionHelp: Record<OptionName, string> = {
   tftp: 'serve TFTP (default true)',
   uefiLoader:
     "what x64 UEFI PXE firmware loads: ipxe.efi (iPXE's own NIC drivers) or snponly.efi (the firmware's network stack, for NICs ipxe.efi cannot drive) (default ipxe.efi)",
+  secureBoot:
+    'x64 UEFI PXE under Secure Boot: auto (iPXE until a PC refuses it, then the signed chain), signed (shim + GRUB, Linux), ipxe (unsigned iPXE only) (default auto)',
   stallMinutes: 'minutes without word before an active machine is marked stalled (default 20)',
   logLevel: 'fatal | error | warn | info | debug | trace (default info)',
 };

@@ -7,6 +7,7 @@ import {
   dhcpBootFile,
   isIpxeClient,
   type DhcpBootDecision,
+  type UefiChain,
   type UefiLoader,
 } from '../../boot/dhcp-policy.js';
 import { messageTypeName, MessageType, type MessageTypeName } from './options.js';
@@ -17,6 +18,8 @@ export interface DhcpLogicContext {
   serverIp: string;
   benchUrl: string;
   uefiLoader?: UefiLoader;
+  /** x64 UEFI clients by MAC: iPXE or the signed chain (the Secure Boot policy). */
+  uefiChainFor?: (mac: string) => UefiChain;
 }
 
 export interface Offered {
@@ -70,6 +73,7 @@ export function bootDecision(req: DhcpPacket, ctx: DhcpLogicContext): DhcpBootDe
     hasIpxeOptions: req.options.ipxe !== undefined,
     benchUrl: ctx.benchUrl,
     uefiLoader: ctx.uefiLoader,
+    uefiChain: ctx.uefiChainFor?.(req.chaddr) ?? 'ipxe',
   });
 }
 

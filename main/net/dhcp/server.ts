@@ -3,6 +3,7 @@
  * port 4011 (the PXE boot server exchange), on the bench network only. Sockets come from a
  * SocketOpener so tests can fake them. Services: `dhcp` (port 67) and `proxydhcp` (4011).
  */
+import type { UefiChain } from '../../boot/dhcp-policy.js';
 import type { StationContext, StationPart } from '../../context.js';
 import { explainListenError } from '../../services/registry.js';
 import { isPxeClient, requestFacts, replyDestination, type Offered } from './common.js';
@@ -51,6 +52,9 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
   let full: Omit<FullContext, 'now' | 'benchUrl'> | null = null;
   let serverIp = '';
   const badPackets = throttle(log);
+  // The Secure Boot policy per client: `auto` follows what the loader watch saw (issue 17).
+  const uefiChainFor = (mac: string): UefiChain =>
+    ctx.loaderWatch?.chainFor(mac, o.secureBoot) ?? (o.secureBoot === 'signed' ? 'signed' : 'ipxe');
 
   const fail = (name: string, error: string, fix: string): void => {
     log.error({ name }, `${name} could not start: ${error}`);
@@ -102,7 +106,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (mode === 'proxy') {
       const out = proxyReply(
         req,
-        { serverIp, benchUrl: ctx.benchUrl, uefiLoader: o.uefiLoader },
+        { serverIp, benchUrl: ctx.benchUrl, uefiLoader: o.uefiLoader, uefiChainFor },
         'dhcp',
       );
       if (req.ciaddr !== '0.0.0.0') ctx.clients.learn(req.ciaddr, req.chaddr);
@@ -124,6 +128,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
       now,
       benchUrl: ctx.benchUrl,
       uefiLoader: o.uefiLoader,
+      uefiChainFor,
     });
     if (out.poolFull) log.warn({ mac: req.chaddr }, 'pool full: no address to offer');
     store!.apply(out.effects, now);
@@ -140,7 +145,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     if (!req) return;
     const out = proxyReply(
       req,
-      { serverIp, benchUrl: ctx.benchUrl, uefiLoader: o.uefiLoader },
+      { serverIp, benchUrl: ctx.benchUrl, uefiLoader: o.uefiLoader, uefiChainFor },
       'pxe',
     );
     ctx.clients.learn(from.address, req.chaddr);

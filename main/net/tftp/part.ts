@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StationContext, StationPart } from '../../context.js';
+import { describeGrubDecision, signedChainFiles } from '../../boot/signed-files.js';
 import { explainListenError } from '../../services/registry.js';
 import { TftpServer, type TransferRecord } from './server.js';
 import { defaultWorkerCount } from './workers.js';
@@ -65,6 +66,23 @@ export function tftpPart(
         port,
         logger: ctx.logger.child({ svc: 'tftp' }),
         workers: defaultWorkerCount(),
+        // The signed chain's per-machine GRUB configs and <files> for its kernels (issue 17).
+        rendered: signedChainFiles({
+          filesDir: ctx.paths.filesDir,
+          benchUrl: () => ctx.benchUrl,
+          boot: () => ctx.boot,
+          onDecision: ({ mac, client, decision, bytes }) => {
+            ctx.clients.learn(client, mac);
+            ctx.bus.publish({
+              type: 'boot',
+              protocol: 'tftp',
+              mac,
+              client,
+              summary: describeGrubDecision(decision),
+              data: { chain: 'shim-grub', decision: decision.kind, bytes },
+            });
+          },
+        }),
         onRecord: (r) =>
           ctx.bus.publish({
             type: 'boot',

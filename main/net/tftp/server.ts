@@ -3,12 +3,41 @@ import type { Logger } from '../../log/logger.js';
 import { defaultLimits, negotiate, type NegotiationLimits } from './negotiate.js';
 import { decode, encode, ErrorCode, type TftpPacket } from './packet.js';
 import { resolveUnder } from './paths.js';
-import { Session, Spinner, type SessionHost, type TransferRecord } from './session.js';
+import {
+  Session,
+  Spinner,
+  type ReadSource,
+  type SessionHost,
+  type TransferRecord,
+} from './session.js';
 import { ReadTransfer } from './transfer.js';
 import { openUdp, type OpenUdp, type UdpSocket } from './udp.js';
 import { WorkerPool } from './workers.js';
 
 export type { TransferRecord } from './session.js';
+
+/** A file made per request: bytes, or a real file the provider chose (checked by it). */
+export type RenderedFile = { data: Buffer } | { path: string } | null;
+
+/**
+ * Files the station makes per request instead of reading them from the root (the signed
+ * chain's per-machine GRUB configs). `claims` is cheap and synchronous; a claimed request
+ * is served on the listening thread, because only it can reach the station's state.
+ */
+export interface RenderedFiles {
+  /** `name` has no leading slash (see servedName). */
+  claims(name: string): boolean;
+  /** null: not found. */
+  render(name: string, client: { address: string; port: number }): Promise<RenderedFile>;
+}
+
+/**
+ * GRUB asks for `/grub/grub.cfg`: a leading slash means the TFTP root, as dnsmasq and
+ * tftpd-hpa (-s) read it. The name recorded in the boot log stays the one asked for.
+ */
+export function servedName(name: string): string {
+  return name.replace(/^\/+/, '');
+}
 
 /** How long a repeated request waits to see whether its transfer ended (see handle). */
 const duplicateGraceMs = 20;
@@ -31,6 +60,7 @@ export interface TftpServerOptions {
    * (running from TypeScript sources), transfers run on this thread.
    */
   workers?: number;
+  rendered?: RenderedFiles;
 }
 
 /**
@@ -68,10 +98,21 @@ export class TftpServer implements SessionHost {
       );
     }
     this.main.onMessage((msg, from) => {
-      if (this.pool) this.pool.dispatch(msg, from);
+      if (this.pool && !this.isRendered(msg)) this.pool.dispatch(msg, from);
       else this.handle(msg, from);
     });
     return this.main.port();
+  }
+
+  /** A read request for a rendered file: kept on this thread (see RenderedFiles). */
+  private isRendered(msg: Buffer): boolean {
+    if (!this.opts.rendered) return false;
+    try {
+      const p = decode(msg);
+      return p.op === 'rrq' && this.opts.rendered.claims(servedName(p.filename));
+    } catch {
+      return false;
+    }
   }
 
   /** In a worker: serve the requests the listening thread hands over (see handle). */
@@ -199,7 +240,12 @@ export class TftpServer implements SessionHost {
       this.refuse(from, p.filename, 'refused', ErrorCode.notDefined, 'too many transfers');
       return;
     }
-    const resolved = await resolveUnder(this.opts.root, p.filename);
+    const name = servedName(p.filename);
+    if (this.opts.rendered?.claims(name)) {
+      await this.startRendered(p, from, key, name, started);
+      return;
+    }
+    const resolved = await resolveUnder(this.opts.root, name);
     if (!resolved.ok) {
       if (resolved.notFound) {
         this.refuse(from, p.filename, 'not-found', ErrorCode.fileNotFound, resolved.reason);
@@ -217,6 +263,47 @@ export class TftpServer implements SessionHost {
       this.refuse(from, p.filename, 'not-found', ErrorCode.fileNotFound, (err as Error).message);
       return;
     }
+    await this.serve(p, from, key, fh, size, started);
+  }
+
+  private async startRendered(
+    p: Extract<TftpPacket, { op: 'rrq' | 'wrq' }>,
+    from: { address: string; port: number },
+    key: string,
+    name: string,
+    started: number,
+  ): Promise<void> {
+    let file: RenderedFile;
+    try {
+      file = await this.opts.rendered!.render(name, from);
+    } catch (err) {
+      this.refuse(from, p.filename, 'refused', ErrorCode.notDefined, (err as Error).message);
+      return;
+    }
+    if (!file) {
+      this.refuse(from, p.filename, 'not-found', ErrorCode.fileNotFound, 'no such file');
+      return;
+    }
+    if ('data' in file) {
+      await this.serve(p, from, key, memoryFile(file.data), file.data.length, started);
+      return;
+    }
+    try {
+      const fh = await fs.promises.open(file.path, 'r');
+      await this.serve(p, from, key, fh, (await fh.stat()).size, started);
+    } catch (err) {
+      this.refuse(from, p.filename, 'not-found', ErrorCode.fileNotFound, (err as Error).message);
+    }
+  }
+
+  private async serve(
+    p: Extract<TftpPacket, { op: 'rrq' | 'wrq' }>,
+    from: { address: string; port: number },
+    key: string,
+    fh: ReadSource,
+    size: number,
+    started: number,
+  ): Promise<void> {
     let sock: UdpSocket;
     try {
       sock = await (this.opts.openSocket ?? openUdp)(this.opts.host, 0);
@@ -262,4 +349,16 @@ export class TftpServer implements SessionHost {
   get log(): Logger {
     return this.opts.logger;
   }
+}
+
+/** Bytes in memory behind the two calls a Session makes on a file handle. */
+function memoryFile(data: Buffer): ReadSource {
+  return {
+    read(buf, offset, length, position) {
+      const n = Math.max(0, Math.min(length, data.length - position));
+      data.copy(buf, offset, position, position + n);
+      return Promise.resolve({ bytesRead: n });
+    },
+    close: () => Promise.resolve(),
+  };
 }

@@ -1,4 +1,3 @@
-import type fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../log/logger.js';
 import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet.js';
@@ -18,6 +17,17 @@ export interface TransferRecord {
   error?: string;
   blksize?: number;
   windowsize?: number;
+}
+
+/** What a session reads from: an open file, or bytes the station rendered (server.ts). */
+export interface ReadSource {
+  read(
+    buf: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
 }
 
 /** What a session needs from whoever runs it: the server, in this thread or in a worker. */
@@ -98,7 +108,7 @@ export class Session {
     readonly key: string,
     readonly file: string,
     private readonly client: { address: string; port: number },
-    private readonly fh: fs.promises.FileHandle,
+    private readonly fh: ReadSource,
     private readonly sock: UdpSocket,
     private readonly transfer: ReadTransfer,
     private readonly started: number,

@@ -39,7 +39,15 @@ ip link set lo up; ip link set "$IF" up
 log "nic $IF mac $MAC kind $KIND server $SERVER"
 udhcpc -i "$IF" -s /etc/udhcpc.script -n -q -t 10 -T 2 || fail "no DHCP lease"
 
-Q="mac=$MAC&kind=$KIND"
+# What the firmware and kernel say about Secure Boot (the signed-chain test checks these):
+# the EFI stub's "secureboot: Secure boot enabled|disabled", and the lockdown the kernel
+# took because of it ([integrity] under Secure Boot on Debian).
+mkdir -p /sys/kernel/security
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+SB=$(dmesg | sed -n 's/.*Secure boot \(enabled\|disabled\).*/\1/p' | head -n 1)
+LOCKDOWN=$(sed -n 's/.*\[\([a-z]*\)\].*/\1/p' /sys/kernel/security/lockdown 2>/dev/null)
+log "secureboot ${SB:-none} lockdown ${LOCKDOWN:-none}"
+Q="mac=$MAC&kind=$KIND&sb=${SB:-none}&lockdown=${LOCKDOWN:-none}"
 wget -q -O /dev/null "$SERVER/files/lab/check/booted?$Q" || fail "booted report"
 wget -q -O /tmp/payload.bin "$SERVER/files/lab/payload.bin?$Q" || fail "payload download"
 GOT=$(sha256sum /tmp/payload.bin | cut -d' ' -f1)
