@@ -16,6 +16,20 @@ describe('dhcpBootFile', () => {
       'snponly.efi',
       'x64 UEFI',
     ],
+    // Secure Boot (issue 17): the Microsoft-signed shim, whatever loader iPXE would use.
+    ['x64 UEFI, signed chain', { clientArch: [7], uefiChain: 'signed' }, 'shimx64.efi', 'x64 UEFI'],
+    [
+      'x64 UEFI arch 9, signed chain',
+      { clientArch: [9], uefiChain: 'signed', uefiLoader: 'snponly.efi' },
+      'shimx64.efi',
+      'x64 UEFI',
+    ],
+    [
+      'BIOS has no Secure Boot',
+      { clientArch: [0], uefiChain: 'signed' },
+      'undionly.kpxe',
+      'x86 BIOS',
+    ],
     ['ARM64 UEFI (arch 11)', { clientArch: [11] }, 'ipxe-arm64.efi', 'ARM64 UEFI'],
     ['first arch wins', { clientArch: [11, 7] }, 'ipxe-arm64.efi', 'ARM64 UEFI'],
   ])('%s gets %s over TFTP', (_name, input, file, name) => {
@@ -47,6 +61,10 @@ describe('dhcpBootFile', () => {
       archName: 'x86 UEFI',
       reason: 'no boot file for x86 UEFI (client architecture 6)',
     });
+  });
+
+  it('an iPXE client under the signed chain still gets its HTTP script', () => {
+    expect(dhcpBootFile({ ...base, userClass: ['iPXE'], uefiChain: 'signed' }).kind).toBe('http');
   });
 
   it('a user class that merely contains iPXE is not iPXE', () => {
