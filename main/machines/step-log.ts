@@ -39,6 +39,9 @@ export function stepLogOf(entries: readonly Entry[], stepId: string, deployment:
           break;
         }
         const a = attemptFor(d.attempt, null);
+        // The end report repeats the last lines; add only those not logged already.
+        const recent = new Set(a.lines.slice(-2 * (d.logTail?.length ?? 0)));
+        for (const line of d.logTail ?? []) if (!recent.has(line)) a.lines.push(line);
         a.status = d.status;
         a.endedAt = e.at;
         a.exitCode = d.exitCode ?? null;

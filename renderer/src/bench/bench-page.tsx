@@ -312,7 +312,7 @@ function Bench() {
               MAC / IP
             </div>
             <div className="cell" role="columnheader">
-              Profile / customer
+              {density === 'compact' ? 'Profile' : 'Profile / customer'}
             </div>
             <div className="cell" role="columnheader">
               State

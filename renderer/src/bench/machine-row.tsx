@@ -69,7 +69,7 @@ export const MachineRow = memo(function MachineRow({
       <button type="button" className="cell who link-cell" role="cell" onClick={open}>
         <strong data-testid="machine-name">{displayName(m)}</strong>
         <span className="muted small" data-testid="machine-model">
-          {modelLine(m) || 'Unknown model'}
+          {modelLine(m) || (density === 'compact' ? '' : 'Unknown model')}
           {m.serial && m.name ? ` · ${m.serial}` : ''}
         </span>
       </button>
@@ -99,7 +99,7 @@ export const MachineRow = memo(function MachineRow({
           >
             {why}
           </button>
-        ) : (
+        ) : m.state === 'discovered' ? null : (
           <div
             className="bar"
             role="progressbar"

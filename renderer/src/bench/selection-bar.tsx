@@ -18,7 +18,7 @@ export function SelectionBar({ shownIds }: { shownIds: string[] }) {
       <strong data-testid="selection-count">{count}</strong>
       {sel.hidden > 0 ? (
         <span className="warn-text small" data-testid="selection-hidden">
-          Actions apply to the {n} shown; the {sel.hidden} hidden by the filters are left alone.
+          Actions apply to the {n} shown.
         </span>
       ) : null}
       <ProfilePicker

@@ -164,7 +164,7 @@ export function visibleMachineIds(
  */
 export function stepLine(m: MachineSummary): string {
   if (m.state === 'done') return m.stepsTotal > 0 ? `All ${m.stepsTotal} steps done` : 'Done';
-  if (m.state === 'discovered') return 'Not assigned: choose a profile';
+  if (m.state === 'discovered') return 'Waiting for a profile';
   // The failed step is named once, in the reason (whyLine); here only how far it got.
   if (m.state === 'failed') {
     return m.stepsTotal > 0 ? `${m.stepsDone} of ${m.stepsTotal} steps done` : 'Failed';

@@ -104,7 +104,12 @@ function StepItem({
     >
       <div className="step-head">
         <span className="step-n">{n}</span>
-        <button type="button" className="link step-title" onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="link step-title"
+          data-testid="step-title"
+          onClick={() => setOpen(!open)}
+        >
           {step.label}
         </button>
         <span className={`pill step-pill-${step.status}`} data-testid="step-status">

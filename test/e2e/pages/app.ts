@@ -6,8 +6,9 @@ export async function openStation(
   browser: Browser,
   st: TestStation,
   hash = '#/bench',
+  viewport = { width: 1440, height: 900 },
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await page.goto(`${st.uiUrl}/?token=${st.token}${hash}`);
   await page.getByTestId('stream-state').waitFor();

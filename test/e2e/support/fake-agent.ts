@@ -73,5 +73,7 @@ export class FakeAgent {
     this.report({ type: 'step-succeeded', stepId, attempt, exitCode: 0 });
   failed = (stepId: string, reason: string, logTail: string[], exitCode = 1, attempt = 1) =>
     this.report({ type: 'step-failed', stepId, attempt, exitCode, reason, logTail });
+  /** The agent hit an error outside any step (e.g. a failing disk) and gives up. */
+  fatal = (reason: string, logTail: string[]) => this.report({ type: 'fatal', reason, logTail });
   inventory = (inventory: Record<string, unknown>) => this.report({ type: 'inventory', inventory });
 }

@@ -123,7 +123,7 @@ describe('stepLine and whyLine', () => {
     ],
     ['booting without words', { state: 'booting', stepsTotal: 5 }, 'Booting'],
     ['done', { state: 'done', stepsDone: 5, stepsTotal: 5 }, 'All 5 steps done'],
-    ['unassigned', { state: 'discovered' }, 'Not assigned: choose a profile'],
+    ['unassigned', { state: 'discovered' }, 'Waiting for a profile'],
     [
       'failed: how far it got; the step is named once, in the reason',
       { state: 'failed', step: 'Install X', stepId: 'app-x', stepsDone: 1, stepsTotal: 14 },
