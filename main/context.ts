@@ -4,6 +4,7 @@ import type { StationOptions } from './config/options.js';
 import type { Db } from './db/open.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './log/logger.js';
+import type { MediaLookup } from './media/types.js';
 import type { ClientDirectory } from './net/clients.js';
 import type { SecretStore } from './profiles/secrets.js';
 import type { ProfileStore } from './profiles/store.js';
@@ -39,6 +40,8 @@ export interface StationContext {
   boot: BootResolver;
   /** Customer profiles: resolved, validated, versioned (main/profiles/store.ts). */
   profiles: ProfileStore;
+  /** Imported Windows media (main/media/library.ts); set by the composition root. */
+  media?: MediaLookup;
   /** Encrypted secrets that profiles reference by name; values only for rendering. */
   secrets: SecretStore;
 }

@@ -12,6 +12,7 @@ import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, flushLogger, type Logger } from './log/logger.js';
 import { createMachines } from './machines/part.js';
+import { createMedia } from './media/part.js';
 import { createProfileStores, profilesPart } from './profiles/part.js';
 import { profileRoutes } from './profiles/routes.js';
 import { readinessRoutes, stationReadiness } from './profiles/readiness-routes.js';
@@ -87,6 +88,9 @@ export class Station {
       ...createProfileStores({ paths: p, db, logger, bus, now }),
     };
     const apps = new AppLibrary(db, p.filesDir, bus, now);
+    // Before the machines: their renderers look media up through ctx.media.
+    const media = createMedia(ctx);
+    ctx.media = media.library;
     const machines = createMachines(ctx, { packages: apps.lookup });
     ctx.boot = machines.boot;
 
@@ -96,7 +100,8 @@ export class Station {
       terminal.routes,
       appRoutes(apps),
       profileRoutes,
-      readinessRoutes(stationReadiness(ctx, apps.lookup)),
+      readinessRoutes(stationReadiness(ctx, apps.lookup, media.library)),
+      media.routes,
       reportRoutes,
     ];
     const benchRoutes: BenchRoutes[] = [
@@ -121,6 +126,7 @@ export class Station {
       machines.part,
       terminal,
       profilesPart(ctx),
+      media.part,
       loaderWatchPart(ctx, ctx.loaderWatch!),
     ];
     const station = new Station(ctx, parts, ui, benchRoutes);

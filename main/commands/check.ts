@@ -1,12 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import { MediaLibrary } from '../media/library.js';
+import { mediaIssues } from '../media/profile-check.js';
+import { BUILD_24H2 } from '../media/types.js';
+import { wimbootStatus } from '../media/wimboot.js';
 import { loadProfileDir } from '../profiles/load-dir.js';
-import { formatIssue, profileIdFromFile, type ProfileIssue } from '../profiles/parse.js';
+import {
+  formatIssue,
+  positionOf,
+  profileIdFromFile,
+  type ProfileIssue,
+} from '../profiles/parse.js';
 
-export const checkHelp = `prepstation check [FILE|DIR]   validate profiles (default: ./profiles)
+export const checkHelp = `prepstation check [FILE|DIR] [--data-dir DIR] [--files DIR]
+    validate profiles (default: ./profiles)
 
 Prints file:line:col: message for every problem and exits 1 if there is any. A FILE is
-checked together with the other profiles in its folder (its bases).`;
+checked together with the other profiles in its folder (its bases). Windows profiles are
+also checked against the station's media library (<files>/media of the data dir): the
+medium is imported, has the edition, and wimboot can boot it. Without a media library
+there (a repository checkout), that part is skipped and said so.`;
 
 /** `prepstation check`: exit 0 when every profile is valid, 1 with file:line:col lines. */
 export async function check(argv: string[]): Promise<number> {
@@ -14,11 +28,27 @@ export async function check(argv: string[]): Promise<number> {
     process.stdout.write(checkHelp + '\n');
     return 0;
   }
-  if (argv.length > 1) {
-    process.stderr.write(`prepstation check: one FILE or DIR, not ${argv.length}\n`);
+  const positional: string[] = [];
+  const stationArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^--(data-dir|files)$/.test(a)) stationArgs.push(a, argv[++i] ?? '');
+    else if (/^--(data-dir|files)=/.test(a)) stationArgs.push(a);
+    else positional.push(a);
+  }
+  if (positional.length > 1) {
+    process.stderr.write(`prepstation check: one FILE or DIR, not ${positional.length}\n`);
     return 2;
   }
-  const target = argv[0] ?? 'profiles';
+  let filesDir: string;
+  try {
+    filesDir = stationPaths(loadConfig(stationArgs).options).filesDir;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`prepstation check: ${err.message}\n`);
+    return 2;
+  }
+  const target = positional[0] ?? 'profiles';
   if (!fs.existsSync(target)) {
     process.stderr.write(`prepstation check: ${target}: no such file or folder\n`);
     return 2;
@@ -31,18 +61,37 @@ export async function check(argv: string[]): Promise<number> {
     process.stderr.write(`prepstation check: no .yaml profiles in ${dir}\n`);
     return 1;
   }
+  const media = fs.existsSync(path.join(filesDir, 'media')) ? new MediaLibrary(filesDir) : null;
+  const wimboot = media ? wimbootStatus(filesDir, media.list()) : null;
   // A broken base is reported once, not once more for every profile that extends it.
   const seen = new Set<string>();
   const issues: ProfileIssue[] = [];
   let ok = 0;
+  let windows = 0;
   for (const id of ids) {
     const r = resolved.get(id);
     if (!r) continue;
-    if (r.ok) {
+    const found = r.ok ? [] : [...r.issues];
+    if (r.ok && r.profile.target.os === 'windows') windows++;
+    if (r.ok && media) {
+      found.push(...mediaIssues(r, sources, media));
+      const t = r.profile.target;
+      const m = t.os === 'windows' ? media.get(t.media) : null;
+      if (m && wimboot?.problem && (!wimboot.present || m.build >= BUILD_24H2)) {
+        const src = sources.get(r.chain.find((c) => sources.get(c)?.data?.target) ?? id)!;
+        found.push({
+          file: src.file,
+          ...positionOf(src, ['target', 'media']),
+          path: 'target.media',
+          message: `${wimboot.problem} ${wimboot.fix}`,
+        });
+      }
+    }
+    if (found.length === 0) {
       ok++;
       continue;
     }
-    for (const i of r.issues) {
+    for (const i of found) {
       const key = formatIssue(i);
       if (!seen.has(key)) issues.push(i);
       seen.add(key);
@@ -50,6 +99,11 @@ export async function check(argv: string[]): Promise<number> {
   }
   issues.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
   for (const i of issues) process.stdout.write(formatIssue(i) + '\n');
+  if (!media && windows > 0) {
+    process.stdout.write(
+      `note: media not checked: no media library in ${filesDir} (give the station's --data-dir or --files)\n`,
+    );
+  }
   const failed = ids.length - ok;
   process.stdout.write(
     failed === 0

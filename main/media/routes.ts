@@ -1,0 +1,148 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fs from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { StationContext } from '../context.js';
+import { sendError } from '../net/http/errors.js';
+import type { MediaImportError } from './errors.js';
+import { checkMediaId, refuseExisting } from './importer.js';
+import type { MediaLibrary } from './library.js';
+import { mediaUsers } from './profile-check.js';
+import { wimbootStatus } from './wimboot.js';
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * UI API of the media library.
+ *   GET    /api/v1/media            imported media
+ *   GET    /api/v1/media/:id        one medium
+ *   DELETE /api/v1/media/:id        409 while a profile names it
+ *   POST   /api/v1/media?fileName=X.iso[&id=ID][&wait=1]   the ISO as the raw body
+ *   GET    /api/v1/media-imports    imports in flight and just ended (event `media-import`)
+ *   GET    /api/v1/wimboot          wimboot present, version, problem and fix
+ * An upload is streamed to disk (never buffered: ISOs are 5-7 GiB), then imported; the
+ * answer is 202 once the bytes are in, and progress follows on the event stream. With
+ * wait=1 the answer comes when the import has ended (201 with the record, or the error).
+ */
+export function mediaRoutes(library: MediaLibrary) {
+  return async (app: FastifyInstance, ctx: StationContext): Promise<void> => {
+    app.get('/api/v1/media', async () => ({ ok: true, value: library.list() }));
+    app.get('/api/v1/media-imports', async () => ({ ok: true, value: library.importStatuses() }));
+    app.get('/api/v1/wimboot', async () => ({
+      ok: true,
+      value: wimbootStatus(ctx.paths.filesDir, library.list()),
+    }));
+    app.get('/api/v1/media/:id', async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const m = library.get(id);
+      if (!m) return sendError(reply, 404, 'not_found', `No medium "${id}" in the media library.`);
+      return { ok: true, value: m };
+    });
+    app.delete('/api/v1/media/:id', async (req, reply) => {
+      const { id } = req.params as { id: string };
+      if (!library.get(id)) {
+        return sendError(reply, 404, 'not_found', `No medium "${id}" in the media library.`);
+      }
+      const users = mediaUsers(ctx.profiles, id);
+      if (users.length > 0) {
+        return sendError(
+          reply,
+          409,
+          'media_in_use',
+          `Medium "${id}" is used by profile(s) ${users.join(', ')}: change their target.media first.`,
+          { profiles: users },
+        );
+      }
+      library.remove(id);
+      ctx.logger.info({ media: id }, 'medium deleted');
+      return { ok: true, value: { id } };
+    });
+
+    await app.register(async (upload) => {
+      upload.removeAllContentTypeParsers();
+      upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+      upload.post(
+        '/api/v1/media',
+        { bodyLimit: Number.MAX_SAFE_INTEGER },
+        async (req: FastifyRequest, reply) => {
+          const q = (req.query ?? {}) as Query;
+          const body = req.body as Readable | undefined;
+          if (!body || typeof body.pipe !== 'function') {
+            return sendError(reply, 400, 'no_body', 'Send the ISO file as the request body.');
+          }
+          const fileName = (q.fileName ?? 'upload.iso').replace(/[\\/]/g, '_').slice(0, 200);
+          const declared = Number(req.headers['content-length']);
+          try {
+            if (q.id !== undefined) {
+              checkMediaId(q.id);
+              refuseExisting(library.mediaDir, q.id);
+            }
+          } catch (err) {
+            const e = err as MediaImportError;
+            body.resume();
+            return sendError(reply, e.status, e.code, e.message);
+          }
+          const status = library.beginUpload(
+            fileName,
+            q.id ?? null,
+            Number.isFinite(declared) ? declared : 0,
+          );
+          const file = library.uploadPath();
+          let received = 0;
+          const started = Date.now();
+          let last = 0;
+          const meter = new Transform({
+            transform(chunk: Buffer, _enc, done) {
+              received += chunk.length;
+              const t = Date.now();
+              if (t - last > 250) {
+                last = t;
+                const rate = received / Math.max(0.001, (t - started) / 1000);
+                const total = status.bytesTotal || received;
+                library.update(status, {
+                  bytesDone: received,
+                  etaSeconds: Math.round(Math.max(0, total - received) / rate),
+                });
+              }
+              done(null, chunk);
+            },
+          });
+          try {
+            await pipeline(body, meter, fs.createWriteStream(file, { flags: 'wx' }));
+            if (Number.isFinite(declared) && declared > 0 && received !== declared) {
+              throw new Error(`got ${received} of ${declared} bytes`);
+            }
+          } catch (err) {
+            fs.rmSync(file, { force: true });
+            const e = err as NodeJS.ErrnoException;
+            const message =
+              e.code === 'ENOSPC'
+                ? "The station's disk ran full while receiving the ISO; nothing was kept. Free space and try again."
+                : `The upload ended early (${e.message}); nothing was kept. Try again.`;
+            library.update(status, { state: 'failed', error: { code: 'upload_failed', message } });
+            return sendError(reply, e.code === 'ENOSPC' ? 507 : 400, 'upload_failed', message);
+          }
+          library.update(status, { bytesDone: received, bytesTotal: received });
+          const run = library
+            .import({ source: file, id: q.id, sourceName: fileName }, status)
+            .finally(() => fs.rmSync(file, { force: true }));
+          if (q.wait === '1' || q.wait === 'true') {
+            try {
+              const record = await run;
+              return reply.code(201).send({ ok: true, value: record });
+            } catch (err) {
+              const e = err as MediaImportError;
+              return sendError(reply, e.status ?? 500, e.code ?? 'import_failed', e.message);
+            }
+          }
+          run.then(
+            (m) => ctx.logger.info({ media: m.id, bytes: m.bytes }, 'medium imported'),
+            (err: Error) =>
+              ctx.logger.warn({ err: err.message, source: fileName }, 'medium import failed'),
+          );
+          return reply.code(202).send({ ok: true, value: { ...status } });
+        },
+      );
+    });
+  };
+}
