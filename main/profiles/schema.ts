@@ -9,6 +9,16 @@ import {
 } from './schema-steps.js';
 
 export * from './schema-steps.js';
+import {
+  linuxPathSchema,
+  mirrorDirectorySchema,
+  mirrorHostSchema,
+  oneLineTextSchema,
+  packageNameSchema,
+  repoUrlSchema,
+  timezoneSchema,
+  windowsTimezoneSchema,
+} from './schema-safe.js';
 
 /**
  * The one strict schema of a customer profile. A file may `extends` a base profile and
@@ -66,15 +76,15 @@ export const windowsTargetSchema = z.strictObject({
 });
 
 const linuxBase = {
-  media: relPath.describe('Folder in the files dir with the installer kernel and initrd'),
-  packages: z.array(z.string().min(1)).default([]).describe('Extra OS packages'),
+  media: linuxPathSchema.describe('Folder in the files dir with the installer kernel and initrd'),
+  packages: z.array(packageNameSchema).max(500).default([]).describe('Extra OS packages'),
 };
 
 export const ubuntuTargetSchema = z.strictObject({
   os: z.literal('ubuntu'),
   version: z.enum(['24.04']),
   ...linuxBase,
-  iso: relPath.describe('The live-server ISO in the files dir, fetched by the installer'),
+  iso: linuxPathSchema.describe('The live-server ISO in the files dir, fetched by the installer'),
 });
 
 export const debianTargetSchema = z.strictObject({
@@ -83,8 +93,8 @@ export const debianTargetSchema = z.strictObject({
   ...linuxBase,
   mirror: z
     .strictObject({
-      host: z.string().min(1).default('deb.debian.org'),
-      directory: z.string().min(1).default('/debian'),
+      host: mirrorHostSchema.default('deb.debian.org'),
+      directory: mirrorDirectorySchema.default('/debian'),
     })
     .prefault({}),
 });
@@ -93,7 +103,7 @@ export const kickstartTargetSchema = z.strictObject({
   os: z.enum(['fedora', 'rhel', 'rocky', 'alma']),
   version: z.string().regex(/^\d+(\.\d+)?$/),
   ...linuxBase,
-  repo: z.url().describe('Installation repository (inst.repo)'),
+  repo: repoUrlSchema.describe('Installation repository (inst.repo)'),
 });
 
 export const targetSchema = z
@@ -140,9 +150,8 @@ export const localeSchema = z.strictObject({
     .string()
     .regex(/^[a-z]{2}(-[a-z0-9]+)?$/, 'a keyboard layout like de, us or ch-fr')
     .default('us'),
-  timezone: z.string().min(1).default('UTC').describe('IANA time zone, e.g. Europe/Berlin'),
-  windowsTimezone: z
-    .string()
+  timezone: timezoneSchema.default('UTC').describe('IANA time zone, e.g. Europe/Berlin'),
+  windowsTimezone: windowsTimezoneSchema
     .optional()
     .describe('Windows time zone id when the IANA one has no known mapping'),
 });
@@ -158,7 +167,7 @@ export type Disk = z.output<typeof diskSchema>;
 
 export const adminSchema = z.strictObject({
   username: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,19}$/, 'up to 20 letters, digits, _ . -'),
-  fullName: z.string().optional(),
+  fullName: oneLineTextSchema.optional(),
   password: secretRefSchema,
 });
 export type Admin = z.output<typeof adminSchema>;

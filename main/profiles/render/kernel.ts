@@ -1,6 +1,7 @@
 import type { Profile } from '../schema.js';
 import { RenderError, filesUrl, machineUrl, type RenderContext } from './context.js';
 import { posixLocale, xkb } from './locale-maps.js';
+import { oneWord } from './linux.js';
 import { machineHostname } from './names.js';
 
 /** What iPXE loads for a Linux installer: kernel, initrd, and the kernel command line. */
@@ -23,8 +24,21 @@ function media(p: Profile, rel: string): string {
   return `${(p.target as { media: string }).media.replace(/\/+$/, '')}/${rel}`;
 }
 
-/** Each installer's documented way to find its answer file on the network. */
+/**
+ * Each installer's documented way to find its answer file on the network. Every URL and
+ * argument is checked to be one word: iPXE and the kernel split on spaces and iPXE
+ * expands `${...}` (issue 13 item 7).
+ */
 export function linuxBoot(rc: RenderContext): LinuxBoot {
+  const b = linuxBootUnchecked(rc);
+  return {
+    kernel: oneWord('the kernel URL', b.kernel),
+    initrd: oneWord('the initrd URL', b.initrd),
+    args: b.args.map((a) => oneWord('a kernel argument', a)),
+  };
+}
+
+function linuxBootUnchecked(rc: RenderContext): LinuxBoot {
   const p = rc.profile;
   const t = p.target;
   const url = machineUrl(rc);

@@ -1,5 +1,5 @@
 import { RenderError, type RenderContext } from './context.js';
-import { adminPasswordHash, linuxAgentSetup, shQuote } from './linux.js';
+import { adminPasswordHash, linuxAgentSetup, oneWord, shQuote } from './linux.js';
 import { posixLocale, xkb } from './locale-maps.js';
 import { machineHostname } from './names.js';
 
@@ -19,15 +19,15 @@ export function renderKickstart(rc: RenderContext): string {
   const k = xkb(p.locale);
   const oneLine = (v: string): string => v.replace(/[\r\n]+/g, ' ');
   const agent = linuxAgentSetup(rc);
-  const packages = [...new Set(['curl', ...t.packages])];
+  const packages = [...new Set(['curl', ...t.packages])].map((x) => oneWord('a package', x));
   return [
     `# PrepStation: profile ${oneLine(p.id)}, machine ${oneLine(rc.machine.id)}`,
     'text',
     `lang ${posixLocale(p.locale)}`,
     `keyboard --vckeymap=${shQuote(k.layout)} --xlayouts=${shQuote(k.variant ? `${k.layout} (${k.variant})` : k.layout)}`,
-    `timezone ${shQuote(p.locale.timezone)} --utc`,
+    `timezone ${shQuote(oneLine(p.locale.timezone))} --utc`,
     `network --bootproto=dhcp --activate --hostname=${shQuote(machineHostname(rc))}`,
-    `url --url=${shQuote(t.repo)}`,
+    `url --url=${shQuote(oneWord('target.repo', t.repo))}`,
     'rootpw --lock',
     `user --name=${shQuote(p.admin.username)} --gecos=${shQuote(oneLine(p.admin.fullName ?? p.admin.username))} --groups=wheel --iscrypted --password=${shQuote(adminPasswordHash(rc))}`,
     ...(p.disk.wipe ? ['zerombr', 'clearpart --all --initlabel', 'autopart'] : ['autopart']),

@@ -2,6 +2,22 @@ import { createHash } from 'node:crypto';
 import { RenderError, machineUrl, type RenderContext } from './context.js';
 import { saltFrom, sha512Crypt } from './sha512-crypt.js';
 
+/**
+ * A value that must stay one word where it lands: a kernel argument (a space starts the
+ * next one), an iPXE script word (`${...}` expands, a line break starts a command), a
+ * package in a kickstart %packages section or a preseed list. The schema keeps these out
+ * of profiles; this refuses them in the renderer too, with the field named (issue 13).
+ */
+export function oneWord(field: string, value: string): string {
+  if (value === '' || /[\s"'\\`$\p{Cc}]/u.test(value)) {
+    throw new RenderError(
+      'bad_value',
+      `${field} ${JSON.stringify(value.slice(0, 80))} cannot contain spaces, quotes, backslashes, $ or control characters`,
+    );
+  }
+  return value;
+}
+
 /** POSIX sh single quoting: the only character that needs care is ' itself. */
 export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;

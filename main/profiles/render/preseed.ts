@@ -1,5 +1,5 @@
 import { RenderError, type RenderContext } from './context.js';
-import { adminPasswordHash, linuxAgentSetup } from './linux.js';
+import { adminPasswordHash, linuxAgentSetup, oneWord } from './linux.js';
 import { posixLocale, xkb } from './locale-maps.js';
 import { machineHostname } from './names.js';
 
@@ -22,7 +22,7 @@ export function renderPreseed(rc: RenderContext): string {
   const host = machineHostname(rc);
   // Shell for late_command goes through base64, so no character of it can end the line.
   const agent = Buffer.from(linuxAgentSetup(rc)).toString('base64');
-  const packages = [...new Set(['curl', ...t.packages])];
+  const packages = [...new Set(['curl', ...t.packages])].map((x) => oneWord('a package', x));
   const q = (owner: string, question: string, type: string, value: string): string =>
     `${owner} ${question} ${type} ${debconfValue(value)}`.trimEnd();
   const lines = [
@@ -34,8 +34,13 @@ export function renderPreseed(rc: RenderContext): string {
     q('d-i', 'netcfg/hostname', 'string', host),
     q('d-i', 'netcfg/get_domain', 'string', ''),
     q('d-i', 'mirror/country', 'string', 'manual'),
-    q('d-i', 'mirror/http/hostname', 'string', t.mirror.host),
-    q('d-i', 'mirror/http/directory', 'string', t.mirror.directory),
+    q('d-i', 'mirror/http/hostname', 'string', oneWord('target.mirror.host', t.mirror.host)),
+    q(
+      'd-i',
+      'mirror/http/directory',
+      'string',
+      oneWord('target.mirror.directory', t.mirror.directory),
+    ),
     q('d-i', 'mirror/http/proxy', 'string', ''),
     q('d-i', 'passwd/root-login', 'boolean', 'false'),
     q('d-i', 'passwd/user-fullname', 'string', p.admin.fullName ?? p.admin.username),
