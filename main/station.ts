@@ -127,7 +127,14 @@ export class Station {
       terminal,
       profilesPart(ctx),
       media.part,
-      loaderWatchPart(ctx, ctx.loaderWatch!),
+      // The Secure Boot hint goes on the machine's row and timeline (issue 17).
+      loaderWatchPart(ctx, ctx.loaderWatch!, (hint) => {
+        const view = machines.registry.byMacAddress(hint.mac);
+        if (!view) return;
+        machines.registry.append(view.id, [
+          { kind: 'boot-hint', reason: hint.reason, fix: hint.fix, loader: hint.loader },
+        ]);
+      }),
     ];
     const station = new Station(ctx, parts, ui, benchRoutes);
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));

@@ -119,6 +119,11 @@ export interface MachineSummary {
     /** What a technician does about it, when the station knows (e.g. set a secret). */
     fix?: string | null;
   } | null;
+  /**
+   * Why its last network boot likely went nowhere, e.g. "Secure Boot refused the loader: use
+   * the signed chain"; cleared when it boots an installer.
+   */
+  bootHint?: { reason: string; fix: string } | null;
 }
 
 export interface MachineStep {

@@ -141,7 +141,12 @@ export function machineBootResolver(deps: {
           }
           if (view.state !== 'booting' || view.bootIp !== ip) {
             view = deps.registry.append(view.id, [
-              { kind: 'booting', ip, ...(req.platform ? { platform: req.platform } : {}) },
+              {
+                kind: 'booting',
+                ip,
+                ...(req.platform ? { platform: req.platform } : {}),
+                chain: req.chain ?? 'ipxe',
+              },
             ]);
           }
           return { kind: 'install', machineId: view.id, script };

@@ -62,6 +62,7 @@ export function newView(id: string, at: string): MachineView {
     ip: null,
     bootIp: null,
     bootPlatform: null,
+    bootHint: null,
     state: 'discovered',
     stalledIn: null,
     deployment: 0,
@@ -172,6 +173,10 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       v.ip = d.ip;
       v.bootIp = d.ip;
       v.bootPlatform = d.platform ?? null;
+      v.bootHint = null;
+      break;
+    case 'boot-hint':
+      v.bootHint = { reason: d.reason, fix: d.fix };
       break;
     case 'installing-os':
       v.state = 'installing-os';

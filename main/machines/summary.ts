@@ -94,6 +94,7 @@ export function summarize(view: MachineView): MachineSummary {
     updatedAt: view.updatedAt,
     lastSeenAt: view.lastSeenAt,
     failure: view.failure,
+    bootHint: view.bootHint,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { MachineState, MachineStep } from '../api/contract.js';
 import type { PlanStep } from '../agent/protocol.js';
+import type { BootChain } from '../boot/types.js';
 
 /**
  * What goes into a machine's append-only event log (table machine_events). Machine state
@@ -40,7 +41,12 @@ export type EntryData =
       steps: PlanStep[];
     }
   /** Asked for its boot script and was handed the installer. */
-  | { kind: 'booting'; ip: string; platform?: string }
+  | { kind: 'booting'; ip: string; platform?: string; chain?: BootChain }
+  /**
+   * The station's best guess why a network boot went nowhere (issue 17: Secure Boot refused
+   * the loader). Shown on the row until the machine boots an installer; no state change.
+   */
+  | { kind: 'boot-hint'; reason: string; fix: string; loader: string }
   /** The installer fetched its answer file (or the OS install otherwise showed up). */
   | { kind: 'installing-os'; file: string; ip: string }
   /** The agent's first word in this deployment. */
@@ -137,6 +143,8 @@ export interface MachineView {
   bootIp: string | null;
   /** iPXE ${platform} at that boot: pcbios or efi (answer files differ by firmware). */
   bootPlatform: string | null;
+  /** Why its last network boot likely went nowhere (see the boot-hint entry). */
+  bootHint: { reason: string; fix: string } | null;
   state: MachineState;
   stalledIn: MachineState | null;
   deployment: number;

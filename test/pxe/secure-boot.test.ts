@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BootLogEvent } from '../../main/api/contract.js';
+import type { BootLogEvent, MachineSummary } from '../../main/api/contract.js';
 import { commandUnavailable, netnsUnavailable, requireOrSkip } from '../helpers/env.js';
 import { buildLab } from './lab/build.js';
 import { createLab, type Lab } from './lab/netns.js';
@@ -258,6 +258,15 @@ describe.skipIf(skip)(
         const hint = bootEvents(mac).find((e) => e.data?.hint === 'secure-boot-refused')!;
         expect(hint.summary).toMatch(/^Secure Boot refused the loader: use the signed chain/);
         expect(at(hint) - at(loaded)).toBeLessThan(hintWithinMs);
+        // ...and on the machine's row (the dashboard's `machine` event), in the same minute.
+        const row = events().find(
+          (e): e is { type: 'machine'; at: string; machine: MachineSummary } =>
+            e.type === 'machine' &&
+            (e as { machine?: MachineSummary }).machine?.macs.includes(mac) === true,
+        );
+        expect(row?.machine.bootHint?.reason).toBe(hint.summary);
+        expect(row?.machine.bootHint?.fix).toMatch(/signed chain/);
+        expect(Date.parse(row!.at) - at(loaded)).toBeLessThan(hintWithinMs);
         // Nothing after the loader: no iPXE DHCP, no boot script.
         expect(bootEvents(mac).filter((e) => e.protocol === 'http')).toHaveLength(0);
 

@@ -199,6 +199,10 @@ export function whyLine(m: MachineSummary, now: number): string | null {
     const reason = m.failure?.reason ?? 'no reason given';
     return m.failure?.step ? `${m.failure.step}: ${reason}` : reason;
   }
+  // Before an installer runs, the station's guess why the network boot went nowhere.
+  if (m.bootHint && ['discovered', 'assigned', 'booting'].includes(m.state)) {
+    return m.bootHint.reason;
+  }
   if (m.state === 'stalled') {
     const silent = m.lastSeenAt ? now - Date.parse(m.lastSeenAt) : null;
     const where = m.stalledIn ? ` while ${stallPhrases[m.stalledIn]}` : '';

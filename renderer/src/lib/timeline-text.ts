@@ -16,7 +16,9 @@ export function describeEntry(e: MachineLogEntry, stepLabel: (id: string) => str
     case 'assigned':
       return `Assigned to ${s(d.profileName) || s(d.profile)}${d.by ? ` (${s(d.by)})` : ''}`;
     case 'booting':
-      return `Booted the installer from ${s(d.ip)}`;
+      return `Booted the installer from ${s(d.ip)}${d.chain === 'shim-grub' ? ' (Secure Boot chain: shim + GRUB)' : d.chain === 'ipxe' ? ' (iPXE)' : ''}`;
+    case 'boot-hint':
+      return `${s(d.reason)}. Fix: ${s(d.fix)}`;
     case 'installing-os':
       return `Installing the OS (fetched ${s(d.file)})`;
     case 'answer-file':
