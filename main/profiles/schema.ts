@@ -159,7 +159,27 @@ export type Locale = z.output<typeof localeSchema>;
 
 export const diskSchema = z.strictObject({
   wipe: z.boolean().default(true).describe('Erase the whole target disk'),
-  disk: z.number().int().min(0).default(0).describe('Target disk number (0 = first)'),
+  disk: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Windows: only this disk number may be used (default: the rule below chooses)'),
+  select: z
+    .enum(['first', 'smallest', 'largest'])
+    .default('first')
+    .describe('Windows: which internal disk (not USB, not removable) of at least minSizeGB'),
+  minSizeGB: z
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe('Windows: smallest disk to install on, in GB (10^9 bytes)'),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9 ._-]{1,40}$/, 'letters, digits, space . _ - (cmd.exe compares it)')
+    .optional()
+    .describe('Windows: the disk model must contain this, e.g. NVMe or Samsung'),
   layout: z.enum(['auto', 'gpt', 'mbr']).default('auto').describe('auto: GPT on UEFI, MBR on BIOS'),
   recovery: z.boolean().default(false).describe('Windows: add a recovery partition'),
 });
@@ -189,6 +209,21 @@ export const joinSchema = z
   .describe('Workgroup or domain join');
 export type Join = z.output<typeof joinSchema>;
 
+const packIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a driver pack id');
+export const driversSchema = z
+  .strictObject({
+    pin: z
+      .array(packIdSchema)
+      .optional()
+      .describe('Windows: exactly these driver packs, instead of the ones for the model'),
+    add: z
+      .array(packIdSchema)
+      .default([])
+      .describe('Windows: driver packs added to the ones chosen for the model'),
+  })
+  .describe('Driver packs from the driver library (prepstation drivers import)');
+export type Drivers = z.output<typeof driversSchema>;
+
 export const profileSchema = z
   .strictObject({
     id: idSchema.describe('Same as the file name without .yaml'),
@@ -214,6 +249,7 @@ export const profileSchema = z
       })
       .describe('Pattern, e.g. {customer.code}-{serial|last:6}; Windows keeps 15 chars'),
     join: joinSchema.prefault({ type: 'workgroup' }),
+    drivers: driversSchema.prefault({}),
     apps: z.array(appSchema).default([]),
     config: z.array(configStepSchema).default([]),
     checks: z.array(checkSchema).default([]),

@@ -5,9 +5,12 @@ import { machineHostname } from './names.js';
 import { el, xmlDocument, type XmlChild, type XmlNode } from './xml.js';
 
 /**
- * autounattend.xml for one machine (WINDOWS.md §3): windowsPE selects the disk layout
- * and image, specialize names the computer, joins it and registers the agent as a SYSTEM
- * scheduled task, oobeSystem creates the local admin and skips the OOBE screens.
+ * The answer file of the installed system (WINDOWS.md §0, §3). WinPE applies the image
+ * itself (winpe.ts) and copies this file to W:\Windows\Panther\unattend.xml, a documented
+ * search location, so it holds only the passes that run after the apply: specialize names
+ * the computer, joins it and registers the agent as a SYSTEM scheduled task; oobeSystem sets
+ * the languages, creates the local admin with the deployment's one-time password and skips
+ * the OOBE screens. No windowsPE pass: Setup (setup.exe) is not used.
  */
 
 const UNATTEND_NS = 'urn:schemas-microsoft-com:unattend';
@@ -52,78 +55,6 @@ function password(value: string, element: 'Password' | 'AdministratorPassword'):
   ]);
 }
 
-/** The partitions and the partition Windows goes to, by firmware and profile. */
-function diskConfiguration(rc: RenderContext): { disk: XmlNode | null; installTo: number } {
-  const { disk } = rc.profile;
-  const gpt = disk.layout === 'gpt' || (disk.layout === 'auto' && rc.firmware === 'uefi');
-  type Part = {
-    type: string;
-    size?: number;
-    extend?: true;
-    format: string;
-    label: string;
-    letter?: string;
-    typeId?: string;
-    active?: true;
-  };
-  const parts: Part[] = gpt
-    ? [
-        { type: 'EFI', size: 300, format: 'FAT32', label: 'System' },
-        { type: 'MSR', size: 16, format: '', label: '' },
-      ]
-    : [{ type: 'Primary', size: 500, format: 'NTFS', label: 'System Reserved', active: true }];
-  if (disk.recovery) {
-    parts.push({
-      type: 'Primary',
-      size: 1000,
-      format: 'NTFS',
-      label: 'Recovery',
-      typeId: gpt ? 'de94bba4-06d1-4d40-a16a-bfd50179d6ac' : '0x27',
-    });
-  }
-  parts.push({ type: 'Primary', extend: true, format: 'NTFS', label: 'Windows', letter: 'C' });
-  const installTo = parts.length;
-  if (!disk.wipe) return { disk: null, installTo };
-  const add = { 'wcm:action': 'add' };
-  return {
-    installTo,
-    disk: el('DiskConfiguration', [
-      el('Disk', add, [
-        el('DiskID', [disk.disk]),
-        el('WillWipeDisk', ['true']),
-        el(
-          'CreatePartitions',
-          parts.map((p, i) =>
-            el('CreatePartition', add, [
-              el('Order', [i + 1]),
-              el('Type', [p.type]),
-              p.extend ? el('Extend', ['true']) : el('Size', [p.size!]),
-            ]),
-          ),
-        ),
-        el(
-          'ModifyPartitions',
-          parts
-            .map((p, i) => ({ p, i }))
-            .filter(({ p }) => p.type !== 'MSR')
-            .map(({ p, i }, order) =>
-              el('ModifyPartition', add, [
-                el('Order', [order + 1]),
-                el('PartitionID', [i + 1]),
-                el('Format', [p.format]),
-                el('Label', [p.label]),
-                p.letter ? el('Letter', [p.letter]) : null,
-                p.typeId ? el('TypeID', [p.typeId]) : null,
-                p.active ? el('Active', ['true']) : null,
-              ]),
-            ),
-        ),
-      ]),
-      el('WillShowUI', ['OnError']),
-    ]),
-  };
-}
-
 function runSynchronous(commands: { path: string; description: string }[]): XmlNode {
   for (const c of commands) {
     // MSL-U RunSynchronousCommand/Path: at most 259 characters.
@@ -159,67 +90,46 @@ export function windowsAgentCommands(): { path: string; description: string }[] 
   ];
 }
 
-function international(pass: 'windowsPE' | 'oobeSystem', rc: RenderContext): XmlNode {
-  const { locale } = rc.profile;
-  const lang = locale.language;
-  return component(
-    pass === 'windowsPE'
-      ? 'Microsoft-Windows-International-Core-WinPE'
-      : 'Microsoft-Windows-International-Core',
-    pass === 'windowsPE' ? el('SetupUILanguage', [el('UILanguage', [lang])]) : null,
-    el('InputLocale', [windowsInputLocale(locale)]),
-    el('SystemLocale', [lang]),
-    el('UILanguage', [lang]),
-    el('UserLocale', [lang]),
+/**
+ * The display language must be one the image has: a German customer on en-US media gets an
+ * English UI with German input, formats and system locale (the language pack is not there).
+ */
+export function windowsUiLanguage(rc: RenderContext): string {
+  const wanted = rc.profile.locale.language;
+  const media = rc.media;
+  if (!media) return wanted;
+  const has = media.editions.some((e) =>
+    e.languages.some((l) => l.toLowerCase() === wanted.toLowerCase()),
   );
+  return has ? wanted : media.uiLanguage;
+}
+
+function international(rc: RenderContext): XmlNode {
+  const { locale } = rc.profile;
+  return component(
+    'Microsoft-Windows-International-Core',
+    el('InputLocale', [windowsInputLocale(locale)]),
+    el('SystemLocale', [locale.language]),
+    el('UILanguage', [windowsUiLanguage(rc)]),
+    el('UserLocale', [locale.language]),
+  );
+}
+
+/**
+ * The deployment's one-time password (rc.adminPassword) when the station passes one; the
+ * agent sets the real password later. Until every caller passes it, the admin secret as
+ * before (masked in previews), so no deployment stops over it.
+ */
+function adminPassword(rc: RenderContext): string {
+  return rc.adminPassword ?? rc.secrets.get(rc.profile.admin.password.secret);
 }
 
 export function renderAutounattend(rc: RenderContext): string {
   const p = rc.profile;
   const target = windowsTarget(p);
   const secrets = rc.secrets;
-  const { disk, installTo } = diskConfiguration(rc);
   const org = p.customer?.name ?? 'PrepStation';
   const computerName = machineHostname(rc);
-
-  const peCommands = target.labBypass
-    ? ['BypassTPMCheck', 'BypassSecureBootCheck', 'BypassRAMCheck'].map((v) => ({
-        path: `reg.exe add HKLM\\SYSTEM\\Setup\\LabConfig /v ${v} /t REG_DWORD /d 1 /f`,
-        description: `Lab bench only: ${v}`,
-      }))
-    : [];
-
-  const windowsPE = el('settings', { pass: 'windowsPE' }, [
-    international('windowsPE', rc),
-    component(
-      'Microsoft-Windows-Setup',
-      disk,
-      el('ImageInstall', [
-        el('OSImage', [
-          el('InstallFrom', [
-            el('MetaData', { 'wcm:action': 'add' }, [
-              el('Key', ['index' in target.image ? '/IMAGE/INDEX' : '/IMAGE/NAME']),
-              el('Value', ['index' in target.image ? target.image.index : target.image.name]),
-            ]),
-          ]),
-          el('InstallTo', [el('DiskID', [p.disk.disk]), el('PartitionID', [installTo])]),
-          el('WillShowUI', ['OnError']),
-        ]),
-      ]),
-      el('UserData', [
-        el('AcceptEula', ['true']),
-        el('FullName', [p.admin.fullName ?? p.admin.username]),
-        el('Organization', [org]),
-        target.productKey
-          ? el('ProductKey', [
-              el('Key', [secrets.get(target.productKey.secret)]),
-              el('WillShowUI', ['OnError']),
-            ])
-          : null,
-      ]),
-      peCommands.length ? runSynchronous(peCommands) : null,
-    ),
-  ]);
 
   const join =
     p.join.type === 'domain'
@@ -240,10 +150,14 @@ export function renderAutounattend(rc: RenderContext): string {
           el('Identification', [el('JoinWorkgroup', [p.join.name])]),
         );
 
+  // No product key page: the profile's key when it has one; otherwise none at all, so Windows
+  // takes the key from the firmware (OA3) or stays on the edition the image was applied as.
+  // A generic key here would replace a firmware key and leave the machine unactivated.
   const specialize = el('settings', { pass: 'specialize' }, [
     component(
       'Microsoft-Windows-Shell-Setup',
       el('ComputerName', [computerName]),
+      target.productKey ? el('ProductKey', [secrets.get(target.productKey.secret)]) : null,
       el('RegisteredOrganization', [org]),
       el('RegisteredOwner', [p.admin.fullName ?? p.admin.username]),
       el('TimeZone', [windowsTimezone(p.locale)]),
@@ -253,7 +167,7 @@ export function renderAutounattend(rc: RenderContext): string {
   ]);
 
   const oobeSystem = el('settings', { pass: 'oobeSystem' }, [
-    international('oobeSystem', rc),
+    international(rc),
     component(
       'Microsoft-Windows-Shell-Setup',
       el('OOBE', [
@@ -266,7 +180,7 @@ export function renderAutounattend(rc: RenderContext): string {
       el('UserAccounts', [
         el('LocalAccounts', [
           el('LocalAccount', { 'wcm:action': 'add' }, [
-            password(secrets.get(p.admin.password.secret), 'Password'),
+            password(adminPassword(rc), 'Password'),
             el('Description', ['Local administrator (PrepStation)']),
             el('DisplayName', [p.admin.fullName ?? p.admin.username]),
             el('Group', ['Administrators']),
@@ -279,10 +193,6 @@ export function renderAutounattend(rc: RenderContext): string {
   ]);
 
   return xmlDocument(
-    el('unattend', { xmlns: UNATTEND_NS, 'xmlns:wcm': WCM_NS }, [
-      windowsPE,
-      specialize,
-      oobeSystem,
-    ]),
+    el('unattend', { xmlns: UNATTEND_NS, 'xmlns:wcm': WCM_NS }, [specialize, oobeSystem]),
   );
 }

@@ -1,3 +1,5 @@
+import type { ChosenPack } from '../../drivers/types.js';
+import type { MediaRecord } from '../../media/types.js';
 import type { Profile } from '../schema.js';
 
 /** The machine an answer file is rendered for (what the registry knows of it). */
@@ -34,6 +36,15 @@ export interface RenderContext {
   stationUrl: string;
   firmware: Firmware;
   secrets: SecretResolver;
+  /**
+   * The password an answer file sets for the local admin: one-time per deployment (the
+   * agent sets the real one later). Optional until the station passes it everywhere.
+   */
+  adminPassword?: string;
+  /** Windows: the profile's medium from the media library (null: not imported). */
+  media?: MediaRecord | null;
+  /** Windows: the driver packs chosen for this machine (drivers/types.ts choosePacks). */
+  drivers?: ChosenPack[];
 }
 
 export class RenderError extends Error {

@@ -1,7 +1,7 @@
 import { filesUrl, machineUrl, type RenderContext } from './context.js';
 import { windowsTarget } from './autounattend.js';
 import { linuxBoot } from './kernel.js';
-import { answerFileNames } from './kernel.js';
+import { WINPE_FILE_NAMES, deployPlan, winpeMediaFiles } from './winpe.js';
 
 /** wimboot's place in the files dir (scripts/ fetch it there beside the iPXE binaries). */
 export const WIMBOOT_PATH = 'boot/wimboot';
@@ -17,22 +17,17 @@ export function renderIpxeInstall(rc: RenderContext): string {
   const lines: string[] = [];
   if (rc.profile.target.os === 'windows') {
     const t = windowsTarget(rc.profile);
-    const m = (rel: string): string => filesUrl(rc, `${t.media.replace(/\/+$/, '')}/${rel}`);
+    const media = deployPlan(rc).media;
+    // wimboot >= 2.7.1 takes bootmgr, BCD and boot.sdi from boot.wim itself (WINDOWS.md §1);
+    // the injected files land in X:\Windows\System32, where winpeshl.ini starts deploy.cmd.
     lines.push(
-      `echo PrepStation: ${rc.profile.id}: Windows ${t.version} ${t.edition} via wimboot`,
+      `echo PrepStation: ${rc.profile.id}: ${media.label}, ${t.edition}, via wimboot`,
       `kernel ${filesUrl(rc, WIMBOOT_PATH)} gui`,
-      `initrd -n BCD ${m('boot/bcd')} BCD`,
-      `initrd -n boot.sdi ${m('boot/boot.sdi')} boot.sdi`,
-      `initrd -n boot.wim ${m('sources/boot.wim')} boot.wim`,
+      `initrd -n boot.wim ${filesUrl(rc, media.bootWim)} boot.wim`,
     );
-    for (const f of [
-      'winpeshl.ini',
-      'deploy.cmd',
-      'prepstation-start.cmd',
-      'prepstation-setupcomplete.cmd',
-      answerFileNames.autounattend,
-    ]) {
-      lines.push(`initrd -n ${f} ${url}/${f} ${f}`);
+    for (const f of WINPE_FILE_NAMES) lines.push(`initrd -n ${f} ${url}/${f} ${f}`);
+    for (const f of winpeMediaFiles(rc)) {
+      lines.push(`initrd -n ${f.name} ${filesUrl(rc, f.path)} ${f.name}`);
     }
     lines.push('boot');
     return lines.join('\n') + '\n';

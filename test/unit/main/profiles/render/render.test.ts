@@ -6,7 +6,6 @@ import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadProfileDir } from '../../../../../main/profiles/load-dir.js';
 import {
-  RenderError,
   maskedSecrets,
   renderAnswerFile,
   renderIpxeInstall,
@@ -20,6 +19,7 @@ import {
 import { encodeUnattendPassword } from '../../../../../main/profiles/render/autounattend.js';
 import type { Profile } from '../../../../../main/profiles/schema.js';
 import { commandUnavailable, requireOrSkip } from '../../../../helpers/env.js';
+import { mediaRecord } from '../../../../helpers/winpe-fixtures.js';
 
 const root = path.join(import.meta.dirname, '../../../../..');
 const goldenDir = path.join(root, 'test/golden/profiles');
@@ -60,6 +60,12 @@ function rc(
     stationUrl: 'http://192.168.50.1:8080',
     firmware,
     secrets,
+    ...(profile.target.os === 'windows'
+      ? {
+          media: mediaRecord(),
+          ...(secrets === hostileSecrets ? { adminPassword: HOSTILE_PW } : {}),
+        }
+      : {}),
   };
 }
 
@@ -116,7 +122,8 @@ describe('autounattend.xml', () => {
         const xpath = (q: string): string =>
           execFileSync('xmllint', ['--xpath', q, file], { encoding: 'utf8' }).trim();
         const passes = xpath("//*[local-name()='settings']/@pass");
-        expect(passes).toBe('pass="windowsPE"\n pass="specialize"\n pass="oobeSystem"');
+        // WinPE applies the image itself: no windowsPE pass, Setup never reads this file.
+        expect(passes).toBe('pass="specialize"\n pass="oobeSystem"');
         expect(xpath("string(//*[local-name()='ComputerName'])")).toMatch(/^[A-Z]+-[0-9A-Z]{1,6}$/);
         if (id === 'law-firm-mueller') {
           // The hostile values come back exactly once parsed, so nothing was cut or doubled.
@@ -150,33 +157,19 @@ describe('autounattend.xml', () => {
       Buffer.from(encodeUnattendPassword('pw', 'Password'), 'base64').toString('utf16le'),
     ).toBe('pwPassword');
   });
-
-  it('GPT on UEFI, MBR with an active system partition on BIOS', () => {
-    const uefi = renderAnswerFile('autounattend', rc('dental-weber', 'uefi'));
-    const bios = renderAnswerFile('autounattend', rc('dental-weber', 'bios'));
-    expect(uefi).toContain('<Type>EFI</Type>');
-    expect(uefi).toMatch(/<InstallTo>\s*<DiskID>0<\/DiskID>\s*<PartitionID>3<\/PartitionID>/);
-    expect(bios).not.toContain('<Type>EFI</Type>');
-    expect(bios).toContain('<Active>true</Active>');
-    expect(bios).toMatch(/<PartitionID>2<\/PartitionID>\s*<\/InstallTo>/);
-  });
 });
 
 describe('WinPE files', () => {
-  it('quote the share password for cmd and refuse a double quote', () => {
-    const files = renderWinpeFiles(
-      rc('dental-weber', 'uefi', { masked: false, get: () => 'a&b|c>%d^!' }),
-    );
-    expect(files['deploy.cmd']).toContain('"a&b|c>%%d^!" /user:"deploy"');
+  it('name the report URL and the agent URL of this machine', () => {
+    const files = renderWinpeFiles(rc('dental-weber', 'uefi'));
     expect(files['deploy.cmd']).toContain(
-      'Z:\\setup.exe /unattend:X:\\Windows\\System32\\autounattend.xml',
+      'set "PS_REPORT=http://192.168.50.1:8080/t/TOKEN-abc123/winpe"',
     );
-    expect(files['deploy.cmd']).toContain('\\\\192.168.50.1\\win11-24h2');
     expect(files['prepstation-start.cmd']).toContain(
       'http://192.168.50.1:8080/t/TOKEN-abc123/agent.ps1',
     );
-    expect(() => renderWinpeFiles(rc('dental-weber', 'uefi', hostileSecrets))).toThrow(RenderError);
     expect(files['winpeshl.ini']).toMatch(/^\[LaunchApps\]\r\n/);
+    expect(files['deploy.cmd']).not.toContain('setup.exe');
   });
 });
 
@@ -389,7 +382,8 @@ describe('secrets in renders', () => {
 
   it('a missing secret stops the render with its name', async () => {
     const { storeSecrets } = await import('../../../../../main/profiles/render/index.js');
-    const c = rc('dental-weber', 'uefi', storeSecrets({ reveal: () => undefined }));
-    expect(() => renderAnswerFile('autounattend', c)).toThrow(/secret "admin-password" is not set/);
+    // The admin password is the deployment's one-time value; the domain join reads a secret.
+    const c = rc('law-firm-mueller', 'uefi', storeSecrets({ reveal: () => undefined }));
+    expect(() => renderAnswerFile('autounattend', c)).toThrow(/secret "[a-z-]+" is not set/);
   });
 });
