@@ -25,6 +25,29 @@ export function agentScriptPath(name: AgentScriptName): string {
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0]!;
 }
 
+/** `. (Join-Path $PSScriptRoot 'agent-core.ps1')`: a part agent.ps1 dot-sources. */
+const PS_PART = /^\. \(Join-Path \$PSScriptRoot '(agent-[a-z]+\.ps1)'\)\r?$/gm;
+
+/**
+ * agent.ps1 as one file, its parts (agent-core.ps1, agent-windows.ps1, ...) inlined where
+ * it dot-sources them: machines download one file (start.cmd, the -Install copy), while
+ * the source stays split so CI can run the platform-neutral parts and mock the Windows one.
+ */
+export function bundleAgentPs1(main: string, readPart: (name: string) => string): string {
+  return main.replace(PS_PART, (_line, name: string) => {
+    const part = readPart(name).replace(/\s+$/, '');
+    return `# ---- ${name} (inlined by the station) ----\n${part}\n# ---- end of ${name} ----`;
+  });
+}
+
+/** An agent as machines get it (agent.ps1 with its parts inlined). Throws when missing. */
+export function agentScriptText(name: AgentScriptName): string {
+  const main = fs.readFileSync(agentScriptPath(name), 'utf8');
+  if (name !== 'agent.ps1') return main;
+  const dir = path.dirname(agentScriptPath(name));
+  return bundleAgentPs1(main, (part) => fs.readFileSync(path.join(dir, part), 'utf8'));
+}
+
 /**
  * GET /agent/v1/agent.sh and /agent/v1/agent.ps1 on the bench listener. The answer files
  * fetch them at the end of the OS install and start them with the station URL and the
@@ -35,7 +58,7 @@ export function agentScriptRoutes(app: FastifyInstance, ctx: StationContext): vo
     app.get(`/agent/v1/${name}`, async (req, reply) => {
       let text: string;
       try {
-        text = fs.readFileSync(agentScriptPath(name), 'utf8');
+        text = agentScriptText(name);
       } catch (err) {
         req.log.error({ err, ip: req.ip }, `the ${name} agent script is missing`);
         return sendError(
@@ -95,7 +118,7 @@ export function machineAgentScriptRoutes(deps: AgentDeps) {
         }
         let text: string;
         try {
-          text = fs.readFileSync(agentScriptPath(name), 'utf8');
+          text = agentScriptText(name);
         } catch (err) {
           req.log.error({ err, ip }, `the ${name} agent script is missing`);
           return sendError(
