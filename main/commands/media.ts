@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import { EventBus } from '../events/bus.js';
 import { MediaImportError } from '../media/errors.js';
 import type { ImportProgress } from '../media/importer.js';
 import { MediaLibrary } from '../media/library.js';
@@ -32,7 +33,7 @@ function takeId(args: string[]): { id: string | undefined; rest: string[] } {
 
 const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
 
-function progressLine(p: ImportProgress): string {
+function progressLine(p: Omit<ImportProgress, 'phase'> & { phase: string }): string {
   const pct = p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0;
   const eta =
     p.etaSeconds === null
@@ -95,7 +96,9 @@ export async function media(argv: string[]): Promise<number> {
       }
       const { options } = loadConfig(rest);
       const p = stationPaths(options);
-      const lib = new MediaLibrary(p.filesDir);
+      // A bus of our own: the library reports progress on it as in the station.
+      const bus = new EventBus(50, 0);
+      const lib = new MediaLibrary(p.filesDir, bus);
       const tty = process.stderr.isTTY;
       let lastLine = '';
       const controller = new AbortController();
@@ -103,26 +106,27 @@ export async function media(argv: string[]): Promise<number> {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const status = lib.beginUpload(file, id ?? null, 0);
-        const unsubscribe = setInterval(
-          () => {
-            const line = progressLine(status as unknown as ImportProgress);
-            if (line === lastLine) return;
-            lastLine = line;
-            process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
-          },
-          tty ? 200 : 2000,
+        let lastAt = 0;
+        let lastPhase = '';
+        bus.on((e) => {
+          if (e.type !== 'media-import') return;
+          const p = e.import;
+          const t = Date.now();
+          // Every phase change, then at most every 0.2 s on a terminal, 2 s in a log.
+          if (p.phase === lastPhase && t - lastAt < (tty ? 200 : 2000)) return;
+          lastAt = t;
+          lastPhase = p.phase;
+          const line = progressLine(p);
+          if (line === lastLine) return;
+          lastLine = line;
+          process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+        });
+        const m = await lib.import({ source: file, id }, undefined, controller.signal);
+        if (tty) process.stderr.write('\n');
+        process.stdout.write(
+          `Imported ${describe(m)}\n  in a profile: target: { os: windows, media: ${m.id}, edition: ${m.editions[0]!.editionId || m.editions[0]!.name} }\n`,
         );
-        try {
-          const m = await lib.import({ source: file, id }, status, controller.signal);
-          if (tty) process.stderr.write('\n');
-          process.stdout.write(
-            `Imported ${describe(m)}\n  in a profile: target: { os: windows, media: ${m.id}, edition: ${m.editions[0]!.editionId || m.editions[0]!.name} }\n`,
-          );
-          return 0;
-        } finally {
-          clearInterval(unsubscribe);
-        }
+        return 0;
       } catch (err) {
         if (tty) process.stderr.write('\n');
         if (err instanceof MediaImportError) {

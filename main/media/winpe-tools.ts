@@ -31,7 +31,7 @@ export async function extractWinpeTools(
       curl: null,
       dlls: [],
       warnings: [
-        `Edition ${installIndex} has no Windows\\System32\\curl.exe (Windows 10 before 1803): this medium can be stored but not deployed by the WinPE-over-HTTP flow. Import Windows 10 1803 or later.`,
+        `Edition ${installIndex} has no Windows\\System32\\curl.exe (Windows 10 before 1803): it was imported, but it cannot be deployed by this flow (WinPE downloads over HTTP with curl.exe). Import Windows 10 1803 or later.`,
       ],
     };
   }
