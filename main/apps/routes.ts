@@ -27,6 +27,10 @@ export function appRoutes(library: AppLibrary) {
       // Any content type: the body is passed on as the raw stream, never buffered.
       upload.removeAllContentTypeParsers();
       upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+      // An installer of gigabytes: no total deadline, only the minimum rate (timeouts.ts).
+      upload.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), longBody: true };
+      });
       upload.post('/api/v1/apps', async (req: FastifyRequest, reply) => {
         // The file's own type: text/plain and forms are what a foreign page can send
         // without a CORS preflight (issue 13 item 3).

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
 import { installErrorHandler, sendError } from './errors.js';
+import { installRequestDeadlines } from './timeouts.js';
 
 export type BenchRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
 
@@ -25,6 +26,8 @@ export async function createBenchServer(
   });
   // Before any route: a route takes the error handler of its scope when it is added.
   installErrorHandler(app, 'bench request');
+  // The idle timeout stays off for long downloads; receiving a request has deadlines.
+  installRequestDeadlines(app);
   app.get('/health', async () => ({ ok: true, version: ctx.version }));
   for (const r of routes) await r(app, ctx);
   app.setNotFoundHandler((req, reply) =>

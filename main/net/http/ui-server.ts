@@ -9,6 +9,7 @@ import { maskUrl } from '../../log/logger.js';
 import { TOKEN_COOKIE, tokenMatches } from './auth.js';
 import { installErrorHandler, sendError } from './errors.js';
 import { streamEvents } from './sse.js';
+import { installRequestDeadlines } from './timeouts.js';
 import {
   installBrowserChecks,
   installTokenGate,
@@ -36,6 +37,7 @@ export async function createUiServer(
   });
   // Before any route: a route takes the error handler of its scope when it is added.
   installErrorHandler(app, 'UI API');
+  installRequestDeadlines(app);
   await app.register(fastifyCookie);
   // JSON APIs take application/json only: a page can send text/plain cross-site without a
   // CORS preflight, so accepting it made every JSON route a target (issue 13 item 3).
