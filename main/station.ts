@@ -206,6 +206,7 @@ export class Station {
       dhcpMode: s.dhcpMode,
       dhcpRange: s.dhcpRange ?? undefined,
       dhcpOverride: s.dhcpOverride ?? false,
+      secureBoot: s.secureBoot ?? this.ctx.options.secureBoot,
     };
     const next = optionsSchema.safeParse({ ...this.ctx.options, ...values });
     if (!next.success) {

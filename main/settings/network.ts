@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { secureBootPolicies } from '../boot/dhcp-policy.js';
 import { dhcpModes } from '../config/options.js';
 
 export interface NetworkInterfaceInfo {
@@ -39,6 +40,8 @@ export const networkSettingsSchema = z
       .nullable()
       .optional(),
     dhcpOverride: z.boolean().optional(),
+    /** What x64 UEFI PXE clients get under Secure Boot (issue 17). */
+    secureBoot: z.enum(secureBootPolicies).optional(),
   })
   .strict();
 

@@ -12,6 +12,7 @@ export function currentNetworkSettings(o: StationOptions): NetworkSettings {
     dhcpMode: o.dhcpMode,
     dhcpRange: o.dhcpRange ?? null,
     dhcpOverride: o.dhcpOverride,
+    secureBoot: o.secureBoot,
   };
 }
 

@@ -70,4 +70,28 @@ describe('bench network settings (UI API)', () => {
     const health = await fetch(`${st.station.ctx.benchUrl}/health`);
     expect(health.status).toBe(200);
   });
+
+  it('saves the Secure Boot policy beside the network, and refuses an unknown one', async () => {
+    const put = (secureBoot: string) =>
+      st.api('/api/v1/settings/network', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          benchInterface: 'lo',
+          benchAddress: '127.0.0.1',
+          dhcpMode: 'off',
+          secureBoot,
+        }),
+      });
+    expect((await put('sometimes')).status).toBe(400);
+    const r = await put('signed');
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ secureBoot: 'signed' });
+    expect(fs.readFileSync(path.join(st.dataDir, 'config.yaml'), 'utf8')).toMatch(
+      /secure-boot: signed/,
+    );
+    expect(st.station.ctx.options.secureBoot).toBe('signed');
+    const cur = (await (await st.api('/api/v1/settings/network')).json()) as { secureBoot: string };
+    expect(cur.secureBoot).toBe('signed');
+  });
 });

@@ -13,6 +13,8 @@ export interface NetworkInterface {
 }
 
 export type DhcpMode = 'off' | 'proxy' | 'full';
+/** main/boot/dhcp-policy.ts secureBootPolicies. */
+export type SecureBootPolicy = 'auto' | 'signed' | 'ipxe';
 
 /** GET|PUT /api/v1/settings/network. */
 export interface NetworkSettings {
@@ -21,6 +23,7 @@ export interface NetworkSettings {
   dhcpMode: DhcpMode;
   dhcpRange?: string | null;
   dhcpOverride?: boolean;
+  secureBoot?: SecureBootPolicy;
 }
 
 /** GET /api/v1/profiles/:id: the file text as on disk and its resolved hash. */

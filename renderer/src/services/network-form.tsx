@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { fetchInterfaces, saveNetworkSettings } from '../api/network';
-import type { DhcpMode, NetworkInterface, NetworkSettings } from '../api/types';
+import type { DhcpMode, NetworkInterface, NetworkSettings, SecureBootPolicy } from '../api/types';
 import { rangeProblem, suggestRange } from '../lib/network';
 import { useStore } from '../store';
 import { selectNetwork, selectOtherDhcpWarning } from '../store/network';
@@ -20,6 +20,25 @@ const modes: { id: DhcpMode; title: string; what: string }[] = [
     id: 'full',
     title: 'Full (isolated bench)',
     what: 'The station hands out addresses itself, from the pool below. Only on a bench switch with no other DHCP server: two DHCP servers on one network break it for everyone.',
+  },
+];
+
+/** What x64 UEFI PCs are handed (docs/secure-boot.md). */
+const secureBootChoices: { id: SecureBootPolicy; title: string; what: string }[] = [
+  {
+    id: 'auto',
+    title: 'Automatic',
+    what: 'iPXE first (fastest, every OS). A PC whose Secure Boot refuses it is noticed within a minute and gets the signed chain at its next network boot.',
+  },
+  {
+    id: 'signed',
+    title: 'Signed chain (Secure Boot on)',
+    what: "Microsoft-signed shim, then Debian's signed GRUB and the installer's signed kernel, all over TFTP. Linux installers only; Windows needs its own chain (see docs/secure-boot.md).",
+  },
+  {
+    id: 'ipxe',
+    title: 'iPXE only',
+    what: 'Unsigned iPXE for every PC: Secure Boot must be off in their firmware.',
   },
 ];
 
@@ -210,6 +229,34 @@ export function NetworkForm({ onSaved }: { onSaved?: (s: NetworkSettings) => voi
         ) : null}
       </fieldset>
 
+      <fieldset className="modes" data-testid="secure-boot">
+        <legend>Secure Boot (x64 UEFI PCs)</legend>
+        {secureBootChoices.map((c) => (
+          <label
+            key={c.id}
+            className={`mode ${(draft.secureBoot ?? 'auto') === c.id ? 'chosen' : ''}`}
+          >
+            <input
+              type="radio"
+              name="secure-boot"
+              data-testid={`secure-boot-${c.id}`}
+              checked={(draft.secureBoot ?? 'auto') === c.id}
+              onChange={() => setDraft({ ...draft, secureBoot: c.id })}
+            />
+            <span>
+              <strong>{c.title}</strong>
+              <span className="muted small block">{c.what}</span>
+            </span>
+          </label>
+        ))}
+        <p className="muted small" data-testid="http-boot-note">
+          PCs set to UEFI HTTP Boot must use PXE (IPv4) when Secure Boot is on: the signed GRUB the
+          station hands out reads its configuration, kernel and initrd over TFTP only, and under
+          Secure Boot it cannot load an HTTP module. Choose &quot;UEFI PXEv4&quot; (or
+          &quot;Network&quot;) in the PC&apos;s boot menu.
+        </p>
+      </fieldset>
+
       {localProblem ? (
         <p className="error small" data-testid="network-problem">
           {localProblem}
@@ -251,5 +298,6 @@ function normalize(s: NetworkSettings | null) {
     dhcpMode: s.dhcpMode,
     dhcpRange: s.dhcpMode === 'full' ? (s.dhcpRange ?? null) : null,
     dhcpOverride: s.dhcpOverride ?? false,
+    secureBoot: s.secureBoot ?? 'auto',
   };
 }
