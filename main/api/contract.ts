@@ -112,6 +112,12 @@ export interface MachineSummary {
   updatedAt: string;
   /** ISO time of the machine's last word (any request, report or heartbeat). */
   lastSeenAt: string | null;
+  /** ISO time it entered its current state (the OS install's start, for its ETA). */
+  stateSince?: string | null;
+  /** ISO time the running step started, else null. */
+  stepStartedAt?: string | null;
+  /** The OS installer's own progress (0-100) where it reports one, else null. */
+  osPercent?: number | null;
   failure: {
     stepId: string | null;
     step: string | null;
@@ -163,6 +169,27 @@ export interface StepLog {
   stepId: string;
   deployment: number;
   items: StepLogItem[];
+}
+
+/** Typical durations of one profile's runs, in ms (medians of past runs). */
+export interface ProfileEstimate {
+  /** Installer handed out to answer file fetched. */
+  bootMs: number | null;
+  /** Answer file fetched to the agent's first word. */
+  osMs: number | null;
+  /** Plan step ids in order (from the newest deployment of the profile). */
+  order: string[];
+  /** Step id to its typical duration (first start to success). */
+  steps: Record<string, number>;
+  /** Finished runs behind these figures. */
+  runs: number;
+}
+
+/** GET /api/v1/estimates: what ETAs are computed from. */
+export interface RunEstimates {
+  profiles: Record<string, ProfileEstimate>;
+  /** App step id (app-firefox) to its typical duration across every profile. */
+  apps: Record<string, number>;
 }
 
 /** One entry of a machine's append-only event log (the timeline and the report read these). */

@@ -10,6 +10,7 @@ import type { Profile } from '../profiles/schema.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import type { MediaLookup } from '../media/types.js';
 import { Assigner } from './assigner.js';
+import { cachedEstimates } from './estimates.js';
 import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
 import { MachineRegistry } from './registry.js';
@@ -115,6 +116,28 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     planParams: (view) => (hasProfiles(ctx) ? planParams(view) : {}),
     revealSecret: (name) => (hasProfiles(ctx) ? ctx.secrets.reveal(name) : undefined),
     maskValues: () => [ctx.uiToken, ...(secretValues?.() ?? [])],
+    ownAddresses: (view) => {
+      // Only entries a machine's own requests write (never a sighting, which a claim makes).
+      const own = new Set<string>();
+      for (let after = 0; ;) {
+        const page = store.entriesOf(view.id, after, 5000);
+        for (const e of page) {
+          const d = e.data;
+          if (e.deployment !== view.deployment) continue;
+          if (
+            d.kind === 'booting' ||
+            d.kind === 'installing-os' ||
+            d.kind === 'answer-file' ||
+            d.kind === 'provisioning'
+          ) {
+            own.add(d.ip);
+          }
+        }
+        if (page.length < 5000) break;
+        after = page.at(-1)!.id;
+      }
+      return own;
+    },
   };
   const installFromProfile = profileInstallScript(ctx, registry);
   const answerFromProfile = profileAnswerFiles(ctx, registry);
@@ -171,7 +194,15 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     tokens,
     store,
     boot,
-    uiRoutes: machineUiRoutes({ registry, assigner, store }),
+    uiRoutes: machineUiRoutes({
+      registry,
+      assigner,
+      store,
+      estimates: cachedEstimates(
+        () => store.allEntries(),
+        () => ctx.now().getTime(),
+      ),
+    }),
     benchRoutes: [
       agentRoutes(agentDeps),
       answerFileRoutes(

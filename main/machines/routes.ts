@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { MachineLogEntry } from '../api/contract.js';
+import type { MachineLogEntry, RunEstimates } from '../api/contract.js';
 import { sendError } from '../net/http/errors.js';
 import type { Assigner } from './assigner.js';
 import { MachineError, type MachineRegistry } from './registry.js';
@@ -82,6 +82,8 @@ export function machineUiRoutes(deps: {
   registry: MachineRegistry;
   assigner: Assigner;
   store: MachineStore;
+  /** Typical durations from past runs (cached); the UI's ETAs come from these. */
+  estimates?: () => RunEstimates;
 }) {
   const { registry, assigner, store } = deps;
   return async (app: FastifyInstance): Promise<void> => {
@@ -94,6 +96,8 @@ export function machineUiRoutes(deps: {
       };
 
       api.get('/api/v1/machines', async () => registry.summaries());
+
+      api.get('/api/v1/estimates', async () => deps.estimates?.() ?? { profiles: {}, apps: {} });
 
       api.post('/api/v1/machines', async (req, reply) => {
         const body = parse(addMachineBody, req.body, reply);

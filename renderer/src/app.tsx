@@ -7,6 +7,7 @@ import { fetchNetworkSettings } from './api/network';
 import { BenchPage } from './bench/bench-page';
 import { hashParts, useHashParts } from './lib/route';
 import { MachinePage } from './machine/machine-page';
+import { MediaPage } from './media/media-page';
 import { LoginPage } from './pages/login-page';
 import { ReportsPage } from './pages/reports-page';
 import { ServicesPage } from './pages/services-page';
@@ -27,6 +28,7 @@ export const routes = [
   { id: 'bench', label: 'Bench', key: '1' },
   { id: 'profiles', label: 'Profiles', key: '2' },
   { id: 'secrets', label: 'Secrets', key: '7' },
+  { id: 'media', label: 'Media', key: '8' },
   { id: 'reports', label: 'Reports', key: '3' },
   { id: 'services', label: 'Services', key: '4' },
   { id: 'settings', label: 'Settings', key: '5' },
@@ -59,6 +61,8 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <TerminalPage />;
     case 'secrets':
       return <SecretsPage />;
+    case 'media':
+      return <MediaPage />;
   }
 }
 
@@ -80,6 +84,7 @@ async function loadAll(): Promise<void> {
     fetchBatches(),
     st.loadProfiles(),
     st.loadReadiness(),
+    st.loadEstimates(),
   ]);
   if (network.ok) st.setNetwork(network.value);
   if (machines.ok) st.setMachines(machines.value);

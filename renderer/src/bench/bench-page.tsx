@@ -1,12 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { MachineSummary } from '../../../main/api/contract';
 import {
   facets,
   machineStates,
-  etaMs,
-  runHistory,
   stateCounts,
   stateLabels,
   visibleMachineIds,
@@ -31,20 +28,6 @@ const sorts: { id: SortKey; label: string }[] = [
   { id: 'elapsed', label: 'Longest running' },
   { id: 'updated', label: 'Last change' },
 ];
-
-/**
- * Past run durations per profile, as the same Map object until a run finishes: rows are
- * memoized, and a new Map on every batch would re-render all of them.
- */
-function useStableHistory(machines: Record<string, MachineSummary>): Map<string, number[]> {
-  const last = useRef<{ key: string; map: Map<string, number[]> } | null>(null);
-  return useMemo(() => {
-    const map = runHistory(machines);
-    const key = JSON.stringify([...map.entries()]);
-    if (last.current?.key !== key) last.current = { key, map };
-    return last.current.map;
-  }, [machines]);
-}
 
 export function BenchPage() {
   const needsSetup = useStore(selectNeedsSetup);
@@ -76,14 +59,10 @@ function Bench() {
     () => visibleMachineIds(machines, filter, orderNow),
     [machines, filter, orderNow],
   );
-  const history = useStableHistory(machines);
+  const estimates = useStore((s) => s.estimates);
   const { customers, batches } = useMemo(() => facets(machines), [machines]);
   const counts = useMemo(() => stateCounts(machines), [machines]);
   const total = Object.keys(machines).length;
-  const etaOf = (id: string): number | null => {
-    const m = machines[id];
-    return m ? etaMs(m, history, now) : null;
-  };
 
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -335,7 +314,7 @@ function Bench() {
                   <MachineRow
                     id={ids[v.index]!}
                     now={now}
-                    eta={etaOf(ids[v.index]!)}
+                    estimates={estimates}
                     density={density}
                     onSelect={onSelect}
                   />

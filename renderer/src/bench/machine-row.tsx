@@ -1,5 +1,6 @@
 import { memo } from 'react';
-import type { MachineSummary } from '../../../main/api/contract';
+import type { MachineSummary, RunEstimates } from '../../../main/api/contract';
+import { etaFromRuns, osProgress } from '../lib/eta';
 import type { Density } from '../store/ui-prefs';
 import { displayName, elapsedMs, stepLine, whyLine } from '../lib/bench-view';
 import { formatDuration } from '../lib/format';
@@ -29,14 +30,14 @@ export function modelLine(m: Pick<MachineSummary, 'vendor' | 'model'>): string {
 export const MachineRow = memo(function MachineRow({
   id,
   now,
-  eta,
+  estimates,
   density,
   onSelect,
 }: {
   id: string;
   now: number;
-  /** Milliseconds left (0: any minute), or null when there is no estimate. */
-  eta: number | null;
+  /** Typical durations of past runs, for the ETA and the OS install's estimated progress. */
+  estimates: RunEstimates | null;
   density: Density;
   onSelect: (id: string, e: { shiftKey: boolean }) => void;
 }) {
@@ -45,6 +46,12 @@ export const MachineRow = memo(function MachineRow({
   const expanded = useStore((s) => s.expanded[id] === true);
   if (!m) return null;
   const why = whyLine(m, now);
+  const eta = etaFromRuns(m, estimates, now);
+  const os = osProgress(m, estimates, now);
+  const percent = os ? os.percent : m.progress;
+  const line = os
+    ? `Installing the OS · ${os.estimated ? '~' : ''}${Math.round(os.percent)}%`
+    : stepLine(m);
   const open = () => go('bench', 'machine', id);
   const toggle = () => useStore.getState().toggleExpanded(id);
   const full = why ? [why, m.failure?.fix ? `Fix: ${m.failure.fix}` : ''].filter(Boolean) : [];
@@ -85,8 +92,8 @@ export const MachineRow = memo(function MachineRow({
         <MachineStatePill state={m.state} />
       </div>
       <div className="cell c-step" role="cell">
-        <span className="step-line" data-testid="machine-step" title={stepLine(m)}>
-          {stepLine(m)}
+        <span className="step-line" data-testid="machine-step" title={line}>
+          {line}
         </span>
         {why ? (
           <button
@@ -103,13 +110,13 @@ export const MachineRow = memo(function MachineRow({
           <div
             className="bar"
             role="progressbar"
-            aria-valuenow={Math.round(m.progress)}
+            aria-valuenow={Math.round(percent)}
             aria-valuemin={0}
             aria-valuemax={100}
           >
             <div
               className="fill"
-              style={{ transform: `scaleX(${Math.min(100, Math.max(0, m.progress)) / 100})` }}
+              style={{ transform: `scaleX(${Math.min(100, Math.max(0, percent)) / 100})` }}
             />
           </div>
         )}

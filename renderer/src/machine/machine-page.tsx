@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fetchMachine, fetchTimeline } from '../api/machines';
 import { MachineStatePill } from '../bench/state-pill';
-import { displayName, elapsedMs, etaMs, runHistory, stepLine, whyLine } from '../lib/bench-view';
+import { displayName, elapsedMs, stepLine, whyLine } from '../lib/bench-view';
+import { etaFromRuns, osProgress } from '../lib/eta';
 import { clock, formatDuration } from '../lib/format';
 import { describeEntry, isMilestone } from '../lib/timeline-text';
 import { useNow } from '../lib/use-now';
@@ -17,10 +18,9 @@ import { InventoryView } from './inventory-view';
 export function MachinePage({ id }: { id: string }) {
   const machine = useStore((s) => s.machines[id]);
   const open = useStore(selectOpenMachine);
-  const machines = useStore((s) => s.machines);
+  const estimates = useStore((s) => s.estimates);
   const [error, setError] = useState<string | null>(null);
   const now = useNow(1000);
-  const history = useMemo(() => runHistory(machines), [machines]);
 
   // Reload the detail on a new deployment: steps are per deployment.
   const deployment = machine?.deployment;
@@ -68,7 +68,8 @@ export function MachinePage({ id }: { id: string }) {
   const detail = open?.id === id ? open : null;
   const labelOf = (stepId: string) => detail?.steps.find((s) => s.id === stepId)?.label ?? stepId;
   const why = whyLine(machine, now);
-  const eta = etaMs(machine, history, now);
+  const eta = etaFromRuns(machine, estimates, now);
+  const os = osProgress(machine, estimates, now);
   const timeline = (detail?.timeline ?? []).filter(isMilestone);
 
   return (
@@ -97,21 +98,39 @@ export function MachinePage({ id }: { id: string }) {
         </span>
       </div>
       <div className="card now-card">
-        <div data-testid="machine-step-line">{stepLine(machine)}</div>
+        <div data-testid="machine-step-line">
+          {stepLine(machine)}
+          {os ? (
+            <span data-testid="machine-os-percent">
+              {' '}
+              · {os.estimated ? 'about ' : ''}
+              {Math.round(os.percent)}%{os.estimated ? ' (estimated from past runs)' : ''}
+            </span>
+          ) : null}
+        </div>
         {why ? (
           <div className="why" data-testid="machine-why">
             {why}
           </div>
         ) : (
           <div className="bar">
-            <div className="fill" style={{ transform: `scaleX(${machine.progress / 100})` }} />
+            <div
+              className="fill"
+              style={{ transform: `scaleX(${(os ? os.percent : machine.progress) / 100})` }}
+            />
           </div>
         )}
         <div className="small muted">
           {machine.startedAt
             ? `Started ${clock(machine.startedAt)} · ${formatDuration(elapsedMs(machine, now))}`
             : 'Not started'}
-          {eta !== null ? ` · about ${formatDuration(eta)} left (from past runs)` : ''}
+          {eta !== null ? (
+            <span data-testid="machine-page-eta">
+              {eta === 0
+                ? ' · should finish any minute (past runs)'
+                : ` · about ${formatDuration(eta)} left (from past runs, step by step)`}
+            </span>
+          ) : null}
           {machine.lastSeenAt ? ` · last word ${clock(machine.lastSeenAt)}` : ''}
         </div>
         <MachineActions machine={machine} />

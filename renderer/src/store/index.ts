@@ -4,7 +4,9 @@ import { createBenchUiSlice, type BenchUiSlice } from './bench-ui';
 import { createBootLogSlice, type BootLogSlice } from './boot-log';
 import { createMachineDetailSlice, type MachineDetailSlice } from './machine-detail';
 import { createMachinesSlice, type MachinesSlice } from './machines';
+import { createMediaSlice, type MediaSlice } from './media';
 import { createNetworkSlice, type NetworkSlice } from './network';
+import { createEstimatesSlice, type EstimatesSlice } from './estimates';
 import { createProfilesSlice, type ProfilesSlice } from './profiles';
 import { createReadinessSlice, type ReadinessSlice } from './readiness';
 import { createServicesSlice, type ServicesSlice } from './services';
@@ -26,8 +28,10 @@ export type Store = SessionSlice &
   NetworkSlice &
   ProfilesSlice &
   ReadinessSlice &
+  EstimatesSlice &
   BenchUiSlice &
   TerminalSlice &
+  MediaSlice &
   EventsSlice;
 
 /** Slices contribute a patch per batch; add a new slice's applier here. */
@@ -43,8 +47,10 @@ export const useStore = create<Store>()((...a) => {
     ...createNetworkSlice(...a),
     ...createProfilesSlice(...a),
     ...createReadinessSlice(...a),
+    ...createEstimatesSlice(...a),
     ...createBenchUiSlice(...a),
     ...createTerminalSlice(...a),
+    ...createMediaSlice(...a),
     applyEvents: (batch) => {
       const s = get();
       const patch = {
@@ -52,8 +58,10 @@ export const useStore = create<Store>()((...a) => {
         ...s.applyMachineEvents(batch),
         ...s.applyDetailEvents(batch),
         ...s.applyBootEvents(batch),
+        ...s.applyMediaEvents(batch),
         ...s.applyProfileEvents(batch),
         ...s.applyReadinessEvents(batch),
+        ...s.applyEstimateEvents(batch),
       };
       if (Object.keys(patch).length > 0) set(patch);
     },

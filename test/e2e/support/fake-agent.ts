@@ -47,6 +47,13 @@ export class FakeAgent {
     return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
   }
 
+  /** The OS installer fetches its answer file: the machine turns `installing-os`. */
+  async answerFile(name: string): Promise<string> {
+    const r = await fetch(`${bench(this.st)}/t/${this.token}/${name}`);
+    if (!r.ok) throw new Error(`answer file: ${r.status} ${await r.text()}`);
+    return r.text();
+  }
+
   /** Fetching the plan is the agent's first word: the machine turns `provisioning`. */
   async plan(): Promise<{ id: string; label: string }[]> {
     const r = await fetch(`${bench(this.st)}/agent/v1/plan`, { headers: this.headers() });
