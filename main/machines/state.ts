@@ -1,17 +1,17 @@
-import type { MachineState } from "../api/contract.js";
-import { limits } from "../agent/protocol.js";
-import { OS_STEP_ID } from "./estimates.js";
-import type { Entry, EntryData, MachineView, StepView } from "./types.js";
+import type { MachineState } from '../api/contract.js';
+import { limits } from '../agent/protocol.js';
+import { OS_STEP_ID } from './estimates.js';
+import type { Entry, EntryData, MachineView, StepView } from './types.js';
 
 /**
  * The machine state machine, pure: `applyEntry(view, entry)` is the only way state
  * changes, and the registry refuses an entry whose resulting move is not in TRANSITIONS.
  */
 export const activeStates: readonly MachineState[] = [
-  "booting",
-  "installing-os",
-  "provisioning",
-  "verifying",
+  'booting',
+  'installing-os',
+  'provisioning',
+  'verifying',
 ];
 
 /**
@@ -19,40 +19,16 @@ export const activeStates: readonly MachineState[] = [
  * reassign and reset start a new deployment from any state. Staying in a state is never a
  * transition and always allowed.
  */
-export const TRANSITIONS: Readonly<
-  Record<MachineState, readonly MachineState[]>
-> = {
-  discovered: ["assigned"],
-  assigned: [
-    "assigned",
-    "booting",
-    "installing-os",
-    "provisioning",
-    "failed",
-    "done",
-  ],
-  booting: [
-    "assigned",
-    "installing-os",
-    "provisioning",
-    "failed",
-    "stalled",
-    "done",
-  ],
-  "installing-os": ["assigned", "provisioning", "failed", "stalled", "done"],
-  provisioning: ["assigned", "verifying", "failed", "stalled", "done"],
-  verifying: ["assigned", "provisioning", "failed", "stalled", "done"],
-  failed: ["assigned", "provisioning", "verifying", "done"],
-  stalled: [
-    "assigned",
-    "booting",
-    "installing-os",
-    "provisioning",
-    "verifying",
-    "failed",
-    "done",
-  ],
-  done: ["assigned"],
+export const TRANSITIONS: Readonly<Record<MachineState, readonly MachineState[]>> = {
+  discovered: ['assigned'],
+  assigned: ['assigned', 'booting', 'installing-os', 'provisioning', 'failed', 'done'],
+  booting: ['assigned', 'installing-os', 'provisioning', 'failed', 'stalled', 'done'],
+  'installing-os': ['assigned', 'provisioning', 'failed', 'stalled', 'done'],
+  provisioning: ['assigned', 'verifying', 'failed', 'stalled', 'done'],
+  verifying: ['assigned', 'provisioning', 'failed', 'stalled', 'done'],
+  failed: ['assigned', 'provisioning', 'verifying', 'done'],
+  stalled: ['assigned', 'booting', 'installing-os', 'provisioning', 'verifying', 'failed', 'done'],
+  done: ['assigned'],
 };
 
 export function canTransition(from: MachineState, to: MachineState): boolean {
@@ -60,18 +36,18 @@ export function canTransition(from: MachineState, to: MachineState): boolean {
 }
 
 /** Entries that are the machine's own word (they keep it from being stalled). */
-const FROM_MACHINE = new Set<EntryData["kind"]>([
-  "discovered",
-  "booting",
-  "installing-os",
-  "provisioning",
-  "step",
-  "progress",
-  "log",
-  "inventory",
-  "duplicate",
-  "answer-file",
-  "secret-fetched",
+const FROM_MACHINE = new Set<EntryData['kind']>([
+  'discovered',
+  'booting',
+  'installing-os',
+  'provisioning',
+  'step',
+  'progress',
+  'log',
+  'inventory',
+  'duplicate',
+  'answer-file',
+  'secret-fetched',
 ]);
 
 export function newView(id: string, at: string): MachineView {
@@ -88,7 +64,7 @@ export function newView(id: string, at: string): MachineView {
     bootIp: null,
     bootPlatform: null,
     bootHint: null,
-    state: "discovered",
+    state: 'discovered',
     stalledIn: null,
     deployment: 0,
     profile: null,
@@ -110,10 +86,7 @@ export function newView(id: string, at: string): MachineView {
   };
 }
 
-function addMacs(
-  macs: string[],
-  more: (string | null | undefined)[],
-): string[] {
+function addMacs(macs: string[], more: (string | null | undefined)[]): string[] {
   const out = [...macs];
   for (const m of more) {
     if (!m) continue;
@@ -124,22 +97,18 @@ function addMacs(
 }
 
 export function normalizeMac(mac: string): string | null {
-  const hex = mac.toLowerCase().replace(/[^0-9a-f]/g, "");
+  const hex = mac.toLowerCase().replace(/[^0-9a-f]/g, '');
   if (hex.length !== 12) return null;
-  return hex.match(/../g)!.join(":");
+  return hex.match(/../g)!.join(':');
 }
 
-function withStep(
-  view: MachineView,
-  stepId: string,
-  f: (s: StepView) => StepView,
-): StepView[] {
+function withStep(view: MachineView, stepId: string, f: (s: StepView) => StepView): StepView[] {
   return view.steps.map((s) => (s.id === stepId ? f(s) : s));
 }
 
 /** The state a machine working on `step` is in: checks are verification. */
 function workingState(step: StepView | undefined): MachineState {
-  return step?.kind === "check" ? "verifying" : "provisioning";
+  return step?.kind === 'check' ? 'verifying' : 'provisioning';
 }
 
 /** Applies one log entry; pure (returns a new view, never changes the given one). */
@@ -148,11 +117,10 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
   const at = entry.at;
   let v: MachineView = { ...prev, updatedAt: at };
   if (FROM_MACHINE.has(d.kind)) v.lastSeenAt = at;
-  if ("seq" in d && typeof d.seq === "number" && d.seq > v.lastSeq)
-    v.lastSeq = d.seq;
+  if ('seq' in d && typeof d.seq === 'number' && d.seq > v.lastSeq) v.lastSeq = d.seq;
 
   switch (d.kind) {
-    case "discovered":
+    case 'discovered':
       v.macs = addMacs(v.macs, [d.mac]);
       v.uuid = d.uuid ?? v.uuid;
       v.serial = d.serial ?? v.serial;
@@ -160,7 +128,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       v.model = d.model ?? v.model;
       v.ip = d.ip ?? v.ip;
       break;
-    case "identity":
+    case 'identity':
       v.macs = addMacs(v.macs, d.macs ?? []);
       v.uuid = d.uuid ?? v.uuid;
       v.serial = d.serial ?? v.serial;
@@ -168,10 +136,10 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       v.model = d.model ?? v.model;
       v.name = d.name ?? v.name;
       break;
-    case "assigned":
+    case 'assigned':
       v = {
         ...v,
-        state: "assigned",
+        state: 'assigned',
         stalledIn: null,
         deployment: entry.deployment,
         profile: d.profile,
@@ -184,7 +152,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
           id: plan.id,
           kind: plan.kind,
           label: plan.label,
-          status: "pending",
+          status: 'pending',
           attempt: 0,
           retries: plan.retries,
           percent: null,
@@ -204,31 +172,31 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
         bootPlatform: null,
       };
       break;
-    case "booting":
-      v.state = "booting";
+    case 'booting':
+      v.state = 'booting';
       v.ip = d.ip;
       v.bootIp = d.ip;
       v.bootPlatform = d.platform ?? null;
       v.bootHint = null;
       break;
-    case "boot-hint":
+    case 'boot-hint':
       v.bootHint = { reason: d.reason, fix: d.fix };
       break;
-    case "installing-os":
-      v.state = "installing-os";
+    case 'installing-os':
+      v.state = 'installing-os';
       break;
-    case "provisioning":
-      v.state = "provisioning";
+    case 'provisioning':
+      v.state = 'provisioning';
       v.ip = d.ip;
       break;
-    case "step": {
+    case 'step': {
       const step = v.steps.find((s) => s.id === d.stepId);
       v.steps = withStep(v, d.stepId, (s) => {
         switch (d.status) {
-          case "started":
+          case 'started':
             return {
               ...s,
-              status: "running",
+              status: 'running',
               attempt: d.attempt,
               startedAt: at,
               endedAt: null,
@@ -236,22 +204,22 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
               percent: null,
               message: d.message ?? null,
             };
-          case "succeeded":
+          case 'succeeded':
             return {
               ...s,
-              status: "succeeded",
+              status: 'succeeded',
               attempt: Math.max(s.attempt, d.attempt),
               startedAt: s.startedAt ?? at,
               endedAt: at,
               exitCode: d.exitCode ?? null,
               percent: 100,
-              message: d.message ?? (d.reboot ? "rebooting" : null),
+              message: d.message ?? (d.reboot ? 'rebooting' : null),
               logTail: d.logTail ? keepTail(s.logTail, d.logTail) : s.logTail,
             };
-          case "failed":
+          case 'failed':
             return {
               ...s,
-              status: "failed",
+              status: 'failed',
               attempt: Math.max(s.attempt, d.attempt),
               startedAt: s.startedAt ?? at,
               endedAt: at,
@@ -259,119 +227,107 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
               message: d.message ?? null,
               logTail: d.logTail ? keepTail(s.logTail, d.logTail) : s.logTail,
             };
-          case "skipped":
+          case 'skipped':
             return {
               ...s,
-              status: "skipped",
+              status: 'skipped',
               endedAt: at,
               message: d.message ?? null,
             };
         }
       });
-      if (
-        d.status === "started" &&
-        (v.state === "provisioning" || v.state === "verifying")
-      ) {
+      if (d.status === 'started' && (v.state === 'provisioning' || v.state === 'verifying')) {
         v.state = workingState(step);
       }
-      if (d.status === "failed" && d.final) {
-        v.state = "failed";
+      if (d.status === 'failed' && d.final) {
+        v.state = 'failed';
         v.failure = {
           stepId: d.stepId,
           step: step?.label ?? d.stepId,
-          reason: d.message ?? "the step failed",
+          reason: d.message ?? 'the step failed',
         };
       }
       break;
     }
-    case "progress":
+    case 'progress':
       // The OS installer is not a plan step: its progress (WinPE apply, autoinstall) has
       // its own id and shows on the row while the OS installs.
       if (d.stepId === OS_STEP_ID) {
         v.osPercent =
           d.percent ??
-          (d.bytes !== undefined && d.totalBytes
-            ? (100 * d.bytes) / d.totalBytes
-            : v.osPercent);
+          (d.bytes !== undefined && d.totalBytes ? (100 * d.bytes) / d.totalBytes : v.osPercent);
         break;
       }
       v.steps = withStep(v, d.stepId, (s) => ({
         ...s,
         percent:
           d.percent ??
-          (d.bytes !== undefined && d.totalBytes
-            ? (100 * d.bytes) / d.totalBytes
-            : s.percent),
+          (d.bytes !== undefined && d.totalBytes ? (100 * d.bytes) / d.totalBytes : s.percent),
         message: d.message ?? s.message,
       }));
       break;
-    case "log":
+    case 'log':
       v.steps = withStep(v, d.stepId, (s) => ({
         ...s,
         logTail: keepTail(s.logTail, d.lines),
       }));
       break;
-    case "inventory": {
+    case 'inventory': {
       const inv = d.inventory;
       v.inventory = inv;
       const str = (k: string): string | undefined =>
-        typeof inv[k] === "string" && (inv[k] as string).trim()
-          ? (inv[k] as string)
-          : undefined;
-      v.vendor = str("vendor") ?? v.vendor;
-      v.model = str("model") ?? v.model;
-      v.serial = str("serial") ?? v.serial;
-      v.uuid = str("uuid") ?? v.uuid;
-      if (Array.isArray(inv.macs))
-        v.macs = addMacs(v.macs, inv.macs as string[]);
+        typeof inv[k] === 'string' && (inv[k] as string).trim() ? (inv[k] as string) : undefined;
+      v.vendor = str('vendor') ?? v.vendor;
+      v.model = str('model') ?? v.model;
+      v.serial = str('serial') ?? v.serial;
+      v.uuid = str('uuid') ?? v.uuid;
+      if (Array.isArray(inv.macs)) v.macs = addMacs(v.macs, inv.macs as string[]);
       break;
     }
-    case "duplicate":
+    case 'duplicate':
       break;
-    case "failed":
-      v.state = "failed";
+    case 'failed':
+      v.state = 'failed';
       v.failure = {
         stepId: d.stepId,
-        step: d.stepId
-          ? (v.steps.find((s) => s.id === d.stepId)?.label ?? d.stepId)
-          : null,
+        step: d.stepId ? (v.steps.find((s) => s.id === d.stepId)?.label ?? d.stepId) : null,
         reason: d.reason,
         ...(d.fix ? { fix: d.fix } : {}),
       };
       // A failure outside any step (the agent's fatal error) ends the step that was running:
       // it did not fail on its own and must not keep a ticking clock.
       v.steps = v.steps.map((s) =>
-        s.status === "running" && s.id !== d.stepId
+        s.status === 'running' && s.id !== d.stepId
           ? {
               ...s,
-              status: "interrupted",
+              status: 'interrupted',
               endedAt: at,
               message: `interrupted: ${d.reason}`,
             }
           : s,
       );
       break;
-    case "stalled":
-      v.stalledIn = v.state === "stalled" ? v.stalledIn : v.state;
-      v.state = "stalled";
+    case 'stalled':
+      v.stalledIn = v.state === 'stalled' ? v.stalledIn : v.state;
+      v.state = 'stalled';
       break;
-    case "resumed":
+    case 'resumed':
       v.state = v.stalledIn ?? v.state;
       v.stalledIn = null;
       break;
-    case "done":
-      v.state = "done";
+    case 'done':
+      v.state = 'done';
       v.failure = null;
       v.stalledIn = null;
       break;
-    case "retry-step":
-    case "skip-step": {
+    case 'retry-step':
+    case 'skip-step': {
       const step = v.steps.find((s) => s.id === d.stepId);
       v.steps = withStep(v, d.stepId, (s) =>
-        d.kind === "retry-step"
+        d.kind === 'retry-step'
           ? {
               ...s,
-              status: "pending",
+              status: 'pending',
               percent: null,
               exitCode: null,
               endedAt: null,
@@ -379,21 +335,21 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
             }
           : {
               ...s,
-              status: "skipped",
+              status: 'skipped',
               endedAt: at,
-              message: "skipped by the technician",
+              message: 'skipped by the technician',
             },
       );
       v.planRevision += 1;
-      if (v.state === "failed" || v.state === "stalled") {
-        v.state = d.kind === "retry-step" ? workingState(step) : "provisioning";
+      if (v.state === 'failed' || v.state === 'stalled') {
+        v.state = d.kind === 'retry-step' ? workingState(step) : 'provisioning';
         v.stalledIn = null;
         v.failure = null;
       }
       break;
     }
-    case "answer-file":
-    case "secret-fetched":
+    case 'answer-file':
+    case 'secret-fetched':
       break;
     default:
       assertNever(d);
@@ -404,16 +360,12 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
 
 function keepTail(tail: string[], more: string[]): string[] {
   const all = tail.concat(more);
-  return all.length > limits.keptTailLines
-    ? all.slice(-limits.keptTailLines)
-    : all;
+  return all.length > limits.keptTailLines ? all.slice(-limits.keptTailLines) : all;
 }
 
 /** True when every step of the plan is succeeded or skipped (an empty plan is settled). */
 export function planSettled(view: MachineView): boolean {
-  return view.steps.every(
-    (s) => s.status === "succeeded" || s.status === "skipped",
-  );
+  return view.steps.every((s) => s.status === 'succeeded' || s.status === 'skipped');
 }
 
 export function assertNever(x: never): never {

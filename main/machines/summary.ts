@@ -1,33 +1,28 @@
-import type {
-  MachineDetail,
-  MachineState,
-  MachineStep,
-  MachineSummary,
-} from "../api/contract.js";
-import { assertNever } from "./state.js";
-import type { MachineView, StepView } from "./types.js";
+import type { MachineDetail, MachineState, MachineStep, MachineSummary } from '../api/contract.js';
+import { assertNever } from './state.js';
+import type { MachineView, StepView } from './types.js';
 
 /** What a dashboard row says a machine is doing when no step is running. */
 function stateLabel(state: MachineState): string {
   switch (state) {
-    case "discovered":
-      return "Waiting to be assigned a profile";
-    case "assigned":
-      return "Assigned; waiting for it to network boot";
-    case "booting":
-      return "Booting the installer";
-    case "installing-os":
-      return "Installing the operating system";
-    case "provisioning":
-      return "Waiting for the agent";
-    case "verifying":
-      return "Verifying";
-    case "done":
-      return "Done";
-    case "failed":
-      return "Failed";
-    case "stalled":
-      return "No word from the machine";
+    case 'discovered':
+      return 'Waiting to be assigned a profile';
+    case 'assigned':
+      return 'Assigned; waiting for it to network boot';
+    case 'booting':
+      return 'Booting the installer';
+    case 'installing-os':
+      return 'Installing the operating system';
+    case 'provisioning':
+      return 'Waiting for the agent';
+    case 'verifying':
+      return 'Verifying';
+    case 'done':
+      return 'Done';
+    case 'failed':
+      return 'Failed';
+    case 'stalled':
+      return 'No word from the machine';
     default:
       return assertNever(state);
   }
@@ -35,8 +30,8 @@ function stateLabel(state: MachineState): string {
 
 function currentStep(view: MachineView): StepView | undefined {
   return (
-    view.steps.find((s) => s.status === "running") ??
-    view.steps.find((s) => s.status === "failed") ??
+    view.steps.find((s) => s.status === 'running') ??
+    view.steps.find((s) => s.status === 'failed') ??
     undefined
   );
 }
@@ -59,21 +54,19 @@ export function stepOf(s: StepView): MachineStep {
 }
 
 export function summarize(view: MachineView): MachineSummary {
-  const done = view.steps.filter(
-    (s) => s.status === "succeeded" || s.status === "skipped",
-  ).length;
+  const done = view.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped').length;
   const total = view.steps.length;
   const cur = currentStep(view);
   let progress = 0;
-  if (view.state === "done") progress = 100;
+  if (view.state === 'done') progress = 100;
   else if (total > 0) {
-    const partial = cur?.status === "running" ? (cur.percent ?? 0) / 100 : 0;
+    const partial = cur?.status === 'running' ? (cur.percent ?? 0) / 100 : 0;
     progress = Math.min(99, Math.floor((100 * (done + partial)) / total));
   }
   const label =
-    view.state === "done" || view.state === "failed" || !cur
+    view.state === 'done' || view.state === 'failed' || !cur
       ? stateLabel(view.state)
-      : cur.status === "running"
+      : cur.status === 'running'
         ? cur.label
         : stateLabel(view.state);
   return {
@@ -92,8 +85,7 @@ export function summarize(view: MachineView): MachineSummary {
     customer: view.customer,
     batch: view.batch,
     deployment: view.deployment,
-    step:
-      view.state === "failed" && view.failure?.step ? view.failure.step : label,
+    step: view.state === 'failed' && view.failure?.step ? view.failure.step : label,
     stepId: cur?.id ?? null,
     stepsDone: done,
     stepsTotal: total,
@@ -102,7 +94,7 @@ export function summarize(view: MachineView): MachineSummary {
     updatedAt: view.updatedAt,
     lastSeenAt: view.lastSeenAt,
     stateSince: view.stateSince,
-    stepStartedAt: cur?.status === "running" ? cur.startedAt : null,
+    stepStartedAt: cur?.status === 'running' ? cur.startedAt : null,
     osPercent: view.osPercent,
     failure: view.failure,
     bootHint: view.bootHint,
