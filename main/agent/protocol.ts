@@ -18,6 +18,8 @@ export const limits = {
   inventoryBytes: 64 * 1024,
   /** Log lines kept per step in memory for the dashboard (the log keeps all). */
   keptTailLines: 50,
+  /** A check's expected and actual values, each. */
+  evidenceChars: 500,
 } as const;
 
 /** What the agent downloads for a step: a station URL, checked by size and sha256. */
@@ -95,6 +97,19 @@ const stepRef = {
 const message = z.string().max(limits.messageChars).optional();
 const tail = z.array(line).max(limits.tailLines).optional();
 
+/**
+ * What a check step compared (docs/agent-protocol.md, "Checks"): the value the plan
+ * carried, the value found on the machine, and the agent's verdict. A check that passes is
+ * reported as step-succeeded, one that does not as step-failed, both with this evidence.
+ */
+export const checkEvidenceSchema = z.strictObject({
+  expected: z.string().max(limits.evidenceChars),
+  actual: z.string().max(limits.evidenceChars),
+  pass: z.boolean(),
+});
+export type CheckEvidence = z.output<typeof checkEvidenceSchema>;
+const check = checkEvidenceSchema.optional();
+
 export const reportSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('step-started'), ...stepRef, message }),
   z.strictObject({
@@ -118,6 +133,7 @@ export const reportSchema = z.discriminatedUnion('type', [
     reboot: z.boolean().optional(),
     logTail: tail,
     message,
+    check,
   }),
   z.strictObject({
     type: z.literal('step-failed'),
@@ -125,6 +141,7 @@ export const reportSchema = z.discriminatedUnion('type', [
     exitCode: z.number().int().nullable().optional(),
     reason: z.string().min(1).max(limits.messageChars),
     logTail: tail,
+    check,
   }),
   z.strictObject({
     type: z.literal('step-skipped'),

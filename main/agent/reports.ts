@@ -164,6 +164,7 @@ export function entriesForReports(reports: Report[], c: ReportContext): ReportOu
             ...(r.reboot ? { reboot: true } : {}),
             ...(r.logTail ? { logTail: r.logTail } : {}),
             ...(r.message ? { message: r.message } : {}),
+            ...(r.check ? { check: r.check } : {}),
           });
         } else if (r.type === 'step-failed') {
           // The agent retries by itself; the station fails the machine after the last attempt.
@@ -175,6 +176,7 @@ export function entriesForReports(reports: Report[], c: ReportContext): ReportOu
             exitCode: r.exitCode ?? null,
             message: r.reason,
             ...(r.logTail ? { logTail: r.logTail } : {}),
+            ...(r.check ? { check: r.check } : {}),
             final,
           });
         } else {

@@ -45,6 +45,9 @@ export const CSV_COLUMNS = [
   'installer_sha256',
   'step_details',
   'step_message',
+  'check_expected',
+  'check_actual',
+  'check_result',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -95,6 +98,9 @@ function stepCells(s: StepReport | null): Record<string, CsvValue> {
     installer_sha256: s?.installer?.sha256 ?? null,
     step_details: s?.details ?? null,
     step_message: s?.message ?? null,
+    check_expected: s?.check?.expected ?? null,
+    check_actual: s?.check?.actual ?? null,
+    check_result: s?.check?.result ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { redactLines, redactText } from './redact.js';
 import {
   REPORT_FORMAT_VERSION,
   type BatchInfo,
+  type CheckReport,
   type HardwareReport,
   type MachineReport,
   type PreviousDeployment,
@@ -266,6 +267,22 @@ function attemptsOf(stepId: string, dep: readonly Entry[]): StepAttempt[] {
   return out;
 }
 
+/** The evidence of the step's last verdict (succeeded or failed) that carried one. */
+function checkOf(stepId: string, dep: readonly Entry[]): CheckReport | null {
+  for (let i = dep.length - 1; i >= 0; i--) {
+    const d = dep[i]!.data;
+    if (d.kind !== 'step' || d.stepId !== stepId) continue;
+    if (d.status !== 'succeeded' && d.status !== 'failed') continue;
+    if (!d.check) return null;
+    return {
+      expected: redactText(d.check.expected),
+      actual: redactText(d.check.actual),
+      result: d.check.pass ? 'PASS' : 'FAIL',
+    };
+  }
+  return null;
+}
+
 function stepReport(s: StepView, order: number, dep: readonly Entry[]): StepReport {
   const history = attemptsOf(s.id, dep);
   const lastAttempt = history.at(-1);
@@ -295,6 +312,7 @@ function stepReport(s: StepView, order: number, dep: readonly Entry[]): StepRepo
       : null,
     details: stepDetails(s.plan),
     evidence,
+    check: s.kind === 'check' ? checkOf(s.id, dep) : null,
     history,
   };
 }

@@ -276,19 +276,17 @@ function machine(
     L.heading(`Checks (${checks.length})`);
     L.table(
       [
-        { header: 'Check', weight: 18 },
-        { header: 'Expected', weight: 20 },
+        { header: 'Check', weight: 16 },
+        { header: 'Expected', weight: 16 },
+        { header: 'Found', weight: 16 },
         { header: 'Result', weight: 8 },
-        { header: 'Evidence', weight: 30, font: 'body' },
+        { header: 'Evidence', weight: 20, font: 'body' },
       ],
       checks.map((s) => [
         { text: s.label },
-        { text: s.details ?? '' },
-        s.status === 'succeeded'
-          ? { text: 'PASS', color: colors.ok, font: 'bold' as const }
-          : s.status === 'failed'
-            ? { text: 'FAIL', color: colors.bad, font: 'bold' as const }
-            : result(s),
+        { text: s.check?.expected ?? s.details ?? '' },
+        { text: s.check?.actual ?? '' },
+        checkResult(s),
         { text: s.evidence.join('\n') },
       ]),
       'Checks',
@@ -355,4 +353,17 @@ function machine(
 
 function result(s: StepReport): Cell {
   return { text: s.status, color: statusColor(s.status), font: 'bold' };
+}
+
+/**
+ * A check's verdict: FAIL whenever the agent found something else than the plan expected
+ * (even if a technician skipped the check afterwards), PASS when it matched.
+ */
+function checkResult(s: StepReport): Cell {
+  if (s.check?.result === 'FAIL' || (!s.check && s.status === 'failed')) {
+    const skipped = s.status === 'skipped' ? ' (skipped)' : '';
+    return { text: `FAIL${skipped}`, color: colors.bad, font: 'bold' as const };
+  }
+  if (s.status === 'succeeded') return { text: 'PASS', color: colors.ok, font: 'bold' as const };
+  return result(s);
 }

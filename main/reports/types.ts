@@ -75,7 +75,19 @@ export interface StepReport {
   details: string | null;
   /** Checks and failures: the agent's own words and last log lines (secrets masked). */
   evidence: string[];
+  /** A check's comparison as the agent reported it; null for other steps and old agents. */
+  check: CheckReport | null;
   history: StepAttempt[];
+}
+
+/**
+ * What a check expected (the value the plan carried), what the machine had, and the
+ * verdict: FAIL whenever they differ, also when a technician skipped the check afterwards.
+ */
+export interface CheckReport {
+  expected: string;
+  actual: string;
+  result: 'PASS' | 'FAIL';
 }
 
 /** Something that went wrong, and what was done about it. */
