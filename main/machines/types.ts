@@ -1,16 +1,16 @@
-import type { MachineState, MachineStep } from "../api/contract.js";
-import type { CheckEvidence, PlanStep } from "../agent/protocol.js";
-import type { BootChain } from "../boot/types.js";
+import type { MachineState, MachineStep } from '../api/contract.js';
+import type { CheckEvidence, PlanStep } from '../agent/protocol.js';
+import type { BootChain } from '../boot/types.js';
 
 /**
  * What goes into a machine's append-only event log (table machine_events). Machine state
  * is never stored: it is what `applyEntry` (state.ts) makes of these, in order.
  */
-export type AssignedBy = "hand" | "batch" | "rule" | "default" | "reset";
+export type AssignedBy = 'hand' | 'batch' | 'rule' | 'default' | 'reset';
 
 export type EntryData =
   | {
-      kind: "discovered";
+      kind: 'discovered';
       mac: string | null;
       uuid?: string;
       serial?: string;
@@ -21,7 +21,7 @@ export type EntryData =
     }
   /** More of who the machine is: another MAC, its UUID, serial, vendor/model, a name. */
   | {
-      kind: "identity";
+      kind: 'identity';
       macs?: string[];
       uuid?: string;
       serial?: string;
@@ -30,7 +30,7 @@ export type EntryData =
       name?: string;
     }
   | {
-      kind: "assigned";
+      kind: 'assigned';
       profile: string;
       profileVersion: string | null;
       profileName: string | null;
@@ -41,22 +41,22 @@ export type EntryData =
       steps: PlanStep[];
     }
   /** Asked for its boot script and was handed the installer. */
-  | { kind: "booting"; ip: string; platform?: string; chain?: BootChain }
+  | { kind: 'booting'; ip: string; platform?: string; chain?: BootChain }
   /**
    * The station's best guess why a network boot went nowhere (issue 17: Secure Boot refused
    * the loader). Shown on the row until the machine boots an installer; no state change.
    */
-  | { kind: "boot-hint"; reason: string; fix: string; loader: string }
+  | { kind: 'boot-hint'; reason: string; fix: string; loader: string }
   /** The installer fetched its answer file (or the OS install otherwise showed up). */
-  | { kind: "installing-os"; file: string; ip: string }
+  | { kind: 'installing-os'; file: string; ip: string }
   /** The agent's first word in this deployment. */
-  | { kind: "provisioning"; ip: string }
+  | { kind: 'provisioning'; ip: string }
   | {
-      kind: "step";
+      kind: 'step';
       seq: number;
       stepId: string;
       attempt: number;
-      status: "started" | "succeeded" | "failed" | "skipped";
+      status: 'started' | 'succeeded' | 'failed' | 'skipped';
       exitCode?: number | null;
       reboot?: boolean;
       message?: string;
@@ -68,7 +68,7 @@ export type EntryData =
       digest?: string;
     }
   | {
-      kind: "progress";
+      kind: 'progress';
       seq: number;
       stepId: string;
       attempt: number;
@@ -79,7 +79,7 @@ export type EntryData =
       digest?: string;
     }
   | {
-      kind: "log";
+      kind: 'log';
       seq: number;
       stepId: string;
       attempt: number;
@@ -87,14 +87,14 @@ export type EntryData =
       digest?: string;
     }
   | {
-      kind: "inventory";
+      kind: 'inventory';
       seq: number;
       inventory: Record<string, unknown>;
       digest?: string;
     }
   /** A resend of a step report already recorded under another seq: kept so seq never goes back. */
   | {
-      kind: "duplicate";
+      kind: 'duplicate';
       seq: number;
       of: string;
       stepId?: string;
@@ -102,7 +102,7 @@ export type EntryData =
       digest?: string;
     }
   | {
-      kind: "failed";
+      kind: 'failed';
       seq?: number;
       stepId: string | null;
       reason: string;
@@ -111,17 +111,17 @@ export type EntryData =
       logTail?: string[];
       digest?: string;
     }
-  | { kind: "stalled"; silentSince: string }
-  | { kind: "resumed" }
-  | { kind: "done"; by: "agent" | "technician" }
-  | { kind: "retry-step"; stepId: string }
-  | { kind: "skip-step"; stepId: string }
+  | { kind: 'stalled'; silentSince: string }
+  | { kind: 'resumed' }
+  | { kind: 'done'; by: 'agent' | 'technician' }
+  | { kind: 'retry-step'; stepId: string }
+  | { kind: 'skip-step'; stepId: string }
   /** An answer file was served (every fetch is logged; the token never is). */
-  | { kind: "answer-file"; file: string; ip: string; bytes: number }
+  | { kind: 'answer-file'; file: string; ip: string; bytes: number }
   /** The agent fetched a secret its plan references (the name only, never the value). */
-  | { kind: "secret-fetched"; name: string; ip: string };
+  | { kind: 'secret-fetched'; name: string; ip: string };
 
-export type EntryKind = EntryData["kind"];
+export type EntryKind = EntryData['kind'];
 
 export interface Entry {
   id: number;
