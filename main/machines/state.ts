@@ -228,12 +228,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
               logTail: d.logTail ? keepTail(s.logTail, d.logTail) : s.logTail,
             };
           case 'skipped':
-            return {
-              ...s,
-              status: 'skipped',
-              endedAt: at,
-              message: d.message ?? null,
-            };
+            return { ...s, status: 'skipped', endedAt: at, message: d.message ?? null };
         }
       });
       if (d.status === 'started' && (v.state === 'provisioning' || v.state === 'verifying')) {
@@ -267,10 +262,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       }));
       break;
     case 'log':
-      v.steps = withStep(v, d.stepId, (s) => ({
-        ...s,
-        logTail: keepTail(s.logTail, d.lines),
-      }));
+      v.steps = withStep(v, d.stepId, (s) => ({ ...s, logTail: keepTail(s.logTail, d.lines) }));
       break;
     case 'inventory': {
       const inv = d.inventory;
@@ -298,12 +290,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       // it did not fail on its own and must not keep a ticking clock.
       v.steps = v.steps.map((s) =>
         s.status === 'running' && s.id !== d.stepId
-          ? {
-              ...s,
-              status: 'interrupted',
-              endedAt: at,
-              message: `interrupted: ${d.reason}`,
-            }
+          ? { ...s, status: 'interrupted', endedAt: at, message: `interrupted: ${d.reason}` }
           : s,
       );
       break;
@@ -325,20 +312,8 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       const step = v.steps.find((s) => s.id === d.stepId);
       v.steps = withStep(v, d.stepId, (s) =>
         d.kind === 'retry-step'
-          ? {
-              ...s,
-              status: 'pending',
-              percent: null,
-              exitCode: null,
-              endedAt: null,
-              message: null,
-            }
-          : {
-              ...s,
-              status: 'skipped',
-              endedAt: at,
-              message: 'skipped by the technician',
-            },
+          ? { ...s, status: 'pending', percent: null, exitCode: null, endedAt: null, message: null }
+          : { ...s, status: 'skipped', endedAt: at, message: 'skipped by the technician' },
       );
       v.planRevision += 1;
       if (v.state === 'failed' || v.state === 'stalled') {

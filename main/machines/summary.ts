@@ -102,9 +102,5 @@ export function summarize(view: MachineView): MachineSummary {
 }
 
 export function detailOf(view: MachineView): MachineDetail {
-  return {
-    machine: summarize(view),
-    steps: view.steps.map(stepOf),
-    inventory: view.inventory,
-  };
+  return { machine: summarize(view), steps: view.steps.map(stepOf), inventory: view.inventory };
 }

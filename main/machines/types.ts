@@ -1,5 +1,5 @@
 import type { MachineState, MachineStep } from '../api/contract.js';
-import type { CheckEvidence, PlanStep } from '../agent/protocol.js';
+import type { PlanStep } from '../agent/protocol.js';
 import type { BootChain } from '../boot/types.js';
 
 /**
@@ -61,8 +61,6 @@ export type EntryData =
       reboot?: boolean;
       message?: string;
       logTail?: string[];
-      /** A check's expected and actual values and verdict (succeeded/failed checks). */
-      check?: CheckEvidence;
       /** step failed on its last allowed attempt: the machine fails. */
       final?: boolean;
       digest?: string;
@@ -86,12 +84,7 @@ export type EntryData =
       lines: string[];
       digest?: string;
     }
-  | {
-      kind: 'inventory';
-      seq: number;
-      inventory: Record<string, unknown>;
-      digest?: string;
-    }
+  | { kind: 'inventory'; seq: number; inventory: Record<string, unknown>; digest?: string }
   /** A resend of a step report already recorded under another seq: kept so seq never goes back. */
   | {
       kind: 'duplicate';

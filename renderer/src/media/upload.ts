@@ -59,10 +59,8 @@ export function uploadIso(
   return { done, abort: () => xhr.abort() };
 }
 
-/** A size for people: KiB below 1 MiB, MiB with one decimal below 10, else whole MiB. */
-export function size(n: number): string {
-  if (n < 1024 * 1024) return `${Math.ceil(n / 1024)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+export function mib(n: number): string {
+  return (n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0);
 }
 
 export function timeLeft(s: number | null): string {

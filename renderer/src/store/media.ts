@@ -16,11 +16,7 @@ export const createMediaSlice: StateCreator<Store, [], [], MediaSlice> = (set, g
   media: null,
   mediaImports: {},
   setMedia: (list) => set({ media: list }),
-  // The upload's answer can arrive after the import's first events: never go back.
-  setMediaImport: (s) => {
-    if (!get().mediaImports[s.importId])
-      set({ mediaImports: { ...get().mediaImports, [s.importId]: s } });
-  },
+  setMediaImport: (s) => set({ mediaImports: { ...get().mediaImports, [s.importId]: s } }),
   applyMediaEvents: (batch) => {
     let media = get().media;
     let imports = get().mediaImports;
