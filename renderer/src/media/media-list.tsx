@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { MediaRecord } from '../../../main/media/types';
 import { api } from '../api/client';
 import { ConfirmDialog } from '../components/confirm';
-import { mib } from './upload';
+import { size } from './upload';
 
 /** The imported media, their editions and WinPE tools; delete asks first. */
 export function MediaList({
@@ -49,7 +49,7 @@ export function MediaList({
                 <div className="muted small">
                   build {m.build}, installer {m.uiLanguage}, {m.image.kind}
                   {m.image.parts.length > 1 ? ` in ${m.image.parts.length} parts` : ''},{' '}
-                  {mib(m.bytes)} MiB , from {m.source}
+                  {size(m.bytes)} , from {m.source}
                 </div>
                 {m.warnings.map((w) => (
                   <div key={w} className="warning small" data-testid={`media-warning-${m.id}`}>
@@ -89,7 +89,7 @@ export function MediaList({
       {deleting ? (
         <ConfirmDialog
           title={`Delete medium ${deleting.id}?`}
-          body={`Its files (${mib(deleting.bytes)} MiB) are removed from the station. Profiles that name it cannot be deployed until it is imported again.`}
+          body={`Its files (${size(deleting.bytes)}) are removed from the station. Profiles that name it cannot be deployed until it is imported again.`}
           confirmLabel="Delete"
           onConfirm={() => void remove(deleting)}
           onCancel={() => setDeleting(null)}

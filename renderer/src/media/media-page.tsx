@@ -7,7 +7,7 @@ import { useStore } from '../store';
 import { selectMedia, selectMediaImports } from '../store/media';
 import { MediaList } from './media-list';
 import './media.css';
-import { mib, timeLeft, uploadIso, type UploadProgress } from './upload';
+import { size, timeLeft, uploadIso, type UploadProgress } from './upload';
 
 /**
  * Windows media: import an ISO (drop it or pick it), follow the upload and the import with
@@ -185,7 +185,7 @@ function Progress({
         <div className="progress-fill" style={{ width: `${pct}%` }} />
       </div>
       <p className="small" data-testid="media-progress-text">
-        {label}: {mib(done)} of {mib(total)} MiB ({pct}%){eta !== null ? `, ${timeLeft(eta)}` : ''}
+        {label}: {size(done)} of {size(total)} ({pct}%){eta !== null ? `, ${timeLeft(eta)}` : ''}
       </p>
     </div>
   );

@@ -59,8 +59,10 @@ export function uploadIso(
   return { done, abort: () => xhr.abort() };
 }
 
-export function mib(n: number): string {
-  return (n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0);
+/** A size for people: KiB below 1 MiB, MiB with one decimal below 10, else whole MiB. */
+export function size(n: number): string {
+  if (n < 1024 * 1024) return `${Math.ceil(n / 1024)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
 
 export function timeLeft(s: number | null): string {

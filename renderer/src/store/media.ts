@@ -16,7 +16,11 @@ export const createMediaSlice: StateCreator<Store, [], [], MediaSlice> = (set, g
   media: null,
   mediaImports: {},
   setMedia: (list) => set({ media: list }),
-  setMediaImport: (s) => set({ mediaImports: { ...get().mediaImports, [s.importId]: s } }),
+  // The upload's answer can arrive after the import's first events: never go back.
+  setMediaImport: (s) => {
+    if (!get().mediaImports[s.importId])
+      set({ mediaImports: { ...get().mediaImports, [s.importId]: s } });
+  },
   applyMediaEvents: (batch) => {
     let media = get().media;
     let imports = get().mediaImports;

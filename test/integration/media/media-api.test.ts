@@ -37,7 +37,7 @@ const upload = (query: string, body: Buffer | fs.ReadStream): Promise<Response> 
   t.api(`/api/v1/media?${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream' },
-    body: body as unknown as BodyInit,
+    body: body as unknown as RequestInit['body'],
     // Node's fetch streams a ReadStream body only in half-duplex mode.
     ...({ duplex: 'half' } as object),
   });
