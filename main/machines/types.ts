@@ -1,5 +1,5 @@
 import type { MachineState, MachineStep } from '../api/contract.js';
-import type { PlanStep } from '../agent/protocol.js';
+import type { CheckEvidence, PlanStep } from '../agent/protocol.js';
 import type { BootChain } from '../boot/types.js';
 
 /**
@@ -61,6 +61,8 @@ export type EntryData =
       reboot?: boolean;
       message?: string;
       logTail?: string[];
+      /** A check's expected and actual values and verdict (succeeded/failed checks). */
+      check?: CheckEvidence;
       /** step failed on its last allowed attempt: the machine fails. */
       final?: boolean;
       digest?: string;

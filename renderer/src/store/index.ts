@@ -5,6 +5,7 @@ import { createBootLogSlice, type BootLogSlice } from './boot-log';
 import { createMachineDetailSlice, type MachineDetailSlice } from './machine-detail';
 import { createMachinesSlice, type MachinesSlice } from './machines';
 import { createMediaSlice, type MediaSlice } from './media';
+import { createMediaSlice, type MediaSlice } from './media';
 import { createNetworkSlice, type NetworkSlice } from './network';
 import { createEstimatesSlice, type EstimatesSlice } from './estimates';
 import { createProfilesSlice, type ProfilesSlice } from './profiles';
@@ -32,6 +33,7 @@ export type Store = SessionSlice &
   BenchUiSlice &
   TerminalSlice &
   MediaSlice &
+  MediaSlice &
   EventsSlice;
 
 /** Slices contribute a patch per batch; add a new slice's applier here. */
@@ -51,6 +53,7 @@ export const useStore = create<Store>()((...a) => {
     ...createBenchUiSlice(...a),
     ...createTerminalSlice(...a),
     ...createMediaSlice(...a),
+    ...createMediaSlice(...a),
     applyEvents: (batch) => {
       const s = get();
       const patch = {
@@ -58,6 +61,7 @@ export const useStore = create<Store>()((...a) => {
         ...s.applyMachineEvents(batch),
         ...s.applyDetailEvents(batch),
         ...s.applyBootEvents(batch),
+        ...s.applyMediaEvents(batch),
         ...s.applyMediaEvents(batch),
         ...s.applyProfileEvents(batch),
         ...s.applyReadinessEvents(batch),
