@@ -3,6 +3,7 @@ import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
 import type { MachineView } from '../machines/types.js';
 import { machineForToken, type AgentDeps } from './routes.js';
+import { winpeProgressRoutes } from './winpe-routes.js';
 
 /** Renders one per-machine file (autounattend.xml, user-data, ...), or null if unknown. */
 export type AnswerFileRenderer = (input: {
@@ -101,5 +102,6 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
         .send(out.body);
     };
     app.get('/t/:token/*', handler);
+    winpeProgressRoutes(deps, app, ctx);
   };
 }
