@@ -2,6 +2,7 @@ import type { MachineState } from '../api/contract.js';
 import { limits } from '../agent/protocol.js';
 import { OS_STEP_ID } from './estimates.js';
 import type { Entry, EntryData, MachineView, StepView } from './types.js';
+import { nextWinpeView, winpeFailureFix, winpeFailureReason } from './winpe-progress.js';
 
 /**
  * The machine state machine, pure: `applyEntry(view, entry)` is the only way state
@@ -48,6 +49,7 @@ const FROM_MACHINE = new Set<EntryData['kind']>([
   'duplicate',
   'answer-file',
   'secret-fetched',
+  'winpe',
 ]);
 
 export function newView(id: string, at: string): MachineView {
@@ -83,6 +85,7 @@ export function newView(id: string, at: string): MachineView {
     failure: null,
     lastSeq: 0,
     inventory: null,
+    winpe: null,
   };
 }
 
@@ -170,6 +173,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
         lastSeq: 0,
         bootIp: null,
         bootPlatform: null,
+        winpe: null,
       };
       break;
     case 'booting':
@@ -323,6 +327,20 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
       }
       break;
     }
+    case 'winpe':
+      v.winpe = nextWinpeView(v.winpe, d);
+      // WinPE's first word is the OS install starting (it may beat the answer-file fetch).
+      if (v.state === 'booting') v.state = 'installing-os';
+      if (d.status === 'failed') {
+        v.state = 'failed';
+        v.failure = {
+          stepId: null,
+          step: 'Windows install (WinPE)',
+          reason: winpeFailureReason(d),
+          fix: winpeFailureFix(d.phase),
+        };
+      }
+      break;
     case 'answer-file':
     case 'secret-fetched':
       break;

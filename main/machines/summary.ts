@@ -63,8 +63,12 @@ export function summarize(view: MachineView): MachineSummary {
     const partial = cur?.status === 'running' ? (cur.percent ?? 0) / 100 : 0;
     progress = Math.min(99, Math.floor((100 * (done + partial)) / total));
   }
-  const label =
-    view.state === 'done' || view.state === 'failed' || !cur
+  // The Windows install in WinPE is not a plan step: its own message and bar.
+  const inWinpe = view.state === 'installing-os' && view.winpe !== null;
+  if (inWinpe) progress = view.winpe!.percent;
+  const label = inWinpe
+    ? view.winpe!.message
+    : view.state === 'done' || view.state === 'failed' || !cur
       ? stateLabel(view.state)
       : cur.status === 'running'
         ? cur.label

@@ -1,6 +1,7 @@
 import type { MachineState, MachineStep } from '../api/contract.js';
 import type { CheckEvidence, PlanStep } from '../agent/protocol.js';
 import type { BootChain } from '../boot/types.js';
+import type { WinpeEntry, WinpeView } from './winpe-progress.js';
 
 /**
  * What goes into a machine's append-only event log (table machine_events). Machine state
@@ -111,6 +112,8 @@ export type EntryData =
   | { kind: 'done'; by: 'agent' | 'technician' }
   | { kind: 'retry-step'; stepId: string }
   | { kind: 'skip-step'; stepId: string }
+  /** deploy.cmd in WinPE reported a phase of the Windows install (winpe-progress.ts). */
+  | WinpeEntry
   /** An answer file was served (every fetch is logged; the token never is). */
   | { kind: 'answer-file'; file: string; ip: string; bytes: number }
   /** The agent fetched a secret its plan references (the name only, never the value). */
@@ -171,6 +174,8 @@ export interface MachineView {
     reason: string;
     fix?: string | null;
   } | null;
+  /** Where the Windows install in WinPE is (this deployment), or null before its first report. */
+  winpe: WinpeView | null;
   /** Highest agent report seq stored in this deployment. */
   lastSeq: number;
   inventory: Record<string, unknown> | null;
