@@ -8,7 +8,6 @@ import { BenchPage } from './bench/bench-page';
 import { hashParts, useHashParts } from './lib/route';
 import { MachinePage } from './machine/machine-page';
 import { MediaPage } from './media/media-page';
-import { MediaPage } from './media/media-page';
 import { LoginPage } from './pages/login-page';
 import { ReportsPage } from './pages/reports-page';
 import { ServicesPage } from './pages/services-page';
@@ -29,7 +28,6 @@ export const routes = [
   { id: 'bench', label: 'Bench', key: '1' },
   { id: 'profiles', label: 'Profiles', key: '2' },
   { id: 'secrets', label: 'Secrets', key: '7' },
-  { id: 'media', label: 'Media', key: '8' },
   { id: 'media', label: 'Media', key: '8' },
   { id: 'reports', label: 'Reports', key: '3' },
   { id: 'services', label: 'Services', key: '4' },
@@ -63,8 +61,6 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <TerminalPage />;
     case 'secrets':
       return <SecretsPage />;
-    case 'media':
-      return <MediaPage />;
     case 'media':
       return <MediaPage />;
   }

@@ -15,14 +15,15 @@ const WAITING = 20;
 
 /** Whether each shown row's MAC and state pill are cut (text wider than its box). */
 async function cutCells(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+  return page.locator('[data-testid^="machine-row-"]').evaluateAll((rows) => {
     const out: string[] = [];
-    for (const row of document.querySelectorAll('[data-testid^="machine-row-"]')) {
+    for (const row of rows) {
       for (const id of ['machine-mac', 'machine-state']) {
-        const el = row.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-        if (el && el.scrollWidth > el.clientWidth + 1) out.push(`${id}: ${el.textContent}`);
-        const cell = el?.closest<HTMLElement>('.cell');
-        if (cell && el && el.getBoundingClientRect().right > cell.getBoundingClientRect().right + 1)
+        const el = row.querySelector(`[data-testid="${id}"]`);
+        if (!el) continue;
+        if (el.scrollWidth > el.clientWidth + 1) out.push(`${id}: ${el.textContent}`);
+        const cell = el.closest('.cell');
+        if (cell && el.getBoundingClientRect().right > cell.getBoundingClientRect().right + 1)
           out.push(`${id} overflows its column: ${el.textContent}`);
       }
     }
@@ -32,13 +33,15 @@ async function cutCells(page: Page): Promise<string[]> {
 
 /** Rows wholly inside the machine list's visible area. */
 async function rowsInView(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const list = document.querySelector('[data-testid="machine-list"]')!.getBoundingClientRect();
-    return [...document.querySelectorAll('[data-testid^="machine-row-"]')].filter((r) => {
-      const b = r.getBoundingClientRect();
-      return b.top >= list.top - 1 && b.bottom <= list.bottom + 1 && b.height > 0;
-    }).length;
-  });
+  const list = (await page.getByTestId('machine-list').boundingBox())!;
+  return page.locator('[data-testid^="machine-row-"]').evaluateAll(
+    (rows, box) =>
+      rows.filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= box.y - 1 && b.bottom <= box.y + box.height + 1 && b.height > 0;
+      }).length,
+    list,
+  );
 }
 
 /**
@@ -84,10 +87,10 @@ describe.skipIf(skip !== null)(
       expect(await cutCells(page)).toEqual([]);
       await page.screenshot({ path: artifactPath('bench-compact-1280x720.png') });
       // Large text: fewer rows, but nothing cut.
-      await page.evaluate(() => document.documentElement.classList.add('large-text'));
+      await page.locator('html').evaluate((el) => el.classList.add('large-text'));
       expect(await cutCells(page)).toEqual([]);
       await page.screenshot({ path: artifactPath('bench-compact-large-1280x720.png') });
-      await page.evaluate(() => document.documentElement.classList.remove('large-text'));
+      await page.locator('html').evaluate((el) => el.classList.remove('large-text'));
       // The choices stay for this browser.
       await page.reload();
       await page.getByTestId('batches-show').waitFor();

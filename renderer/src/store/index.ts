@@ -5,7 +5,6 @@ import { createBootLogSlice, type BootLogSlice } from './boot-log';
 import { createMachineDetailSlice, type MachineDetailSlice } from './machine-detail';
 import { createMachinesSlice, type MachinesSlice } from './machines';
 import { createMediaSlice, type MediaSlice } from './media';
-import { createMediaSlice, type MediaSlice } from './media';
 import { createNetworkSlice, type NetworkSlice } from './network';
 import { createEstimatesSlice, type EstimatesSlice } from './estimates';
 import { createProfilesSlice, type ProfilesSlice } from './profiles';
@@ -33,7 +32,6 @@ export type Store = SessionSlice &
   BenchUiSlice &
   TerminalSlice &
   MediaSlice &
-  MediaSlice &
   EventsSlice;
 
 /** Slices contribute a patch per batch; add a new slice's applier here. */
@@ -53,7 +51,6 @@ export const useStore = create<Store>()((...a) => {
     ...createBenchUiSlice(...a),
     ...createTerminalSlice(...a),
     ...createMediaSlice(...a),
-    ...createMediaSlice(...a),
     applyEvents: (batch) => {
       const s = get();
       const patch = {
@@ -61,7 +58,6 @@ export const useStore = create<Store>()((...a) => {
         ...s.applyMachineEvents(batch),
         ...s.applyDetailEvents(batch),
         ...s.applyBootEvents(batch),
-        ...s.applyMediaEvents(batch),
         ...s.applyMediaEvents(batch),
         ...s.applyProfileEvents(batch),
         ...s.applyReadinessEvents(batch),
