@@ -170,6 +170,32 @@ load_step() {
 
 in_list() { for _x in $2; do [ "$_x" = "$1" ] && return 0; done; return 1; }
 
+# check_result EXPECTED ACTUAL: the evidence a check reports (docs/agent-protocol.md,
+# "Checks"); a mismatch fails the step with both values. PASS when they are equal (case
+# folded when CHECK_FOLD=1: host and domain names).
+check_result() {
+  CHECK_EXPECTED=$1; CHECK_ACTUAL=$2; CHECK_PASS=false
+  _e=$1; _a=$2
+  if [ "${CHECK_FOLD:-0}" = 1 ]; then
+    _e=$(printf '%s' "$_e" | tr 'A-Z' 'a-z'); _a=$(printf '%s' "$_a" | tr 'A-Z' 'a-z')
+  fi
+  [ "$_e" = "$_a" ] && CHECK_PASS=true
+  printf 'expected: %s\nactual: %s\n%s\n' "$1" "$2" "$([ "$CHECK_PASS" = true ] && echo PASS || echo FAIL)" >>"$LOG"
+  if [ "$CHECK_PASS" != true ]; then
+    [ "$RC" = 0 ] && RC=1
+    REASON="expected $1, found $2"
+  fi
+  CHECK_FOLD=0
+}
+
+# The evidence as a JSON member (empty when the step is no check): ,"check":{...}
+check_json() {
+  [ -n "${CHECK_EXPECTED+set}" ] || return 0
+  printf ',"check":{"expected":%s,"actual":%s,"pass":%s}' \
+    "$(printf '%s\n' "$CHECK_EXPECTED" | head -n 1 | cut -c 1-500 | json_lines)" \
+    "$(printf '%s\n' "$CHECK_ACTUAL" | head -n 1 | cut -c 1-500 | json_lines)" "$CHECK_PASS"
+}
+
 # ---- HTTP ----------------------------------------------------------------------------
 
 # http METHOD PATH_OR_URL BODYFILE OUTFILE: sets HTTP_STATUS (000 when unreachable).
@@ -483,7 +509,8 @@ inventory_json() {
 
 # execute: runs step $I (kind/type), sets RC, REASON, REBOOT, SKIP (a reason to skip).
 execute() {
-  RC=0; REASON=; REBOOT=0; SKIP=; FILE=
+  RC=0; REASON=; REBOOT=0; SKIP=; FILE=; CHECK_FOLD=0
+  unset CHECK_EXPECTED CHECK_ACTUAL CHECK_PASS
   _kind=$S_kind; _type=$S_type
   TIMEOUT=${S_timeoutSeconds:-1800}
   _ok=${S_successCodes:-0}
@@ -511,10 +538,17 @@ execute() {
       _cmd=$(printf '%s\n' "$S_command" | sed "s|{file}|$FILE|g")
       run_command "${S_shell:-sh}" "$_cmd"
       if [ "$_kind" = check ]; then
+        # Expected: the exit code(s) and, when the profile says, the last line of output.
+        _want="exit code $(echo $_ok | sed 's/ / or /g')"
+        if [ "$TIMED_OUT" = 1 ]; then _have="timed out after $TIMEOUT s"; else _have="exit code $RC"; fi
+        in_list "$RC" "$_ok" && [ "$TIMED_OUT" != 1 ] && _have=$_want
         if [ -n "${S_params_expectedOutput+set}" ]; then
-          _got=$(tail -n 1 "$LOG" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
-          [ "$_got" = "$S_params_expectedOutput" ] || { REASON="output was \"$_got\", expected \"$S_params_expectedOutput\""; RC=1; return; }
+          _got=$(grep -v '^[[:space:]]*$' "$LOG" | tail -n 1 | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+          _want="$_want, output \"$S_params_expectedOutput\""; _have="$_have, output \"$_got\""
         fi
+        in_list "$RC" "$_ok" && [ "$TIMED_OUT" != 1 ] && RC=0
+        check_result "$_want" "$_have"
+        return
       fi
       if in_list "$RC" "$_boot"; then REBOOT=1; return; fi
       if in_list "$RC" "$_ok"; then
@@ -527,21 +561,46 @@ execute() {
       [ "$TIMED_OUT" = 1 ] && REASON="timed out after $TIMEOUT s" || REASON="exit code $RC"
       ;;
     check:file-exists)
-      [ -e "$S_params_path" ] || { RC=1; REASON="$S_params_path does not exist"; }
+      if [ -e "$S_params_path" ]; then check_result exists exists
+      else check_result exists "missing ($S_params_path)"; fi
       ;;
     check:app-installed)
       detect; _d=$?
-      case $_d in 0) ;; 1) RC=1; REASON="not installed" ;; *) SKIP="no Linux detection rule" ;; esac
+      case $_d in
+        0) check_result installed installed ;;
+        1) check_result installed "not installed" ;;
+        *) SKIP="no Linux detection rule" ;;
+      esac
       ;;
     check:service)
       _svc=$S_params_service; _exp=${S_params_expected:-}
       _st=stopped
       if have systemctl; then systemctl is-active --quiet "$_svc" && _st=running
       elif have service; then service "$_svc" status >/dev/null 2>&1 && _st=running; fi
-      [ "$_st" = "${_exp:-running}" ] || { RC=1; REASON="service $_svc is $_st"; }
+      check_result "${_exp:-running}" "$_st"
       ;;
     check:hostname)
-      echo "hostname: $(hostname 2>/dev/null)" >>"$LOG"
+      # The name the profile gives this machine, sent by the station; DNS names ignore case.
+      _have=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)
+      CHECK_FOLD=1
+      check_result "${S_params_expected:-(the station sent no expected hostname)}" "$_have"
+      ;;
+    check:joined)
+      # Linux profiles cannot ask for a domain join (schema); a domain in the plan is still
+      # compared with what realmd says this machine is joined to.
+      if [ "${S_params_expected_type:-}" = domain ]; then
+        _have="not joined to a domain"
+        if have realm; then
+          _r=$(realm list --name-only 2>/dev/null | head -n 1)
+          [ -n "$_r" ] && _have="domain $_r"
+        fi
+        CHECK_FOLD=1
+        check_result "domain $S_params_expected_domain" "$_have"
+      elif [ -n "${S_params_expected_type:-}" ]; then
+        SKIP="a workgroup is a Windows setting"
+      else
+        check_result "(the station sent no expected domain or workgroup)" ""
+      fi
       ;;
     *)
       SKIP="$_kind $_type applies to Windows only"
@@ -565,12 +624,12 @@ run_step() {
     echo done >"$STATE/steps/$ID"
   elif [ "$RC" = 0 ] || [ "$REBOOT" = 1 ]; then
     _rb=; [ "$REBOOT" = 1 ] && _rb=',"reboot":true'
-    queue "\"type\":\"step-succeeded\",\"stepId\":\"$ID\",\"attempt\":$ATTEMPT,\"exitCode\":$RC$_rb,\"logTail\":[$_tail]"
+    queue "\"type\":\"step-succeeded\",\"stepId\":\"$ID\",\"attempt\":$ATTEMPT,\"exitCode\":$RC$_rb,\"logTail\":[$_tail]$(check_json)"
     echo done >"$STATE/steps/$ID"
     [ -n "$FILE" ] && rm -f "$FILE"
   else
     _retries=${S_retries:-0}
-    queue "\"type\":\"step-failed\",\"stepId\":\"$ID\",\"attempt\":$ATTEMPT,\"exitCode\":$RC,\"reason\":$(jstr "${REASON:-failed}"),\"logTail\":[$_tail]"
+    queue "\"type\":\"step-failed\",\"stepId\":\"$ID\",\"attempt\":$ATTEMPT,\"exitCode\":$RC,\"reason\":$(jstr "${REASON:-failed}"),\"logTail\":[$_tail]$(check_json)"
     echo "failed $ATTEMPT" >"$STATE/steps/$ID"
     flush >/dev/null
     [ "$ATTEMPT" -lt $((_retries + 1)) ] && return 1
