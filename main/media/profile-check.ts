@@ -1,5 +1,5 @@
 import type { ProfileIssue } from '../api/contract.js';
-import { positionOf, type ProfileSource } from '../profiles/parse.js';
+import { parseProfileSource, positionOf, type ProfileSource } from '../profiles/parse.js';
 import type { Resolved } from '../profiles/resolve.js';
 import type { Profile } from '../profiles/schema.js';
 import { findEdition, type MediaLookup } from './types.js';
@@ -60,4 +60,23 @@ export function mediaUsers(
       return t?.os === 'windows' && t.media === id;
     })
     .map((p) => p.id);
+}
+
+/**
+ * The same check for a profile of the station's store (the editor and the API): its file
+ * and its bases are read back from the store's texts, so lines match what the editor shows.
+ */
+export function storedMediaIssues(
+  store: { result(id: string): Resolved | undefined; text(id: string): string | undefined },
+  id: string,
+  lookup: MediaLookup | undefined,
+): ProfileIssue[] {
+  const r = store.result(id);
+  if (!r?.ok || !lookup) return [];
+  const sources = new Map<string, ProfileSource>();
+  for (const cid of r.chain) {
+    const text = store.text(cid);
+    if (text !== undefined) sources.set(cid, parseProfileSource(text, `${cid}.yaml`));
+  }
+  return mediaIssues(r, sources, lookup);
 }

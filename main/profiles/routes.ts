@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SecretInfo } from '../api/contract.js';
 import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
+import { storedMediaIssues } from '../media/profile-check.js';
 import { formatIssue, parseProfileSource } from './parse.js';
 import {
   MASK,
@@ -66,7 +67,13 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
     const summary = store.list().find((s) => s.id === id);
     if (!summary) return sendError(reply, 404, 'not_found', `No profile "${id}".`);
     const resolved = store.get(id);
-    return { ...summary, text: store.text(id) ?? '', profile: resolved?.profile ?? null };
+    return {
+      ...summary,
+      text: store.text(id) ?? '',
+      profile: resolved?.profile ?? null,
+      // Windows: the medium and edition it names, checked against the media library.
+      mediaIssues: storedMediaIssues(store, id, ctx.media),
+    };
   });
 
   app.put<{ Params: { id: string } }>('/api/v1/profiles/:id', async (req, reply) => {
@@ -89,7 +96,11 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
         result.issues,
       );
     }
-    return { version: result.version, hash: result.hash };
+    return {
+      version: result.version,
+      hash: result.hash,
+      mediaIssues: storedMediaIssues(store, req.params.id, ctx.media),
+    };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/profiles/:id/history', async (req, reply) => {

@@ -85,6 +85,32 @@ describe.skipIf(skip)('media API', () => {
     ).toBe('MZ');
   });
 
+  it('the profile API reports a missing edition at its line, and nothing for a profile that fits', async () => {
+    const base = (await (await t.api('/api/v1/profiles/windows-11-base')).json()) as {
+      mediaIssues: unknown[];
+    };
+    expect(base.mediaIssues).toEqual([]);
+    const text =
+      'id: office\nname: Office\nextends: windows-11-base\ntarget:\n  edition: Enterprise\n';
+    const res = await t.api('/api/v1/profiles/office', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    expect(res.status).toBe(200);
+    const saved = (await res.json()) as {
+      mediaIssues: { file: string; line: number; col: number; message: string }[];
+    };
+    expect(saved.mediaIssues).toEqual([
+      expect.objectContaining({
+        file: 'office.yaml',
+        line: 5,
+        col: 12,
+        message: expect.stringMatching(/no edition "Enterprise"; it has Professional/),
+      }),
+    ]);
+  });
+
   it('answers 409 for a second upload under the same id before taking the bytes, and keeps the first', async () => {
     const before = fs.readFileSync(
       path.join(t.dataDir, 'files', 'media', 'win11-24h2', 'media.json'),
