@@ -2,6 +2,7 @@
 import { apps } from './commands/apps.js';
 import { boot } from './commands/boot.js';
 import { check } from './commands/check.js';
+import { drivers } from './commands/drivers.js';
 import { media } from './commands/media.js';
 import { render } from './commands/render.js';
 import { report } from './commands/report.js';
@@ -17,6 +18,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   media: {
     run: (argv) => media(argv),
     help: 'Windows media library: import FILE.iso|FOLDER [--id ID], list [--json], delete ID',
+  },
+  drivers: {
+    run: (argv) => drivers(argv),
+    help: 'driver library: import FOLDER|FILE.cab --vendor V --model M [--winpe], list, delete ID',
   },
   boot: { run: (argv) => boot(argv), help: 'boot files: fetch-wimboot [--url URL] [--sha256 HEX]' },
   check: { run: (argv) => check(argv), help: 'validate profiles: check [FILE|DIR], file:line:col' },

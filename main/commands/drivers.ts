@@ -1,0 +1,134 @@
+import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import { DriverImportError, DriverLibrary } from '../drivers/library.js';
+
+export function driversHelp(): string {
+  return [
+    'prepstation drivers import FOLDER|FILE.cab --vendor V --model M [--winpe] [--id ID] [--files DIR]',
+    '    store a driver pack in the driver library (<files>/drivers), every file hashed (sha256);',
+    '    V and M as the machines report them (Win32_ComputerSystem Manufacturer / Model, e.g.',
+    '    "Dell Inc." "Latitude 5440"); --winpe: storage/network drivers WinPE loads (drvload)',
+    '    before it looks for the disk, else drivers DISM adds to the installed Windows',
+    'prepstation drivers list [--json] [--files DIR]',
+    'prepstation drivers delete ID [--files DIR]',
+  ].join('\n');
+}
+
+/** Splits our flags (with values, and the --winpe/--json switches) from station options. */
+function takeFlags(argv: string[]): {
+  ours: Map<string, string>;
+  switches: Set<string>;
+  rest: string[];
+  positional: string[];
+} {
+  const withValue = ['vendor', 'model', 'id'];
+  const ours = new Map<string, string>();
+  const switches = new Set<string>();
+  const rest: string[] = [];
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [key, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [''];
+    if (key && withValue.includes(key)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new ConfigError(`--${key} needs a value`);
+      ours.set(key, value);
+    } else if (key === 'winpe' || key === 'json') {
+      switches.add(key);
+    } else if (!key && !arg.startsWith('-')) {
+      positional.push(arg);
+    } else {
+      rest.push(arg);
+      // A station option's value (--files DIR) stays with it.
+      if (!inline && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--'))
+        rest.push(argv[++i]!);
+    }
+  }
+  return { ours, switches, rest, positional };
+}
+
+const gb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+/** Works on the files dir directly, beside a running station (imports land atomically). */
+export async function drivers(argv: string[]): Promise<number> {
+  const [sub, ...args] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stdout.write(driversHelp() + '\n');
+    return sub ? 0 : 2;
+  }
+  try {
+    const { ours, switches, rest, positional } = takeFlags(args);
+    const { options } = loadConfig(rest);
+    const library = new DriverLibrary(stationPaths(options).filesDir);
+    if (sub === 'list') {
+      const list = library.list();
+      if (switches.has('json')) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      else if (list.length === 0)
+        process.stdout.write(
+          'No driver packs. Import one: prepstation drivers import FOLDER --vendor V --model M\n',
+        );
+      else {
+        for (const p of list) {
+          process.stdout.write(
+            `${p.id.padEnd(32)} ${p.vendor} / ${p.model}${p.winpe ? ' (WinPE)' : ''}  ${p.files} files, ${p.infs} .inf, ${gb(p.bytes)}  sha256 ${p.sha256}\n`,
+          );
+        }
+      }
+      return 0;
+    }
+    if (sub === 'import') {
+      const source = positional[0];
+      const vendor = ours.get('vendor');
+      const model = ours.get('model');
+      if (!source || !vendor || !model) {
+        process.stderr.write(
+          `prepstation drivers import: give FOLDER|FILE.cab, --vendor and --model\n${driversHelp()}\n`,
+        );
+        return 2;
+      }
+      const { pack, replaced } = await library.import({
+        source,
+        vendor,
+        model,
+        winpe: switches.has('winpe'),
+        ...(ours.get('id') ? { id: ours.get('id')! } : {}),
+      });
+      process.stdout.write(
+        [
+          `Imported driver pack "${pack.id}"${replaced ? ' (replaced the previous one)' : ''}: ${pack.vendor} / ${pack.model}${pack.winpe ? ', for WinPE' : ''}`,
+          `  ${pack.files} files, ${pack.infs} .inf, ${gb(pack.bytes)} in ${pack.dir}`,
+          `  sha256: ${pack.sha256}`,
+          `  machines reporting this vendor and model get it; a profile can also pin or add it (drivers: { add: [${pack.id}] })`,
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    }
+    if (sub === 'delete') {
+      const id = positional[0];
+      if (!id) {
+        process.stderr.write(`prepstation drivers delete: give the pack id\n`);
+        return 2;
+      }
+      if (!library.remove(id)) {
+        process.stderr.write(
+          `prepstation drivers delete: no pack "${id}" (prepstation drivers list)\n`,
+        );
+        return 1;
+      }
+      process.stdout.write(`Deleted driver pack "${id}"\n`);
+      return 0;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`prepstation drivers: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof DriverImportError) {
+      process.stderr.write(`prepstation drivers import: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  process.stderr.write(`prepstation drivers: unknown subcommand "${sub}"\n${driversHelp()}\n`);
+  return 2;
+}
