@@ -33,10 +33,12 @@ export interface RenderedFiles {
 
 /**
  * GRUB asks for `/grub/grub.cfg`: a leading slash means the TFTP root, as dnsmasq and
- * tftpd-hpa (-s) read it. The name recorded in the boot log stays the one asked for.
+ * tftpd-hpa (-s) read it. Windows Boot Manager asks with backslashes (`\Boot\BCD`, the
+ * ramdisk paths of its BCD): they are separators, as tftpd64 and WDS read them. The checks
+ * on the result (`..`, escapes) are the same either way. The boot log keeps the name asked.
  */
 export function servedName(name: string): string {
-  return name.replace(/^\/+/, '');
+  return name.replace(/\\/g, '/').replace(/^\/+/, '');
 }
 
 /** How long a repeated request waits to see whether its transfer ended (see handle). */
