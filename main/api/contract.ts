@@ -62,6 +62,15 @@ export interface BootLogEvent extends EventBase {
   data?: Record<string, unknown>;
 }
 
+/** A boot log line kept by the station (GET /api/v1/boot-log). */
+export type StoredBootEvent = Omit<BootLogEvent, 'type' | 'seq'> & { id: number };
+
+/** One page of the kept boot log, newest first; `before` asks for the next older page. */
+export interface BootLogPage {
+  events: StoredBootEvent[];
+  before: number | null;
+}
+
 // ---- Machines (issue 6) -------------------------------------------------------------
 
 export type MachineState =
