@@ -1,4 +1,4 @@
-import type { App, AppSource, Check, ConfigStep, Profile } from '../profiles/schema.js';
+import type { App, AppSource, Check, ConfigStep, Join, Profile } from '../profiles/schema.js';
 import type { PlanDownload, PlanStep } from './protocol.js';
 
 /**
@@ -167,7 +167,13 @@ function configStep(c: ConfigStep, packages: PackageLookup): PlanStep {
   }
 }
 
-function checkStep(c: Check, apps: App[]): PlanStep {
+/**
+ * Every check carries the value it expects in params.expected (docs/agent-protocol.md,
+ * "Checks"): the agent compares and reports PASS or FAIL with both values. The hostname
+ * depends on the machine (its serial, its index): the station adds it when it serves the
+ * plan (profilePlanParams); the join target is the profile's, known here.
+ */
+function checkStep(c: Check, apps: App[], join: Join): PlanStep {
   const base = {
     id: `check-${c.id}`,
     kind: 'check' as const,
@@ -192,13 +198,27 @@ function checkStep(c: Check, apps: App[]): PlanStep {
       };
     case 'app-installed': {
       const app = apps.find((a) => a.id === c.app);
-      return { ...base, params: { app: c.app, detect: app?.detect ?? null } };
+      return {
+        ...base,
+        params: { app: c.app, detect: app?.detect ?? null, expected: 'installed' },
+      };
     }
-    case 'registry':
     case 'file-exists':
+      return { ...base, params: { ...paramsOf(c, ['type']), expected: 'exists' } };
+    case 'joined':
+      return {
+        ...base,
+        params: {
+          ...paramsOf(c, ['type']),
+          expected:
+            join.type === 'domain'
+              ? { type: 'domain', domain: join.domain }
+              : { type: 'workgroup', name: join.name },
+        },
+      };
+    case 'registry':
     case 'service':
     case 'hostname':
-    case 'joined':
       return { ...base, params: paramsOf(c, ['type']) };
   }
 }
@@ -225,7 +245,7 @@ export function buildPlanSteps(profile: Profile, opts: PlanOptions = {}): PlanSt
     inventoryStep,
     ...apps.map((a) => appStep(a, packages)),
     ...profile.config.filter((c) => c.enabled).map((c) => configStep(c, packages)),
-    ...profile.checks.filter((c) => c.enabled).map((c) => checkStep(c, apps)),
+    ...profile.checks.filter((c) => c.enabled).map((c) => checkStep(c, apps, profile.join)),
   ];
 }
 
