@@ -4,6 +4,7 @@ import type { StationOptions } from './config/options.js';
 import type { Db } from './db/open.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './log/logger.js';
+import type { DriverLookup } from './drivers/types.js';
 import type { MediaLookup } from './media/types.js';
 import type { ClientDirectory } from './net/clients.js';
 import type { SecretStore } from './profiles/secrets.js';
@@ -42,6 +43,8 @@ export interface StationContext {
   profiles: ProfileStore;
   /** Imported Windows media (main/media/library.ts); set by the composition root. */
   media?: MediaLookup;
+  /** The driver library (main/drivers/library.ts); set by the composition root. */
+  drivers?: DriverLookup;
   /** Encrypted secrets that profiles reference by name; values only for rendering. */
   secrets: SecretStore;
 }

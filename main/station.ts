@@ -11,8 +11,11 @@ import { openDatabase } from './db/open.js';
 import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, flushLogger, type Logger } from './log/logger.js';
+import { bootLogPart } from './bootlog/part.js';
 import { createMachines } from './machines/part.js';
 import { createMedia } from './media/part.js';
+import { DriverLibrary } from './drivers/library.js';
+import { driverRoutes } from './drivers/routes.js';
 import { createProfileStores, profilesPart } from './profiles/part.js';
 import { profileRoutes } from './profiles/routes.js';
 import { readinessRoutes, stationReadiness } from './profiles/readiness-routes.js';
@@ -91,17 +94,22 @@ export class Station {
     // Before the machines: their renderers look media up through ctx.media.
     const media = createMedia(ctx);
     ctx.media = media.library;
+    const drivers = new DriverLibrary(p.filesDir, now);
+    ctx.drivers = drivers;
     const machines = createMachines(ctx, { packages: apps.lookup });
     ctx.boot = machines.boot;
 
     const terminal = terminalPart(ctx);
+    const bootLog = bootLogPart(ctx);
     const uiRoutes: UiRoutes[] = [
       machines.uiRoutes,
       terminal.routes,
+      bootLog.routes,
       appRoutes(apps),
       profileRoutes,
       readinessRoutes(stationReadiness(ctx, apps.lookup, media.library)),
       media.routes,
+      driverRoutes(drivers),
       reportRoutes,
     ];
     const benchRoutes: BenchRoutes[] = [
@@ -124,6 +132,7 @@ export class Station {
     const parts: StationPart[] = [
       ui,
       machines.part,
+      bootLog.part,
       terminal,
       profilesPart(ctx),
       media.part,

@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import { DriverLibrary } from '../drivers/library.js';
+import { choosePacks } from '../drivers/types.js';
+import { MediaLibrary } from '../media/library.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { absolutePlanSteps, buildPlanSteps } from '../agent/plan.js';
@@ -113,6 +116,12 @@ export async function render(argv: string[]): Promise<number> {
     firmware: o.firmware,
     secrets,
   };
+  if (r.profile.target.os === 'windows' && o['data-dir']) {
+    // The station's libraries, read from its files dir (default <data-dir>/files).
+    const filesDir = path.join(o['data-dir'], 'files');
+    rc.media = new MediaLibrary(filesDir).get(r.profile.target.media);
+    rc.drivers = choosePacks(new DriverLibrary(filesDir), machine, r.profile.drivers).chosen;
+  }
   try {
     let out: string;
     if ((answerFormats as readonly string[]).includes(format)) {

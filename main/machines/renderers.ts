@@ -1,4 +1,6 @@
 import type { StationContext } from '../context.js';
+import { choosePacks } from '../drivers/types.js';
+import type { Profile } from '../profiles/schema.js';
 import type { AnswerFileRenderer } from '../agent/answer-routes.js';
 import {
   fixesText,
@@ -56,7 +58,26 @@ function renderContext(
     stationUrl: ctx.benchUrl,
     firmware: firmwareOf(platform),
     secrets,
+    ...windowsInputs(ctx, resolved.profile, view),
   };
+}
+
+/** Windows: the medium from the media library and the driver packs for this machine. */
+function windowsInputs(
+  ctx: StationContext,
+  profile: Profile,
+  view: MachineView,
+): Pick<RenderContext, 'media' | 'drivers'> {
+  if (profile.target.os !== 'windows') return {};
+  const media = ctx.media?.get(profile.target.media) ?? null;
+  const drivers = ctx.drivers
+    ? choosePacks(
+        ctx.drivers,
+        { vendor: view.vendor ?? undefined, model: view.model ?? undefined },
+        profile.drivers,
+      ).chosen
+    : [];
+  return { media, drivers };
 }
 
 export function profileInstallScript(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { choosePacks } from '../drivers/types.js';
 import { z } from 'zod';
 import type { SecretInfo } from '../api/contract.js';
 import type { StationContext } from '../context.js';
@@ -179,6 +180,10 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
           ctx.secrets.has(name) ? maskedSecrets.get(name) : `[missing secret: ${name}]`,
       },
     };
+    if (profile.target.os === 'windows') {
+      rc.media = ctx.media?.get(profile.target.media) ?? null;
+      rc.drivers = ctx.drivers ? choosePacks(ctx.drivers, rc.machine, profile.drivers).chosen : [];
+    }
     try {
       const format = answerFormatFor(rc);
       const files: { name: string; body: string }[] = [
@@ -186,10 +191,21 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
           name: format === 'autounattend' ? 'autounattend.xml' : format,
           body: renderAnswerFile(format, rc),
         },
-        { name: 'ipxe', body: renderIpxeInstall(rc) },
       ];
       if (format === 'autounattend') {
-        for (const [name, body] of Object.entries(renderWinpeFiles(rc))) files.push({ name, body });
+        // Boot script and WinPE files need the imported medium: without it the preview still
+        // shows the answer file, and says in their place what is missing.
+        try {
+          files.push({ name: 'ipxe', body: renderIpxeInstall(rc) });
+          for (const [name, body] of Object.entries(renderWinpeFiles(rc)))
+            files.push({ name, body });
+        } catch (err) {
+          if (!(err instanceof RenderError)) throw err;
+          const why = `Not rendered: ${err.message}\n`;
+          files.push({ name: 'ipxe', body: why }, { name: 'deploy.cmd', body: why });
+        }
+      } else {
+        files.push({ name: 'ipxe', body: renderIpxeInstall(rc) });
       }
       return {
         hostname: machineHostname(rc),
