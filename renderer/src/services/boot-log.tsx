@@ -1,8 +1,11 @@
 import { useMemo, useState } from 'react';
-import type { BootLogEvent } from '../../../main/api/contract';
+import type { BootLogEvent, StoredBootEvent } from '../../../main/api/contract';
 import { clock } from '../lib/format';
 import { useStore } from '../store';
 import { selectBootLog } from '../store/boot-log';
+import { useBootHistory } from './use-boot-history';
+
+type Line = Pick<BootLogEvent, 'at' | 'protocol' | 'mac' | 'client' | 'summary'> & { key: string };
 
 const protocols: BootLogEvent['protocol'][] = ['dhcp', 'proxydhcp', 'tftp', 'http'];
 /** Lines drawn at once; the store keeps more, the filter reaches them all. */
@@ -17,19 +20,27 @@ export function BootLog() {
   const [mac, setMac] = useState('');
   const [proto, setProto] = useState<'' | BootLogEvent['protocol']>('');
   const [paused, setPaused] = useState<BootLogEvent[] | null>(null);
+  // With a filter, or when asked, the kept history answers; else the live tail.
+  const [historyOn, setHistoryOn] = useState(false);
+  const filtered = mac.trim() !== '' || proto !== '';
+  const useHistory = (filtered || historyOn) && paused === null;
+  const history = useBootHistory(mac, proto, useHistory);
 
-  const lines = useMemo(() => {
+  const lines = useMemo((): Line[] => {
+    if (useHistory) {
+      return history.events.map((e: StoredBootEvent) => ({ ...e, key: `h${e.id}` }));
+    }
     const q = bare(mac);
     const src = paused ?? log;
-    const out: BootLogEvent[] = [];
+    const out: Line[] = [];
     for (let i = src.length - 1; i >= 0 && out.length < SHOWN; i--) {
       const e = src[i]!;
       if (proto && e.protocol !== proto) continue;
       if (q && !(e.mac && bare(e.mac).includes(q)) && !e.client.includes(mac.trim())) continue;
-      out.push(e);
+      out.push({ ...e, key: `l${e.seq}` });
     }
     return out;
-  }, [log, paused, mac, proto]);
+  }, [log, paused, mac, proto, useHistory, history.events]);
 
   return (
     <section className="boot-log" data-testid="boot-log">
@@ -65,12 +76,31 @@ export function BootLog() {
         <button type="button" className="secondary" onClick={() => clear()}>
           Clear
         </button>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="boot-log-history"
+            checked={historyOn || filtered}
+            disabled={filtered}
+            onChange={(e) => setHistoryOn(e.target.checked)}
+          />{' '}
+          Kept history{filtered ? ' (a filter searches it)' : ''}
+        </label>
       </div>
+      {useHistory ? (
+        <p className="muted small" data-testid="boot-log-source">
+          From the station&apos;s kept boot log, newest first
+          {history.loading ? ' · loading…' : ''}
+          {history.error ? ` · ${history.error}` : ''}
+        </p>
+      ) : null}
       {lines.length === 0 ? (
         <p className="empty" data-testid="boot-log-empty">
-          {log.length === 0
-            ? 'No boot request seen yet. Power on a PC on the bench with network boot (F12 or the boot menu); its DHCP, TFTP and HTTP requests show up here.'
-            : 'No line matches the filter.'}
+          {useHistory
+            ? 'No kept line matches the filter.'
+            : log.length === 0
+              ? 'No boot request seen yet. Power on a PC on the bench with network boot (F12 or the boot menu); its DHCP, TFTP and HTTP requests show up here.'
+              : 'No line matches the filter.'}
         </p>
       ) : (
         <table className="table log-table">
@@ -85,7 +115,7 @@ export function BootLog() {
           </thead>
           <tbody>
             {lines.map((e) => (
-              <tr key={e.seq} data-testid="boot-log-line">
+              <tr key={e.key} data-testid="boot-log-line">
                 <td className="mono">{clock(e.at)}</td>
                 <td>
                   <span className={`proto proto-${e.protocol}`}>{e.protocol.toUpperCase()}</span>
@@ -106,6 +136,17 @@ export function BootLog() {
           </tbody>
         </table>
       )}
+      {useHistory && history.more ? (
+        <button
+          type="button"
+          className="secondary"
+          data-testid="boot-log-older"
+          disabled={history.loading}
+          onClick={history.loadOlder}
+        >
+          Load older lines
+        </button>
+      ) : null}
     </section>
   );
 }
