@@ -109,7 +109,7 @@ export async function media(argv: string[]): Promise<number> {
         let lastAt = 0;
         let lastPhase = '';
         bus.on((e) => {
-          if (e.type !== 'media-import') return;
+          if (e.type !== 'media-import' || e.import.phase === 'uploading') return;
           const p = e.import;
           const t = Date.now();
           // Every phase change, then at most every 0.2 s on a terminal, 2 s in a log.
