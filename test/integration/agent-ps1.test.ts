@@ -322,6 +322,33 @@ describe.skipIf(skip)('agent.ps1 under pwsh through a real plan', () => {
       (e) => e.kind === 'step' && e.data.stepId === 'check-hostname' && e.data.status === 'failed',
     );
     expect(String(hostname?.data.message)).toMatch(/^expected .+, found .+/);
+    // The evidence is stored with the verdict, and the report says FAIL with both values.
+    expect(hostname?.data.check).toMatchObject({ pass: false });
+    const checkEvidence = (stepId: string) =>
+      log.find((e) => e.kind === 'step' && e.data.stepId === stepId && e.data.check)?.data.check;
+    expect(checkEvidence('check-motd-file')).toEqual({
+      expected: 'exists',
+      actual: 'exists',
+      pass: true,
+    });
+    expect(checkEvidence('check-motd')).toEqual({
+      expected: 'exit code 0, output "hello bench"',
+      actual: 'exit code 0, output "hello bench"',
+      pass: true,
+    });
+    expect(checkEvidence('check-tool')).toEqual({
+      expected: 'installed',
+      actual: 'installed',
+      pass: true,
+    });
+    const report = await s.json<{
+      machines: { steps: { id: string; check: { result: string; actual: string } | null }[] }[];
+    }>(`/api/v1/reports/machines/${id}?format=json`);
+    const reported = report.machines[0]!.steps.find((x) => x.id === 'check-hostname');
+    expect(reported?.check).toMatchObject({ result: 'FAIL' });
+    expect(reported?.check?.actual).toBe(
+      String((hostname?.data.check as { actual: string }).actual),
+    );
     // The finished agent leaves no token behind.
     expect(fs.existsSync(path.join(stateDir, 'config.json'))).toBe(false);
     expect(fs.existsSync(path.join(stateDir, 'finished'))).toBe(true);

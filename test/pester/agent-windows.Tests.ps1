@@ -56,6 +56,14 @@ Describe 'exit codes (PowerShell/PowerShell#5421)' {
     try { $code = $p.ExitCode } catch { $code = $null }
     [int]$code | Should -Be 0
   }
+  It 'reads the exit code where a Start-Process object cannot (Windows behaviour of #5421, emulated): fails on the Start-Process runner' {
+    Use-StepLog
+    # On Windows, Start-Process with redirects returns Process.GetProcessById(pid), whose
+    # ExitCode is unavailable; the runner before this one returned [int]$null = 0 here.
+    Mock Start-Process { $real = [Diagnostics.Process]::Start('/bin/sh', '-c "sleep 0.3; exit 3"'); [Diagnostics.Process]::GetProcessById($real.Id) }
+    Mock Get-StepLauncher { @{ FileName = '/bin/sh'; Arguments = '-c "sleep 0.3; exit 3"' } }
+    Invoke-StepCommand 'cmd' 'setup.exe /S' 30 | Should -Be 3
+  }
   It 'Invoke-StepCommand reads the real exit code of the process it starts' {
     Use-StepLog
     Mock Get-StepLauncher { @{ FileName = '/bin/sh'; Arguments = '-c "echo out; echo err >&2; exit 3"' } }

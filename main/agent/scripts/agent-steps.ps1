@@ -42,8 +42,8 @@ function Get-CheckResult($Step) {
     }
     'file-exists' {
       $path = [Environment]::ExpandEnvironmentVariables([string]$P.path)
-      $have = if (Test-Path -LiteralPath $path) { 'exists' } else { 'missing' }
-      return New-CheckResult 'exists' "$have ($path)" ($have -eq 'exists')
+      if (Test-Path -LiteralPath $path) { return New-CheckResult 'exists' 'exists' $true }
+      return New-CheckResult 'exists' "missing ($path)" $false
     }
     'service' {
       $want = [string](Get-Field $P 'expected' 'running')
