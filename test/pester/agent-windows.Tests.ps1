@@ -26,6 +26,8 @@ BeforeAll {
     'Register-ScheduledTask' = '[CmdletBinding()] param([string]$TaskName, [string]$Xml, [switch]$Force)'
     'Start-ScheduledTask' = '[CmdletBinding()] param([string]$TaskName)'
     'Unregister-ScheduledTask' = '[CmdletBinding(SupportsShouldProcess)] param([string]$TaskName)'
+    'Get-ScheduledTask' = '[CmdletBinding()] param([string]$TaskName)'
+    'Set-ScheduledTask' = '[CmdletBinding()] param([string]$TaskName, $Settings)'
     'Add-AppxProvisionedPackage' = '[CmdletBinding()] param([switch]$Online, [string]$PackagePath, [switch]$SkipLicense)'
     'Add-AppxPackage' = '[CmdletBinding()] param([string]$Path)'
     'Set-LocalUser' = '[CmdletBinding()] param([string]$Name, [securestring]$Password)'
@@ -213,6 +215,26 @@ Describe 'the agent''s scheduled task' {
     $x.Task.Triggers.BootTrigger.Enabled | Should -Be 'true'
     $x.Task.Actions.Exec.Command | Should -Be 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe'
     $x.Task.Actions.Exec.Arguments | Should -Be "-NoProfile -ExecutionPolicy Bypass -File `"C:\ProgramData\PrepStation\agent\agent.ps1`" -Run -StateDir `"$StateDir`""
+  }
+}
+
+Describe 'a task the answer file made with schtasks' {
+  It 'gets its battery conditions turned off by the running agent' {
+    $script:Saved = $null
+    Mock Write-AgentLog { }
+    Mock Get-ScheduledTask { [pscustomobject]@{ Settings = [pscustomobject]@{ DisallowStartIfOnBatteries = $true; StopIfGoingOnBatteries = $true; ExecutionTimeLimit = 'PT72H' } } }
+    Mock Set-ScheduledTask { $script:Saved = $Settings }
+    Repair-AgentTask
+    Should -Invoke Set-ScheduledTask -Times 1 -Exactly -ParameterFilter { $TaskName -eq 'PrepStationAgent' }
+    $script:Saved.DisallowStartIfOnBatteries | Should -BeFalse
+    $script:Saved.StopIfGoingOnBatteries | Should -BeFalse
+    $script:Saved.ExecutionTimeLimit | Should -Be 'PT0S'
+  }
+  It 'leaves a task that already runs on battery alone' {
+    Mock Get-ScheduledTask { [pscustomobject]@{ Settings = [pscustomobject]@{ DisallowStartIfOnBatteries = $false; StopIfGoingOnBatteries = $false; ExecutionTimeLimit = 'PT0S' } } }
+    Mock Set-ScheduledTask { }
+    Repair-AgentTask
+    Should -Invoke Set-ScheduledTask -Times 0
   }
 }
 

@@ -343,6 +343,24 @@ function Register-AgentTask([string]$Script) {
   Start-ScheduledTask -TaskName $TaskName -ErrorAction Stop
 }
 
+# The task may have been made by the answer file with schtasks /create, which keeps Task
+# Scheduler's defaults: no start on battery, stopped when unplugged, killed after 72 h. The
+# running agent turns those off on its own task (the change applies to the definition; the
+# running instance goes on).
+function Repair-AgentTask {
+  if (-not $script:OnWindows) { return }
+  try {
+    $t = Get-ScheduledTask -TaskName $TaskName -ErrorAction Stop
+    $s = $t.Settings
+    if (-not $s.DisallowStartIfOnBatteries -and -not $s.StopIfGoingOnBatteries -and $s.ExecutionTimeLimit -eq 'PT0S') { return }
+    $s.DisallowStartIfOnBatteries = $false
+    $s.StopIfGoingOnBatteries = $false
+    $s.ExecutionTimeLimit = 'PT0S'
+    Set-ScheduledTask -TaskName $TaskName -Settings $s -ErrorAction Stop | Out-Null
+    Write-AgentLog "task $TaskName now runs on battery too"
+  } catch { Write-AgentLog "task $TaskName not adjusted for battery: $($_.Exception.Message)" }
+}
+
 function Remove-AgentTask {
   if (-not $script:OnWindows) { return }
   Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false -ErrorAction SilentlyContinue

@@ -114,6 +114,7 @@ function Start-Agent {
   if (Test-Path -LiteralPath (Join-StatePath 'finished')) { Write-AgentLog 'deployment already finished'; exit 0 }
   $script:Station = $script:Station.TrimEnd('/')
   while (Test-SetupInProgress) { Start-Sleep -Seconds 10 }
+  Repair-AgentTask
   $seqFile = Join-StatePath 'seq'
   if (Test-Path -LiteralPath $seqFile) { $script:Seq = [int](Read-Text $seqFile) }
   if (Test-Path -LiteralPath (Join-StatePath 'rebooting')) { Remove-Item -LiteralPath (Join-StatePath 'rebooting'); Write-AgentLog 'back after a reboot' }
