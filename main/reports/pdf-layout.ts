@@ -48,6 +48,8 @@ export interface Column {
   weight: number;
   align?: 'left' | 'right' | 'center';
   font?: FontName;
+  /** An identifier (serial, MAC, time): sized to its whole text and never wrapped. */
+  nowrap?: boolean;
 }
 
 /** Longer cell text is cut with an ellipsis: a row must always fit on one page. */
@@ -174,25 +176,48 @@ export class PdfLayout {
    * date), so values wrap between words and not inside them; the rest of the width is
    * shared by weight. Only when the words alone are too wide does a column wrap inside one.
    */
+  /**
+   * Columns sized to their content: an identifier column (nowrap) gets its whole longest
+   * value and keeps it; the others share what is left by weight, each at least its longest
+   * word. Only when that cannot fit do the text columns break words; identifiers never.
+   */
   private columnWidths(cols: Column[], rows: Cell[][]): number[] {
-    const total = cols.reduce((n, c) => n + c.weight, 0);
     const minW = cols.map((c, i) => {
       let longest = 0;
       const consider = (text: string, font: FontName): void => {
-        for (const word of clip(text).split(/[ \t\n]+/)) {
-          if (word) longest = Math.max(longest, this.textWidth(word.slice(0, 40), font));
+        const parts = c.nowrap ? clip(text).split('\n') : clip(text).split(/[ \t\n]+/);
+        for (const word of parts) {
+          if (word) longest = Math.max(longest, this.textWidth(word.slice(0, 60), font));
         }
       };
       consider(c.header, 'bold');
       for (const r of rows) if (r[i]) consider(r[i]!.text, r[i]!.font ?? c.font ?? 'body');
-      // pdfkit adds a blank line after a line that fills its width to within ~3 pt and ends in \n.
-      return Math.min(longest + 2 * PAD + 6, this.width * 0.45);
+      // pdfkit adds a blank line after a line that fills its width to within ~3 pt and ends in \n
+      // (a one-line identifier never ends in one: a smaller margin is enough).
+      return Math.min(longest + 2 * PAD + (c.nowrap ? 3 : 6), this.width * 0.45);
     });
-    const w = cols.map((c, i) => Math.max((this.width * c.weight) / total, minW[i]!));
+    const fixed = cols.reduce((n, c, i) => n + (c.nowrap ? minW[i]! : 0), 0);
+    const free = Math.max(0, this.width - fixed);
+    const total = cols.reduce((n, c) => n + (c.nowrap ? 0 : c.weight), 0) || 1;
+    const w = cols.map((c, i) =>
+      c.nowrap ? minW[i]! : Math.max((free * c.weight) / total, minW[i]!),
+    );
     const over = w.reduce((a, b) => a + b, 0) - this.width;
     if (over <= 0) return w;
     const slack = w.reduce((n, x, i) => n + (x - minW[i]!), 0);
     if (slack >= over) return w.map((x, i) => x - ((x - minW[i]!) * over) / slack);
+    // Still too wide: the heaviest text column (a model name, a description) gives way and
+    // breaks its words; the other columns keep their longest word, identifiers their text.
+    const textMin = cols.reduce((n, c, i) => n + (c.nowrap ? 0 : minW[i]!), 0);
+    if (fixed < this.width && textMin > 0) {
+      const heaviest = cols.reduce(
+        (best, c, i) => (!c.nowrap && (best < 0 || c.weight > cols[best]!.weight) ? i : best),
+        -1,
+      );
+      const left = free - (textMin - minW[heaviest]!);
+      if (left >= minW[heaviest]! / 2) return w.map((x, i) => (i === heaviest ? left : minW[i]!));
+      return cols.map((c, i) => (c.nowrap ? minW[i]! : (minW[i]! * free) / textMin));
+    }
     const sum = minW.reduce((a, b) => a + b, 0);
     return minW.map((x) => (x * this.width) / sum);
   }

@@ -142,31 +142,40 @@ function summary(L: PdfLayout, r: Report, t: (s: string | null) => string): void
   L.space(6);
   L.table(
     [
-      { header: '#', weight: 3, align: 'right' },
-      { header: 'Machine', weight: 12 },
-      { header: 'Serial', weight: 11, font: 'mono' },
+      { header: '#', weight: 3, align: 'right', nowrap: true },
+      { header: 'Machine', weight: 12, nowrap: true },
+      { header: 'Serial', weight: 11, font: 'mono', nowrap: true },
       { header: 'Model', weight: 17 },
-      { header: 'MAC', weight: 15 },
+      { header: 'MAC', weight: 15, font: 'mono', nowrap: true },
       { header: 'Status', weight: 9 },
-      { header: 'Steps', weight: 6, align: 'right' },
-      { header: 'Failures', weight: 8, align: 'right' },
-      { header: 'Started', weight: 12 },
+      { header: 'Steps', weight: 6, align: 'right', nowrap: true },
+      { header: 'Failures', weight: 8, align: 'right', nowrap: true },
+      { header: 'Started', weight: 12, nowrap: true },
       { header: 'Time', weight: 10, align: 'right' },
     ],
     r.machines.map((m, i) => [
       { text: String(i + 1) },
       { text: machineTitle(m) },
       { text: m.hardware.serial ?? '' },
-      { text: [m.hardware.vendor, m.hardware.model].filter(Boolean).join(' ') },
+      { text: vendorModel(m.hardware.vendor, m.hardware.model) },
       { text: m.hardware.macs[0] ?? '' },
       { text: statusWords[m.status], color: statusColor(m.status), font: 'bold' },
       { text: `${m.counts.succeeded + m.counts.skipped}/${m.counts.total}` },
       { text: String(m.failures.length), color: m.failures.length ? colors.bad : colors.text },
-      { text: t(m.timing.startedAt) },
+      // The year is in the work period above; here only month-day and time, never split.
+      { text: t(m.timing.startedAt).replace(/^\d{4}-/, '') },
       { text: dur(m.timing.totalSeconds) },
     ]),
     'Summary',
   );
+}
+
+/** "HP" + "HP ProBook 450 G9" is "HP ProBook 450 G9", not "HP HP ProBook 450 G9". */
+export function vendorModel(vendor: string | null, model: string | null): string {
+  const v = vendor?.trim() ?? '';
+  const m = model?.trim() ?? '';
+  if (v && m.toLowerCase().startsWith(v.toLowerCase())) return m;
+  return [v, m].filter(Boolean).join(' ');
 }
 
 function machine(
