@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Logger } from '../../log/logger.js';
 import { defaultLimits, negotiate, type NegotiationLimits } from './negotiate.js';
 import { decode, encode, ErrorCode, type TftpPacket } from './packet.js';
-import { resolveUnder } from './paths.js';
+import { checkName, resolveUnder } from './paths.js';
 import {
   Session,
   Spinner,
@@ -243,6 +243,12 @@ export class TftpServer implements SessionHost {
       return;
     }
     const name = servedName(p.filename);
+    // Rendered names pass the same checks as files on disk (resolveUnder makes them too).
+    const check = checkName(name);
+    if (!check.ok) {
+      this.refuse(from, p.filename, 'refused', ErrorCode.accessViolation, check.reason);
+      return;
+    }
     if (this.opts.rendered?.claims(name)) {
       await this.startRendered(p, from, key, name, started);
       return;
