@@ -215,6 +215,11 @@ export class Station {
       dhcpMode: s.dhcpMode,
       dhcpRange: s.dhcpRange ?? undefined,
       dhcpOverride: s.dhcpOverride ?? false,
+      // Absent in the request: keep what is configured; null: remove it.
+      dhcpRouter:
+        s.dhcpRouter === undefined ? this.ctx.options.dhcpRouter : (s.dhcpRouter ?? undefined),
+      dhcpDns: s.dhcpDns === undefined ? this.ctx.options.dhcpDns : s.dhcpDns || undefined,
+      dhcpNtp: s.dhcpNtp === undefined ? this.ctx.options.dhcpNtp : s.dhcpNtp || undefined,
       secureBoot: s.secureBoot ?? this.ctx.options.secureBoot,
     };
     const next = optionsSchema.safeParse({ ...this.ctx.options, ...values });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { secureBootPolicies } from '../boot/dhcp-policy.js';
+import { validIpList } from '../net/dhcp/bench-options.js';
 
 /**
  * Every station option, once. Flags, env vars (PREPSTATION_*) and config.yaml keys are all
@@ -28,6 +29,12 @@ const range = z
     'must be FIRST-LAST, for example 192.168.50.100-192.168.50.199',
   )
   .refine((v) => v.split('-').every((a) => isIPv4(a)), 'both ends must be IPv4 addresses');
+
+/** Up to 4 IPv4 addresses, comma- or space-separated. */
+const ipList = z.string().superRefine((v, ctx) => {
+  const problem = validIpList(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be IPv4 addresses: ${problem}` });
+});
 
 const bool = z.union([
   z.boolean(),
@@ -56,6 +63,9 @@ export const optionsSchema = z
       .default('off'),
     dhcpRange: range.optional(),
     dhcpOverride: bool.default(false),
+    dhcpRouter: ipv4.optional(),
+    dhcpDns: ipList.optional(),
+    dhcpNtp: ipList.optional(),
     dhcpPort: port.default(67),
     proxyPort: port.default(4011),
     tftpPort: port.default(69),
@@ -93,6 +103,9 @@ export const optionHelp: Record<OptionName, string> = {
   dhcpMode: 'off | proxy | full (default off until a bench network is chosen)',
   dhcpRange: 'address pool for full mode, FIRST-LAST',
   dhcpOverride: 'start full DHCP even if another DHCP server answers on the bench',
+  dhcpRouter: 'full mode: the gateway handed to machines (DHCP option 3)',
+  dhcpDns: 'full mode: DNS servers handed to machines, comma-separated (option 6)',
+  dhcpNtp: 'full mode: NTP servers handed to machines, comma-separated (option 42)',
   dhcpPort: 'DHCP server port (default 67)',
   proxyPort: 'PXE proxyDHCP port (default 4011)',
   tftpPort: 'TFTP port (default 69)',

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { secureBootPolicies } from '../boot/dhcp-policy.js';
 import { dhcpModes } from '../config/options.js';
+import { validIpList } from '../net/dhcp/bench-options.js';
 
 export interface NetworkInterfaceInfo {
   name: string;
@@ -40,6 +41,10 @@ export const networkSettingsSchema = z
       .nullable()
       .optional(),
     dhcpOverride: z.boolean().optional(),
+    /** Full mode: gateway, DNS and NTP servers handed to machines (null: none). */
+    dhcpRouter: z.ipv4().nullable().optional(),
+    dhcpDns: z.string().max(80).nullable().optional(),
+    dhcpNtp: z.string().max(80).nullable().optional(),
     /** What x64 UEFI PXE clients get under Secure Boot (issue 17). */
     secureBoot: z.enum(secureBootPolicies).optional(),
   })
@@ -85,6 +90,16 @@ export function checkNetworkSettings(
       return `The pool ${s.dhcpRange} is not inside the bench network ${addr.cidr ?? addr.address}.`;
     }
     if (toInt(a) > toInt(b)) return `The pool ${s.dhcpRange} starts after it ends.`;
+    for (const [flag, value] of [
+      ['DNS servers', s.dhcpDns],
+      ['NTP servers', s.dhcpNtp],
+    ] as const) {
+      const problem = value ? validIpList(value) : null;
+      if (problem) return `The ${flag} are not valid: ${problem}.`;
+    }
+    if (s.dhcpRouter && (toInt(s.dhcpRouter) & mask) !== net) {
+      return `The gateway ${s.dhcpRouter} is not inside the bench network ${addr.cidr ?? addr.address}: machines could not reach it.`;
+    }
     const self = toInt(addr.address);
     if (self >= toInt(a) && self <= toInt(b)) {
       return `The pool ${s.dhcpRange} contains the station's own address ${addr.address}.`;

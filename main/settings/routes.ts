@@ -3,6 +3,7 @@ import type { Result } from '../api/contract.js';
 import type { StationOptions } from '../config/options.js';
 import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
+import { benchDhcpGaps } from '../net/dhcp/bench-options.js';
 import { listInterfaces, networkSettingsSchema, type NetworkSettings } from './network.js';
 
 export function currentNetworkSettings(o: StationOptions): NetworkSettings {
@@ -12,6 +13,9 @@ export function currentNetworkSettings(o: StationOptions): NetworkSettings {
     dhcpMode: o.dhcpMode,
     dhcpRange: o.dhcpRange ?? null,
     dhcpOverride: o.dhcpOverride,
+    dhcpRouter: o.dhcpRouter ?? null,
+    dhcpDns: o.dhcpDns ?? null,
+    dhcpNtp: o.dhcpNtp ?? null,
     secureBoot: o.secureBoot,
   };
 }
@@ -23,6 +27,9 @@ export function networkSettingsRoutes(
   return (app: FastifyInstance, ctx: StationContext): void => {
     app.get('/api/v1/network/interfaces', async () => listInterfaces());
     app.get('/api/v1/settings/network', async () => currentNetworkSettings(ctx.options));
+    app.get('/api/v1/settings/dhcp-gaps', async () =>
+      ctx.options.dhcpMode === 'full' ? benchDhcpGaps(ctx.options) : [],
+    );
     app.put('/api/v1/settings/network', async (req, reply) => {
       const parsed = networkSettingsSchema.safeParse(req.body);
       if (!parsed.success) {

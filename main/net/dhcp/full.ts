@@ -42,6 +42,8 @@ export interface FullContext extends DhcpLogicContext {
   leaseSeconds: number;
   routers?: string[];
   dnsServers?: string[];
+  /** RFC 2132 §8.3. */
+  ntpServers?: string[];
 }
 
 export interface FullOutcome {
@@ -174,6 +176,7 @@ function answer(
   };
   if (ctx.routers?.length) reply.options.routers = ctx.routers;
   if (ctx.dnsServers?.length) reply.options.dnsServers = ctx.dnsServers;
+  if (ctx.ntpServers?.length) reply.options.ntpServers = ctx.ntpServers;
   const boot = isPxeClient(req) ? addBootInfo(reply, req, ctx) : null;
   const offered = { ...(boot ?? {}), ip, server: ctx.serverIp };
   return { reply, effects, offered, note: `${type === MessageType.OFFER ? 'OFFER' : 'ACK'} ${ip}` };

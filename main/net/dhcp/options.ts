@@ -39,6 +39,7 @@ export interface DhcpOptions {
   hostname?: string; // 12
   domainName?: string; // 15
   broadcastAddress?: string; // 28
+  ntpServers?: string[]; // 42
   /** 43: vendor-specific; encapsulated PXE sub-options when the vendor class is PXEClient. */
   vendorOptions?: Encapsulated;
   requestedIp?: string; // 50
@@ -96,6 +97,7 @@ const table: [code: number, key: keyof DhcpOptions, kind: Kind][] = [
   [12, 'hostname', 'text'],
   [15, 'domainName', 'text'],
   [28, 'broadcastAddress', 'ip'],
+  [42, 'ntpServers', 'ips'],
   [50, 'requestedIp', 'ip'],
   [52, 'overload', 'u8'],
   [55, 'parameterRequestList', 'u8list'],

@@ -3,6 +3,7 @@
  * port 4011 (the PXE boot server exchange), on the bench network only. Sockets come from a
  * SocketOpener so tests can fake them. Services: `dhcp` (port 67) and `proxydhcp` (4011).
  */
+import { benchDhcpOptions } from './bench-options.js';
 import type { UefiChain } from '../../boot/dhcp-policy.js';
 import type { StationContext, StationPart } from '../../context.js';
 import { explainListenError } from '../../services/registry.js';
@@ -238,6 +239,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
           pool: checked.pool,
           subnetMask: net.netmask,
           leaseSeconds: deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+          ...benchDhcpOptions(o),
         };
       }
 

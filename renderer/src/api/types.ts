@@ -24,6 +24,10 @@ export interface NetworkSettings {
   dhcpRange?: string | null;
   dhcpOverride?: boolean;
   secureBoot?: SecureBootPolicy;
+  /** Full mode: the gateway, DNS and NTP servers handed to machines (null: none). */
+  dhcpRouter?: string | null;
+  dhcpDns?: string | null;
+  dhcpNtp?: string | null;
 }
 
 /** GET /api/v1/profiles/:id: the file text as on disk and its resolved hash. */

@@ -4,6 +4,7 @@ import type { DhcpMode, NetworkInterface, NetworkSettings, SecureBootPolicy } fr
 import { rangeProblem, suggestRange } from '../lib/network';
 import { useStore } from '../store';
 import { selectNetwork, selectOtherDhcpWarning } from '../store/network';
+import { BenchDhcpOptions } from './bench-dhcp-options';
 
 const modes: { id: DhcpMode; title: string; what: string }[] = [
   {
@@ -214,6 +215,7 @@ export function NetworkForm({ onSaved }: { onSaved?: (s: NetworkSettings) => voi
               value={draft.dhcpRange ?? ''}
               onChange={(e) => setDraft({ ...draft, dhcpRange: e.target.value })}
             />
+            <BenchDhcpOptions draft={draft} setDraft={setDraft} />
             {otherDhcp ? (
               <label className="check">
                 <input
@@ -299,5 +301,8 @@ function normalize(s: NetworkSettings | null) {
     dhcpRange: s.dhcpMode === 'full' ? (s.dhcpRange ?? null) : null,
     dhcpOverride: s.dhcpOverride ?? false,
     secureBoot: s.secureBoot ?? 'auto',
+    dhcpRouter: s.dhcpRouter ?? null,
+    dhcpDns: s.dhcpDns ?? null,
+    dhcpNtp: s.dhcpNtp ?? null,
   };
 }

@@ -18,6 +18,8 @@ const rows: [string, DhcpOptions, string][] = [
   ['51 lease time', { leaseTime: 14400 }, '3304 00003840'],
   ['1 subnet mask', { subnetMask: '255.255.255.0' }, '0104 ffffff00'],
   ['3 routers (two)', { routers: ['10.0.0.1', '10.0.0.2'] }, '0308 0a000001 0a000002'],
+  ['6 DNS servers (two)', { dnsServers: ['10.0.0.53', '9.9.9.9'] }, '0608 0a000035 09090909'],
+  ['42 NTP servers (one)', { ntpServers: ['10.0.0.123'] }, '2a04 0a00007b  # RFC 2132 §8.3'],
   ['12 hostname', { hostname: 'pc-17' }, `0c05 ${ascii('pc-17')}`],
   ['50 requested address', { requestedIp: '10.0.0.9' }, '3204 0a000009'],
   ['55 parameter request list', { parameterRequestList: [1, 3, 6, 66, 67] }, '3705 0103064243'],
