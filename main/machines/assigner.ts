@@ -38,7 +38,13 @@ export class Assigner {
   }
 
   /** Starts a new deployment of `profileId` on the machine (assign, reassign, reset). */
-  assign(id: string, profileId: string, by: AssignedBy, batch: string | null = null): MachineView {
+  assign(
+    id: string,
+    profileId: string,
+    by: AssignedBy,
+    batch: string | null = null,
+    technician: string | null = null,
+  ): MachineView {
     const view = this.d.registry.get(id);
     if (!view) throw new MachineError('not_found', `No machine ${id}.`, 404);
     const found = this.d.profiles().get(profileId);
@@ -66,6 +72,7 @@ export class Assigner {
         customer: found.profile.customer?.name ?? null,
         batch,
         by,
+        ...(technician ? { technician } : {}),
         steps,
       },
     ]);
@@ -252,22 +259,26 @@ export class Assigner {
   }
 
   /** Deploy again: a new deployment of the same profile; the old token stops working. */
-  reset(id: string): MachineView {
+  reset(id: string, technician: string | null = null): MachineView {
     const v = this.mustGet(id);
     if (!v.profile) {
       throw new MachineError('not_assigned', 'This machine has no profile yet: assign one.', 409);
     }
-    return this.assign(id, v.profile, 'reset', v.batch);
+    return this.assign(id, v.profile, 'reset', v.batch, technician);
   }
 
-  retryStep(id: string, stepId: string): MachineView {
+  retryStep(id: string, stepId: string, technician: string | null = null): MachineView {
     this.stepAction(id, stepId);
-    return this.d.registry.append(id, [{ kind: 'retry-step', stepId }]);
+    return this.d.registry.append(id, [
+      { kind: 'retry-step', stepId, ...(technician ? { technician } : {}) },
+    ]);
   }
 
-  skipStep(id: string, stepId: string): MachineView {
+  skipStep(id: string, stepId: string, technician: string | null = null): MachineView {
     this.stepAction(id, stepId);
-    const v = this.d.registry.append(id, [{ kind: 'skip-step', stepId }]);
+    const v = this.d.registry.append(id, [
+      { kind: 'skip-step', stepId, ...(technician ? { technician } : {}) },
+    ]);
     // Skipping the last open step finishes the deployment.
     if (
       (v.state === 'provisioning' || v.state === 'verifying') &&
@@ -293,9 +304,11 @@ export class Assigner {
     return v;
   }
 
-  markDone(id: string): MachineView {
+  markDone(id: string, technician: string | null = null): MachineView {
     const v = this.mustGet(id);
     if (v.state === 'done') return v;
-    return this.d.registry.append(id, [{ kind: 'done', by: 'technician' }]);
+    return this.d.registry.append(id, [
+      { kind: 'done', by: 'technician', ...(technician ? { technician } : {}) },
+    ]);
   }
 }

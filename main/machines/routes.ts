@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { MachineLogEntry, RunEstimates } from '../api/contract.js';
+import { technicianOf } from '../api/technician.js';
 import { sendError } from '../net/http/errors.js';
 import type { Assigner } from './assigner.js';
 import { MachineError, type MachineRegistry } from './registry.js';
@@ -150,29 +151,36 @@ export function machineUiRoutes(deps: {
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/assign', async (req, reply) => {
         const body = parse(assignBody, req.body, reply);
         if (!body) return reply;
-        return summarize(assigner.assign(req.params.id, body.profile, 'hand'));
+        return summarize(
+          assigner.assign(req.params.id, body.profile, 'hand', null, technicianOf(req.headers)),
+        );
       });
 
       api.post('/api/v1/machines/assign', async (req, reply) => {
         const body = parse(assignManyBody, req.body, reply);
         if (!body) return reply;
         body.machines.forEach(mustGet);
-        return body.machines.map((id) => summarize(assigner.assign(id, body.profile, 'hand')));
+        const tech = technicianOf(req.headers);
+        return body.machines.map((id) =>
+          summarize(assigner.assign(id, body.profile, 'hand', null, tech)),
+        );
       });
 
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/reset', async (req) =>
-        summarize(assigner.reset(req.params.id)),
+        summarize(assigner.reset(req.params.id, technicianOf(req.headers))),
       );
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/done', async (req) =>
-        summarize(assigner.markDone(req.params.id)),
+        summarize(assigner.markDone(req.params.id, technicianOf(req.headers))),
       );
       api.post<{ Params: { id: string; step: string } }>(
         '/api/v1/machines/:id/steps/:step/retry',
-        async (req) => summarize(assigner.retryStep(req.params.id, req.params.step)),
+        async (req) =>
+          summarize(assigner.retryStep(req.params.id, req.params.step, technicianOf(req.headers))),
       );
       api.post<{ Params: { id: string; step: string } }>(
         '/api/v1/machines/:id/steps/:step/skip',
-        async (req) => summarize(assigner.skipStep(req.params.id, req.params.step)),
+        async (req) =>
+          summarize(assigner.skipStep(req.params.id, req.params.step, technicianOf(req.headers))),
       );
 
       api.get('/api/v1/batches', async () => assigner.batches());

@@ -59,7 +59,7 @@ export function stepLogOf(entries: readonly Entry[], stepId: string, deployment:
           type: 'action',
           at: e.at,
           action: d.kind === 'retry-step' ? 'retry' : 'skip',
-          by: (d as { by?: string }).by ?? null,
+          by: d.technician ?? null,
         });
         break;
       case 'failed':

@@ -38,6 +38,8 @@ export type EntryData =
       customer: string | null;
       batch: string | null;
       by: AssignedBy;
+      /** Who assigned or reset it (the name the UI sends), for 'hand' and 'reset'. */
+      technician?: string;
       /** The plan, frozen for this deployment (download URLs relative to the station). */
       steps: PlanStep[];
     }
@@ -109,9 +111,9 @@ export type EntryData =
     }
   | { kind: 'stalled'; silentSince: string }
   | { kind: 'resumed' }
-  | { kind: 'done'; by: 'agent' | 'technician' }
-  | { kind: 'retry-step'; stepId: string }
-  | { kind: 'skip-step'; stepId: string }
+  | { kind: 'done'; by: 'agent' | 'technician'; technician?: string }
+  | { kind: 'retry-step'; stepId: string; technician?: string }
+  | { kind: 'skip-step'; stepId: string; technician?: string }
   /** deploy.cmd in WinPE reported a phase of the Windows install (winpe-progress.ts). */
   | WinpeEntry
   /** An answer file was served (every fetch is logged; the token never is). */

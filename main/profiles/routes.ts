@@ -3,6 +3,7 @@ import { choosePacks } from '../drivers/types.js';
 import { z } from 'zod';
 import type { SecretInfo } from '../api/contract.js';
 import type { StationContext } from '../context.js';
+import { technicianOf } from '../api/technician.js';
 import { sendError } from '../net/http/errors.js';
 import { storedMediaIssues } from '../media/profile-check.js';
 import { formatIssue, parseProfileSource } from './parse.js';
@@ -86,7 +87,7 @@ export function profileRoutes(app: FastifyInstance, ctx: StationContext): void {
     const result = store.save(
       req.params.id,
       parsed.data.text,
-      parsed.data.author ?? 'technician (UI)',
+      parsed.data.author ?? technicianOf(req.headers) ?? 'technician (UI)',
     );
     if (!result.ok) {
       return sendError(

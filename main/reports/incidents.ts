@@ -7,6 +7,9 @@ import type { ActionReport, FailureReport } from './types.js';
  * Failures met in the deployment and what happened next: the agent's automatic retry,
  * the technician's retry or skip, marking the machine done, or nothing (yet).
  */
+/** The technician's name where the UI sent one (issue 18), else the role. */
+const who = (name: string | undefined): string => name ?? 'the technician';
+
 export function incidents(
   dep: readonly Entry[],
   view: MachineView,
@@ -27,7 +30,7 @@ export function incidents(
             at: e.at,
             kind: 'reset',
             stepId: null,
-            text: `Deployed again by the technician (deployment ${e.deployment})`,
+            text: `Deployed again by ${who(d.technician)} (deployment ${e.deployment})`,
           });
         }
         break;
@@ -70,7 +73,7 @@ export function incidents(
           at: e.at,
           kind: 'technician-retry',
           stepId: d.stepId,
-          text: `${label(d.stepId)}: retried by the technician`,
+          text: `${label(d.stepId)}: retried by ${who(d.technician)}`,
         });
         break;
       case 'skip-step':
@@ -78,7 +81,7 @@ export function incidents(
           at: e.at,
           kind: 'technician-skip',
           stepId: d.stepId,
-          text: `${label(d.stepId)}: skipped by the technician`,
+          text: `${label(d.stepId)}: skipped by ${who(d.technician)}`,
         });
         break;
       case 'done':
@@ -87,7 +90,7 @@ export function incidents(
             at: e.at,
             kind: 'technician-done',
             stepId: null,
-            text: 'Machine marked done by the technician',
+            text: `Machine marked done by ${who(d.technician)}`,
           });
         }
         break;
@@ -132,9 +135,11 @@ function resolutionOf(
       return `Retried automatically (attempt ${d.attempt})${outcome}`;
     }
     if (stepId && d.kind === 'retry-step' && d.stepId === stepId)
-      return `Retried by the technician${outcome}`;
-    if (stepId && d.kind === 'skip-step' && d.stepId === stepId) return 'Skipped by the technician';
-    if (d.kind === 'done' && d.by === 'technician') return 'Machine marked done by the technician';
+      return `Retried by ${who(d.technician)}${outcome}`;
+    if (stepId && d.kind === 'skip-step' && d.stepId === stepId)
+      return `Skipped by ${who(d.technician)}`;
+    if (d.kind === 'done' && d.by === 'technician')
+      return `Machine marked done by ${who(d.technician)}`;
     if (d.kind === 'step' && d.status === 'started' && !stepId)
       return 'The agent went on after the error';
   }
