@@ -106,4 +106,31 @@ describe('TFTP: files the signed chain asks for', () => {
     expect(await get('/files/../data.db')).toEqual({ error: 2 });
     expect(await get('/grub/mac/not-a-mac.cfg')).toEqual({ error: 1 });
   });
+
+  it('says on the Services page whether Secure Boot PCs can boot, and notices the fetched files', async () => {
+    const status = () => t.station.ctx.services.get('secure-boot');
+    expect(status()).toMatchObject({ state: 'disabled' });
+    expect(status()?.error).toMatch(/shimx64\.efi and grubx64\.efi missing/);
+    expect(status()?.fix).toMatch(/fetch-signed-boot\.mjs --files/);
+    const boot = path.join(t.station.ctx.paths.filesDir, 'boot');
+    fs.mkdirSync(boot, { recursive: true });
+    fs.writeFileSync(path.join(boot, 'shimx64.efi'), 'x');
+    fs.writeFileSync(path.join(boot, 'grubx64.efi'), 'x');
+    const end = Date.now() + 15_000;
+    while (status()?.state !== 'running' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status()).toMatchObject({ state: 'running', error: null });
+  }, 20_000);
+});
+
+describe('secure-boot service under --secure-boot signed', () => {
+  it('is failed while the signed files are missing (every UEFI PC would get them)', async () => {
+    const t = await startTestStation(['--secure-boot', 'signed']);
+    try {
+      expect(t.station.ctx.services.get('secure-boot')).toMatchObject({ state: 'failed' });
+    } finally {
+      await t.stop();
+    }
+  });
 });
