@@ -56,6 +56,15 @@ function describe(m: MediaRecord): string {
   return lines.join('\n');
 }
 
+/** An import killed half-way (power cut, kill -9) left a staging folder: say it is gone. */
+function sayRemoved(names: string[]): void {
+  for (const n of names) {
+    process.stderr.write(
+      `Removed the leftovers of an interrupted import (${n}); nothing of it was listed.\n`,
+    );
+  }
+}
+
 /** Works on the data dir directly, beside a running station (which sees the same folder). */
 export async function media(argv: string[]): Promise<number> {
   const [sub, ...args] = argv;
@@ -69,6 +78,7 @@ export async function media(argv: string[]): Promise<number> {
       const { options } = loadConfig(args.filter((a) => a !== '--json'));
       const p = stationPaths(options);
       const lib = new MediaLibrary(p.filesDir);
+      sayRemoved(lib.removeStale());
       const list = lib.list();
       if (json) {
         process.stdout.write(JSON.stringify(list, null, 2) + '\n');
@@ -99,6 +109,7 @@ export async function media(argv: string[]): Promise<number> {
       // A bus of our own: the library reports progress on it as in the station.
       const bus = new EventBus(50, 0);
       const lib = new MediaLibrary(p.filesDir, bus);
+      sayRemoved(lib.removeStale());
       const tty = process.stderr.isTTY;
       let lastLine = '';
       const controller = new AbortController();
