@@ -15,6 +15,7 @@ import { SettingsPage } from './pages/settings-page';
 import { ProfilesPage } from './profiles/profiles-page';
 import { SecretsPage } from './secrets/secrets-page';
 import { TerminalPage } from './terminal/terminal-page';
+import { TechnicianBadge, TechnicianPrompt } from './components/technician-bar';
 import { useStore } from './store';
 import { selectAttentionCount } from './store/machines';
 import { selectFailedServiceCount } from './store/services';
@@ -163,11 +164,13 @@ export function App() {
             ) : null}
           </a>
         ))}
+        <TechnicianBadge />
         <div className={`stream stream-${stream}`} data-testid="stream-state">
           {stream === 'live' ? 'Live' : stream === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
         </div>
       </nav>
       <main className="content">
+        <TechnicianPrompt />
         <Page parts={parts} />
       </main>
     </div>

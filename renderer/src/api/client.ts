@@ -1,5 +1,12 @@
 import type { ApiError, Result } from '../../../main/api/contract';
 
+let technician: string | null = null;
+
+/** The name sent with every request as the author of the action (chosen once per browser). */
+export function setTechnician(name: string | null): void {
+  technician = name;
+}
+
 /**
  * The one way the renderer talks to the station: same-origin fetch with the session cookie.
  * Every call resolves to a Result; nothing rejects, so no screen dies on a network error.
@@ -12,6 +19,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<Resu
       credentials: 'same-origin',
       headers: {
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(technician ? { 'x-prepstation-technician': encodeURIComponent(technician) } : {}),
         ...(init.headers ?? {}),
       },
     });

@@ -14,7 +14,9 @@ export function describeEntry(e: MachineLogEntry, stepLabel: (id: string) => str
     case 'identity':
       return 'Identity completed (serial, model or MACs)';
     case 'assigned':
-      return `Assigned to ${s(d.profileName) || s(d.profile)}${d.by ? ` (${s(d.by)})` : ''}`;
+      return `${d.by === 'reset' ? 'Deployed again with' : 'Assigned to'} ${s(d.profileName) || s(d.profile)}${
+        d.technician ? ` by ${s(d.technician)}` : d.by && d.by !== 'hand' ? ` (${s(d.by)})` : ''
+      }`;
     case 'booting':
       return `Booted the installer from ${s(d.ip)}${d.chain === 'shim-grub' ? ' (Secure Boot chain: shim + GRUB)' : d.chain === 'ipxe' ? ' (iPXE)' : ''}`;
     case 'boot-hint':
@@ -54,11 +56,13 @@ export function describeEntry(e: MachineLogEntry, stepLabel: (id: string) => str
     case 'resumed':
       return 'Heard from again';
     case 'done':
-      return d.by === 'technician' ? 'Marked done by the technician' : 'Done';
+      return d.by === 'technician'
+        ? `Marked done by ${s(d.technician) || 'the technician'}`
+        : 'Done';
     case 'retry-step':
-      return `Technician: retry ${stepLabel(s(d.stepId))}`;
+      return `${s(d.technician) || 'Technician'}: retry ${stepLabel(s(d.stepId))}`;
     case 'skip-step':
-      return `Technician: skip ${stepLabel(s(d.stepId))}`;
+      return `${s(d.technician) || 'Technician'}: skip ${stepLabel(s(d.stepId))}`;
     case 'duplicate':
       return 'A resent report (already recorded)';
     default:

@@ -32,7 +32,8 @@ export function ReportsPage() {
   const machines = useStore(useShallow((s) => Object.values(selectMachines(s))));
   const batches = useStore(useShallow(selectBatchList));
   const [paper, setPaper] = useState<ReportPaper>('a4');
-  const [technician, setTechnician] = useState('');
+  // Who works at this browser prepared the machines; the shop's default when nobody said.
+  const [technician, setTechnician] = useState(() => useStore.getState().technician ?? '');
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {

@@ -1,3 +1,4 @@
+import { ShopSettingsForm } from '../settings/shop-settings';
 import { useStore } from '../store';
 import type { Theme } from '../store/ui-prefs';
 
@@ -18,10 +19,19 @@ export function SettingsPage() {
   const setTheme = useStore((s) => s.setTheme);
   const setLargeText = useStore((s) => s.setLargeText);
   const version = useStore((s) => s.version);
+  const technician = useStore((s) => s.technician);
+  const setPrefs = useStore((s) => s.setPrefs);
   return (
     <section className="page" data-testid="settings-page">
       <h1>Settings</h1>
       <div className="card form">
+        <label htmlFor="technician">Your name (the author of what you do from this browser)</label>
+        <input
+          id="technician"
+          data-testid="settings-technician"
+          value={technician ?? ''}
+          onChange={(e) => setPrefs({ technician: e.target.value.trim() ? e.target.value : null })}
+        />
         <label htmlFor="theme">Theme</label>
         <select
           id="theme"
@@ -43,6 +53,7 @@ export function SettingsPage() {
           Large text (readable from across the bench)
         </label>
       </div>
+      <ShopSettingsForm />
       <div className="card section shortcuts" data-testid="shortcuts">
         <h2>Keyboard shortcuts</h2>
         <dl>

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { setTechnician } from '../api/client';
 import type { Store } from './index';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -58,15 +59,19 @@ const prefsOf = (s: UiPrefs): UiPrefs => ({
   technician: s.technician,
 });
 
-export const createUiPrefsSlice: StateCreator<Store, [], [], UiPrefsSlice> = (set, get) => ({
-  ...defaults,
-  ...saved(),
-  setTheme: (theme) => get().setPrefs({ theme }),
-  setLargeText: (largeText) => get().setPrefs({ largeText }),
-  setPrefs: (patch) => {
-    set(patch);
-    persist(prefsOf({ ...prefsOf(get()), ...patch }));
-  },
-});
+export const createUiPrefsSlice: StateCreator<Store, [], [], UiPrefsSlice> = (set, get) => {
+  const initial = { ...defaults, ...saved() };
+  setTechnician(initial.technician);
+  return {
+    ...initial,
+    setTheme: (theme) => get().setPrefs({ theme }),
+    setLargeText: (largeText) => get().setPrefs({ largeText }),
+    setPrefs: (patch) => {
+      set(patch);
+      if ('technician' in patch) setTechnician(patch.technician ?? null);
+      persist(prefsOf({ ...prefsOf(get()), ...patch }));
+    },
+  };
+};
 
 export const selectTechnician = (s: Store): string | null => s.technician;
