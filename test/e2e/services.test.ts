@@ -64,6 +64,31 @@ describe.skipIf(skip !== null)(
       await page.getByTestId('nav-services').click();
     });
 
+    it('sets the Secure Boot policy; the secure-boot service says what is missing and how to fix it', async () => {
+      await page.getByTestId('network-form').waitFor();
+      expect(await page.getByTestId('http-boot-note').textContent()).toMatch(/must use PXE/);
+      await services.chooseAddress('lo', '127.0.0.1');
+      await services.chooseMode('off');
+      await services.chooseSecureBoot('signed');
+      await services.save();
+      await expect.poll(() => services.saved().textContent()).toMatch(/Saved/);
+      const saved = (await (await st.api('/api/v1/settings/network')).json()) as {
+        secureBoot: string;
+      };
+      expect(saved.secureBoot).toBe('signed');
+      // No signed files in this station's boot folder: every UEFI PC would fail to boot.
+      await expect
+        .poll(() => services.row('secure-boot').textContent(), { timeout: 15_000 })
+        .toMatch(/Failed.*fetch-signed-boot/);
+      await services.chooseSecureBoot('auto');
+      await services.save();
+      await expect.poll(() => services.saved().textContent()).toMatch(/Saved/);
+      // Under auto iPXE still boots the others: no longer a failure (the next test counts them).
+      await expect
+        .poll(() => services.row('secure-boot').textContent(), { timeout: 15_000 })
+        .not.toMatch(/Failed/);
+    });
+
     it('warns when the DHCP service reports another DHCP server on the bench', async () => {
       // Detecting a rogue server needs namespaces (the DHCP tests do that); here the page
       // is shown the state the DHCP service publishes when it finds one.

@@ -22,6 +22,10 @@ export class ServicesScreen {
     await this.page.getByTestId(`dhcp-mode-${mode}`).check();
   }
 
+  async chooseSecureBoot(policy: 'auto' | 'signed' | 'ipxe'): Promise<void> {
+    await this.page.getByTestId(`secure-boot-${policy}`).check();
+  }
+
   async save(): Promise<void> {
     await this.page.getByTestId('network-save').click();
   }
