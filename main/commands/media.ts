@@ -6,6 +6,7 @@ import type { ImportProgress } from '../media/importer.js';
 import { MediaLibrary } from '../media/library.js';
 import type { MediaRecord } from '../media/types.js';
 import { wimbootStatus } from '../media/wimboot.js';
+import { loadProfileDir } from '../profiles/load-dir.js';
 
 export function mediaHelp(): string {
   return [
@@ -54,6 +55,13 @@ function describe(m: MediaRecord): string {
     ...m.warnings.map((w) => `  warning:  ${w}`),
   ];
   return lines.join('\n');
+}
+
+function profilesUsing(dir: string, id: string): string[] {
+  const { resolved } = loadProfileDir(dir);
+  return [...resolved]
+    .filter(([, r]) => r.ok && r.profile.target.os === 'windows' && r.profile.target.media === id)
+    .map(([pid]) => pid);
 }
 
 /** An import killed half-way (power cut, kill -9) left a staging folder: say it is gone. */
@@ -157,7 +165,16 @@ export async function media(argv: string[]): Promise<number> {
         return 2;
       }
       const { options } = loadConfig(args.slice(1));
-      const lib = new MediaLibrary(stationPaths(options).filesDir);
+      const paths = stationPaths(options);
+      const lib = new MediaLibrary(paths.filesDir);
+      // The same rule as DELETE /api/v1/media/:id: never pull a medium from under a profile.
+      const users = fs.existsSync(paths.profilesDir) ? profilesUsing(paths.profilesDir, id) : [];
+      if (users.length > 0) {
+        process.stderr.write(
+          `prepstation media delete: medium "${id}" is used by profile(s) ${users.join(', ')}: change their target.media first.\n`,
+        );
+        return 1;
+      }
       if (!lib.remove(id)) {
         process.stderr.write(`prepstation media delete: no medium "${id}"\n`);
         return 1;

@@ -15,6 +15,7 @@ export function createMedia(ctx: StationContext): {
 } {
   const library = new MediaLibrary(ctx.paths.filesDir, ctx.bus, ctx.now);
   let off: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
   const refresh = (): void => {
     const media = library.list();
     const s = wimbootStatus(ctx.paths.filesDir, media);
@@ -37,10 +38,15 @@ export function createMedia(ctx: StationContext): {
       off = ctx.bus.on((e) => {
         if (e.type === 'media') refresh();
       });
+      // wimboot may be replaced by hand or by `prepstation boot fetch-wimboot` meanwhile.
+      timer = setInterval(refresh, 30_000);
+      timer.unref();
     },
     stop: async () => {
       off?.();
       off = null;
+      if (timer) clearInterval(timer);
+      timer = null;
     },
   };
   return { library, routes: mediaRoutes(library), part };

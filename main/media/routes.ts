@@ -82,6 +82,21 @@ export function mediaRoutes(library: MediaLibrary) {
             body.resume();
             return sendError(reply, e.status, e.code, e.message);
           }
+          // The upload and the extracted medium both need room: say so before taking the bytes.
+          const free = freeBytes(library.mediaDir);
+          if (
+            Number.isFinite(declared) &&
+            free !== null &&
+            declared * 2 + 64 * 1024 * 1024 > free
+          ) {
+            body.resume();
+            return sendError(
+              reply,
+              507,
+              'no_space',
+              `Not enough free space: the ISO (${(declared / 1024 ** 3).toFixed(1)} GiB) needs about twice its size while it is imported, and the station's files disk has ${(free / 1024 ** 3).toFixed(1)} GiB free.`,
+            );
+          }
           const status = library.beginUpload(
             fileName,
             q.id ?? null,
@@ -145,4 +160,14 @@ export function mediaRoutes(library: MediaLibrary) {
       );
     });
   };
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const s = fs.statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
 }

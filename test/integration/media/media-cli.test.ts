@@ -232,6 +232,21 @@ describe.skipIf(skip)('prepstation media import (a synthetic Windows 11 24H2 med
   });
 });
 
+describe.skipIf(skip)('prepstation media delete', () => {
+  it('refuses a medium a profile of the station names, deletes one nobody names', async () => {
+    const profiles = path.join(dataDir, 'profiles');
+    fs.mkdirSync(profiles, { recursive: true });
+    fs.copyFileSync(
+      path.join(samples, 'windows-11-base.yaml'),
+      path.join(profiles, 'windows-11-base.yaml'),
+    );
+    expect(await media(['delete', 'win11-24h2', '--data-dir', dataDir])).toBe(1);
+    expect(err).toMatch(/medium "win11-24h2" is used by profile\(s\) windows-11-base/);
+    expect(await media(['delete', 'win11-26100', '--data-dir', dataDir])).toBe(0);
+    expect(listed()).toEqual(['win11-24h2']);
+  });
+});
+
 describe.skipIf(skip)('the same medium as install.esd, as split .swm, and without curl.exe', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
