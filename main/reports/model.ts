@@ -1,4 +1,5 @@
 import type { MachineState } from '../api/contract.js';
+import { windowsInstallReport } from './windows-install.js';
 import { applyEntry, newView } from '../machines/state.js';
 import type { Entry, MachineView, StepView } from '../machines/types.js';
 import { appVersion, stepDetails } from './details.js';
@@ -107,6 +108,7 @@ export function machineReport(
     hardware: hardwareOf(view, inv),
     os: { name: str(inv.os), version: str(inv.osVersion) },
     agentVersion: str(inv.agentVersion),
+    windowsInstall: windowsInstallReport(dep),
     timing: {
       startedAt,
       bootedAt: first('booting'),

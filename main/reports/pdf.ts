@@ -232,6 +232,31 @@ function machine(
     ['Total time', `${dur(m.timing.totalSeconds)}${m.timing.endedAt ? '' : ' so far'}`],
     ['Agent version', m.agentVersion ?? ''],
   ]);
+  const w = m.windowsInstall;
+  if (w) {
+    L.heading('Windows install (WinPE)');
+    L.keyValues(
+      [
+        ['Medium', w.medium ?? ''],
+        [
+          'Edition',
+          `${w.edition ?? ''}${w.index ? ` (image index ${w.index}${w.imageKind ? `, .${w.imageKind}` : ''})` : ''}`,
+        ],
+        [
+          'Driver packs',
+          [...w.winpeDriverPacks.map((p) => `${p} (WinPE)`), ...w.driverPacks].join(', ') || 'none',
+        ],
+        [
+          'Disk',
+          `${w.disk ?? ''}${w.layout ? `, ${w.layout.toUpperCase()}` : ''}${w.firmware ? `, ${w.firmware}` : ''}`,
+        ],
+        ['Image download', w.downloadSeconds === null ? '' : dur(w.downloadSeconds)],
+        ['Image apply', w.applySeconds === null ? '' : dur(w.applySeconds)],
+        ...(w.failedPhase ? [['Failed in', w.failedPhase] as [string, string]] : []),
+      ],
+      1,
+    );
+  }
   const apps = m.steps.filter((s) => s.kind === 'app');
   const config = m.steps.filter((s) => s.kind === 'config' || s.kind === 'inventory');
   const checks = m.steps.filter((s) => s.kind === 'check');

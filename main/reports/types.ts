@@ -126,6 +126,26 @@ export interface PreviousDeployment {
   failure: string | null;
 }
 
+/** The Windows install in WinPE (issue 15), from deploy.cmd's reports. */
+export interface WindowsInstallReport {
+  medium: string | null;
+  edition: string | null;
+  /** The image index DISM applied. */
+  index: number | null;
+  imageKind: string | null;
+  imageBytes: number | null;
+  driverPacks: string[];
+  winpeDriverPacks: string[];
+  firmware: string | null;
+  /** The disk WinPE chose, as it described it: "disk 2 SCSI 1000 GB Samsung SSD 980 PRO". */
+  disk: string | null;
+  layout: string | null;
+  downloadSeconds: number | null;
+  applySeconds: number | null;
+  /** The WinPE phase that failed, if one did. */
+  failedPhase: string | null;
+}
+
 export interface MachineReport {
   id: string;
   name: string | null;
@@ -143,6 +163,8 @@ export interface MachineReport {
   hardware: HardwareReport;
   os: { name: string | null; version: string | null };
   agentVersion: string | null;
+  /** Windows only: medium, edition, index, driver packs, disk, download and apply times. */
+  windowsInstall?: WindowsInstallReport | null;
   timing: {
     startedAt: string | null;
     bootedAt: string | null;
