@@ -76,9 +76,10 @@ describe.skipIf(skip !== null)(
       expect(await screen.row('win11-24h2').count()).toBe(1);
     });
 
-    it('deletes an unused medium after confirmation', async () => {
-      await screen.importIso(medium.iso, 'spare');
+    it('imports a dropped ISO, and deletes an unused medium after confirmation', async () => {
+      await screen.dropIso(fs.readFileSync(medium.iso), 'Win11_spare.iso', 'spare');
       await screen.row('spare').waitFor({ timeout: 60_000 });
+      expect(await screen.row('spare').textContent()).toMatch(/from Win11_spare\.iso/);
       await screen.delete('spare');
       await expect.poll(() => screen.row('spare').count()).toBe(0);
       expect(fs.existsSync(`${st.dataDir}/files/media/spare`)).toBe(false);

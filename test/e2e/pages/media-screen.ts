@@ -27,6 +27,23 @@ export class MediaScreen {
     await this.page.getByTestId('media-file').setInputFiles(file);
   }
 
+  /** Drops a file on the drop zone as a file manager would (a DataTransfer with a File). */
+  async dropIso(bytes: Buffer, name: string, id: string): Promise<void> {
+    await this.page.getByTestId('media-id').fill(id);
+    const zone = this.page.getByTestId('media-drop');
+    const transfer = await this.page.evaluateHandle(
+      ({ b64, fileName }) => {
+        const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([raw], fileName, { type: 'application/octet-stream' }));
+        return dt;
+      },
+      { b64: bytes.toString('base64'), fileName: name },
+    );
+    await zone.dispatchEvent('dragover', { dataTransfer: transfer });
+    await zone.dispatchEvent('drop', { dataTransfer: transfer });
+  }
+
   async delete(id: string): Promise<void> {
     await this.page.getByTestId(`media-delete-${id}`).click();
     await this.page.getByTestId('confirm-ok').click();
