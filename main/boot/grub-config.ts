@@ -221,8 +221,12 @@ export function renderGrubDecision(
         ...header(req),
         `echo ${grubText(`PrepStation: installing this PC (MAC ${req.mac}) through the signed chain`)}`,
         ...lines,
-        // Only reached when the kernel or initrd could not be loaded.
-        "echo 'PrepStation: the installer did not start; asking the station again.'",
+        // Only reached when the kernel or initrd could not be loaded; the station notices
+        // the next ask without a reboot and says so on the bench (loader-watch.ts).
+        'echo \'PrepStation: the installer did not start. "bad shim signature" above: under Secure Boot\'',
+        "echo 'the kernel must be signed by Debian (the vendor of this shim and GRUB).'",
+        "echo 'Asking the station again in 30 seconds.'",
+        'sleep 25',
         '',
       ].join('\n');
     }

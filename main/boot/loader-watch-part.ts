@@ -87,7 +87,7 @@ export function loaderWatchPart(
             mac: hint.mac,
             client: '',
             summary: hint.reason,
-            data: { hint: 'secure-boot-refused', loader: hint.loader, fix: hint.fix },
+            data: { hint: hint.kind, loader: hint.loader, fix: hint.fix },
           });
           try {
             onHint(hint);

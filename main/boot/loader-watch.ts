@@ -23,6 +23,8 @@ export interface WatchedEvent {
 }
 
 export interface LoaderHint {
+  /** What the boot log event's data.hint says. */
+  kind: 'secure-boot-refused' | 'installer-not-started';
   mac: string;
   loader: string;
   reason: string;
@@ -35,12 +37,16 @@ export const defaultSilenceMs = 30_000;
 export class LoaderWatch {
   private readonly pending = new Map<string, { loader: string; at: number }>();
   private readonly refusedUnsigned = new Set<string>();
+  /** PCs handed the installer by the signed GRUB, until their next DHCP (a reboot). */
+  private readonly grubInstalls = new Set<string>();
+  private readonly found: LoaderHint[] = [];
 
   constructor(private readonly silenceMs = defaultSilenceMs) {}
 
   observe(e: WatchedEvent, now: number): void {
     if (!e.mac) return;
     const mac = e.mac.toLowerCase();
+    this.watchGrub(mac, e);
     const file = typeof e.data?.file === 'string' ? e.data.file.replace(/^\/+/, '') : null;
     if (e.protocol === 'tftp' && file && firstLoaders[file]) {
       // OVMF first probes the size and aborts; only a whole download starts the clock.
@@ -60,15 +66,41 @@ export class LoaderWatch {
     if (firstLoaders[p.loader] === 'unsigned') this.refusedUnsigned.delete(mac);
   }
 
+  /**
+   * The signed GRUB asks for its config again without a reboot (no DHCP in between) only
+   * when the installer did not start: shim refused the kernel ("bad shim signature": not
+   * signed by the vendor of shim and GRUB, e.g. an Ubuntu kernel) or a file was missing.
+   */
+  private watchGrub(mac: string, e: WatchedEvent): void {
+    if (e.protocol === 'dhcp' || e.protocol === 'proxydhcp') {
+      this.grubInstalls.delete(mac);
+      return;
+    }
+    if (e.data?.chain !== 'shim-grub' || typeof e.data?.decision !== 'string') return;
+    if (this.grubInstalls.has(mac)) {
+      this.grubInstalls.delete(mac);
+      this.found.push({
+        kind: 'installer-not-started',
+        mac,
+        loader: 'grubx64.efi',
+        reason:
+          'The installer did not start under the signed chain: GRUB asked again without a reboot (the kernel was refused or missing)',
+        fix: "Under Secure Boot the installer's kernel must be signed by Debian, like the station's shim and GRUB: \"bad shim signature\" on the PC's screen means it is not (Ubuntu and Fedora media need their own signed chain, not supported yet). Otherwise check the medium's kernel and initrd files. Or turn Secure Boot off for this PC.",
+      });
+    }
+    if (e.data.decision === 'install') this.grubInstalls.add(mac);
+  }
+
   /** Hints for PCs silent since their loader arrived; each PC's loader is reported once. */
   due(now: number, policy: SecureBootPolicy): LoaderHint[] {
-    const out: LoaderHint[] = [];
+    const out: LoaderHint[] = this.found.splice(0);
     for (const [mac, p] of this.pending) {
       if (now - p.at < this.silenceMs) continue;
       this.pending.delete(mac);
       if (firstLoaders[p.loader] === 'unsigned') {
         this.refusedUnsigned.add(mac);
         out.push({
+          kind: 'secure-boot-refused',
           mac,
           loader: p.loader,
           reason: `Secure Boot refused the loader: use the signed chain (${p.loader} is not signed, and this PC never asked for its next file)`,
@@ -79,6 +111,7 @@ export class LoaderWatch {
         });
       } else {
         out.push({
+          kind: 'secure-boot-refused',
           mac,
           loader: p.loader,
           reason:

@@ -65,3 +65,32 @@ describe('LoaderWatch', () => {
     expect(w.chainFor(mac, 'auto')).toBe('ipxe');
   });
 });
+
+describe('LoaderWatch: the signed GRUB asking again without a reboot', () => {
+  const grub = (decision: string): WatchedEvent => ({
+    protocol: 'tftp',
+    mac,
+    data: { chain: 'shim-grub', decision },
+  });
+
+  it('says the installer did not start (kernel refused by shim) at the next tick', () => {
+    const w = new LoaderWatch(30_000);
+    w.observe(grub('wait'), 0);
+    w.observe(grub('install'), 5_000);
+    w.observe(tftp('/files/m/casper/vmlinuz'), 6_000);
+    w.observe(grub('install'), 40_000); // GRUB's loop: no DHCP, so no reboot in between
+    const [hint, ...more] = w.due(40_001, 'signed');
+    expect(more).toEqual([]);
+    expect(hint!.reason).toMatch(/installer did not start under the signed chain/);
+    expect(hint!.fix).toMatch(/bad shim signature/);
+    expect(w.due(50_000, 'signed')).toEqual([]);
+  });
+
+  it('a reboot in between (DHCP) is the installer having run: no hint', () => {
+    const w = new LoaderWatch(30_000);
+    w.observe(grub('install'), 0);
+    w.observe({ protocol: 'dhcp', mac, data: { userClass: null } }, 60_000);
+    w.observe(grub('local'), 90_000);
+    expect(w.due(100_000, 'signed')).toEqual([]);
+  });
+});
