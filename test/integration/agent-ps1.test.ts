@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MachineDetail, MachineLogEntry } from '../../main/api/contract.js';
+import { agentScriptPath } from '../../main/agent/scripts/routes.js';
 import type { ProfileInput } from '../../main/profiles/schema.js';
 import { requireOrSkip } from '../helpers/env.js';
-import { pwshUnavailable } from '../helpers/pwsh.js';
+import { pwshEnv, pwshPath, pwshUnavailable } from '../helpers/pwsh.js';
 import { startPs1Agent } from './agent-ps1-helpers.js';
 import {
   RestartableStation,
@@ -451,4 +454,55 @@ describe.skipIf(skip)('agent.ps1 under pwsh through a real plan', () => {
     expect(logLines(log, 'app-big')).toMatch(/resuming download at byte 1048576/);
     expect(logLines(log, 'app-big')).toMatch(/sha256 verified/);
   }, 400_000);
+
+  it('fetches a secret its plan names from /agent/v1/secrets/:name, and only those', async () => {
+    const { tmp, s } = await setup('secret');
+    s.writeProfile({
+      id: 'ps1-secret',
+      name: 'Secret test',
+      target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
+      admin: { username: 'tech', password: { secret: 'admin-password' } },
+      config: [
+        {
+          id: 'wifi',
+          type: 'wifi',
+          ssid: 'Office',
+          security: 'wpa2-personal',
+          passphrase: { secret: 'office-wifi' },
+        },
+      ],
+    });
+    await s.start();
+    await setSecret(s, 'admin-password', 'Bench-admin-1');
+    await setSecret(s, 'office-wifi', `p&ss <w'ord> \u00e9`);
+    const { token } = await s.deploy('52:54:00:16:02:01', 'ps1-secret');
+    const scripts = path.dirname(agentScriptPath('agent.ps1'));
+    // The agent's own HTTP code (agent-core.ps1), as Set-WifiStep and the local admin step
+    // call it; the value only goes to a file the test reads, never to the output.
+    const out = path.join(tmp, 'secret.txt');
+    const script = [
+      'Set-StrictMode -Version 3.0',
+      "$ErrorActionPreference = 'Stop'",
+      '$script:Utf8 = New-Object Text.UTF8Encoding($false)',
+      `$StateDir = '${tmp}'; $Station = '${s.benchUrl}'; $Token = '${token}'`,
+      `. '${path.join(scripts, 'agent-core.ps1')}'`,
+      `[IO.File]::WriteAllText('${out}', (Get-StationSecret 'office-wifi'), $script:Utf8)`,
+      "try { Get-StationSecret 'not-in-plan' | Out-Null; 'no error' } catch { $_.Exception.Message }",
+    ].join('\n');
+    // Asynchronously: the station runs in this process and must keep answering.
+    const { stdout: res } = await promisify(execFile)(
+      pwshPath()!,
+      ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script],
+      {
+        encoding: 'utf8',
+        env: pwshEnv(),
+        timeout: 120_000,
+      },
+    );
+    expect(fs.readFileSync(out, 'utf8')).toBe(`p&ss <w'ord> \u00e9`);
+    expect(res).toMatch(
+      /secret "not-in-plan" not fetched \(HTTP 404: This machine's plan references no secret/,
+    );
+    expect(res).not.toContain('p&ss');
+  }, 200_000);
 });
