@@ -139,6 +139,8 @@ export interface MachineSummary {
    * the signed chain"; cleared when it boots an installer.
    */
   bootHint?: { reason: string; fix: string } | null;
+  /** Windows: WinPE found no driver pack for this model (issue 15); null when it had one. */
+  driverWarning?: string | null;
 }
 
 export interface MachineStep {

@@ -1,4 +1,5 @@
 import type { MachineDetail, MachineState, MachineStep, MachineSummary } from '../api/contract.js';
+import { winpeDriverWarning } from './winpe-progress.js';
 import { assertNever } from './state.js';
 import type { MachineView, StepView } from './types.js';
 
@@ -102,6 +103,7 @@ export function summarize(view: MachineView): MachineSummary {
     osPercent: view.osPercent,
     failure: view.failure,
     bootHint: view.bootHint,
+    driverWarning: winpeDriverWarning(view),
   };
 }
 

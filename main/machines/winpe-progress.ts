@@ -256,6 +256,21 @@ export function winpeFailureFix(phase: WinpePhase): string {
   }
 }
 
+/**
+ * A Windows machine whose WinPE said it got no driver pack for its model: visible on the
+ * bench (a silent install with Windows' own drivers only would look fine until handover).
+ */
+export function winpeDriverWarning(view: {
+  winpe: WinpeView | null;
+  vendor: string | null;
+  model: string | null;
+}): string | null {
+  const packs = view.winpe?.facts.packs;
+  if (!packs || packs.length > 0) return null;
+  const model = [view.vendor, view.model].filter(Boolean).join(' ') || 'this model';
+  return `No driver pack for ${model}: Windows installs with its own drivers only. Import one on the Drivers screen (prepstation drivers import).`;
+}
+
 /** For the report: how long a phase took (first `started` to its `done`), in seconds. */
 export function phaseSeconds(
   entries: { at: string; data: { kind: string } }[],

@@ -203,6 +203,7 @@ export function whyLine(m: MachineSummary, now: number): string | null {
   if (m.bootHint && ['discovered', 'assigned', 'booting'].includes(m.state)) {
     return m.bootHint.reason;
   }
+  if (m.driverWarning && m.state !== 'stalled') return m.driverWarning;
   if (m.state === 'stalled') {
     const silent = m.lastSeenAt ? now - Date.parse(m.lastSeenAt) : null;
     const where = m.stalledIn ? ` while ${stallPhrases[m.stalledIn]}` : '';

@@ -135,6 +135,7 @@ describe('WinPE progress channel', () => {
     const steps = rows.map((r) => r.step);
     expect(steps).toContain('Downloading image 2.1 of 4.7 GB');
     expect(steps).toContain('Applying image 37 %');
+    expect(rows.at(-1)!.driverWarning).toBeNull();
     const downloading = rows.find((r) => r.step === 'Downloading image 2.1 of 4.7 GB')!;
     expect(downloading.state).toBe('installing-os');
     expect(downloading.progress).toBe(22); // 5 + 40 * 2.1/4.7
@@ -158,7 +159,12 @@ describe('WinPE progress channel', () => {
 
   it('a failure in WinPE ends the row with the reason, its code and the log', async () => {
     const m = await addMachine('52:54:00:00:15:02');
-    await post(m.token, curlBody('phase=network&status=done&media=win11-24h2', { detail: '' }));
+    await post(
+      m.token,
+      curlBody('phase=network&status=done&media=win11-24h2&pePacks=&packs=', { detail: '' }),
+    );
+    // No driver pack for its model: said on the row, not silently installed without drivers.
+    expect((await row(m.id)).driverWarning).toMatch(/^No driver pack for .*Drivers screen/);
     const rows = await watch(
       m.id,
       async () => {
