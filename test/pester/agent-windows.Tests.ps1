@@ -15,6 +15,7 @@ BeforeAll {
   $script:Utf8 = New-Object Text.UTF8Encoding($false)
   $script:BusyTries = 10; $script:BusyWait = 0
   $script:Seq = 0; $script:Stop = $false; $script:Plan = $null; $script:File = $null
+  $script:TimedOut = $false; $script:Check = $null
   $env:SystemRoot = 'C:\Windows'; $env:SystemDrive = 'C:'
   . (Join-Path $scripts 'agent-core.ps1')
   . (Join-Path $scripts 'agent-process.ps1')

@@ -82,7 +82,9 @@ function Get-SecretName($Value) {
 # Runs step $Step; sets $script:Rc, Reason, Reboot, Skip, Check.
 function Invoke-Step($Step) {
   $script:Rc = 0; $script:Reason = ''; $script:Reboot = $false; $script:Skip = ''; $script:Check = $null; $script:File = $null
+  $script:TimedOut = $false
   $ok = @($Step.successCodes); if ($ok.Count -eq 0) { $ok = @(0) }
+  $timeout = if ($Step.timeoutSeconds) { [int]$Step.timeoutSeconds } else { 1800 }
   $boot = @($Step.rebootCodes)
   $P = $Step.params
   $what = "$($Step.kind):$($Step.type)"
@@ -104,7 +106,6 @@ function Invoke-Step($Step) {
         if ($what -eq 'app:msix') { Install-ProvisionedAppx $script:File }
         else {
           $command = ([string]$Step.command).Replace('{file}', [string]$script:File)
-          $timeout = if ($Step.timeoutSeconds) { [int]$Step.timeoutSeconds } else { 1800 }
           # 1618: another installation holds the MSI mutex; wait and run again (WINDOWS.md 4).
           for ($busy = 0; $busy -lt $script:BusyTries; $busy++) {
             $script:Rc = Invoke-StepCommand ([string]$Step.shell) $command $timeout

@@ -54,6 +54,8 @@ $script:Plan = $null
 $script:Heartbeat = $null
 $script:LogFile = ''
 $script:File = $null
+$script:TimedOut = $false
+$script:Check = $null
 # Windows PowerShell 5.1 offers TLS 1.0 only unless told; PowerShell 7 ignores this.
 [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
 
