@@ -7,6 +7,7 @@ import { fetchNetworkSettings } from './api/network';
 import { BenchPage } from './bench/bench-page';
 import { hashParts, useHashParts } from './lib/route';
 import { MachinePage } from './machine/machine-page';
+import { DriversPage } from './drivers/drivers-page';
 import { MediaPage } from './media/media-page';
 import { LoginPage } from './pages/login-page';
 import { ReportsPage } from './pages/reports-page';
@@ -30,6 +31,7 @@ export const routes = [
   { id: 'profiles', label: 'Profiles', key: '2' },
   { id: 'secrets', label: 'Secrets', key: '7' },
   { id: 'media', label: 'Media', key: '8' },
+  { id: 'drivers', label: 'Drivers', key: '9' },
   { id: 'reports', label: 'Reports', key: '3' },
   { id: 'services', label: 'Services', key: '4' },
   { id: 'settings', label: 'Settings', key: '5' },
@@ -64,6 +66,8 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <SecretsPage />;
     case 'media':
       return <MediaPage />;
+    case 'drivers':
+      return <DriversPage />;
   }
 }
 
