@@ -156,7 +156,13 @@ export async function importMedium(
     const final = path.join(mediaDir, record.id);
     refuseExisting(mediaDir, record.id);
     // rename(2) of a directory onto an existing non-empty one fails: never overwrites.
-    fs.renameSync(stage, final);
+    try {
+      fs.renameSync(stage, final);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') refuseExisting(mediaDir, record.id);
+      throw err;
+    }
     fsyncDir(mediaDir);
     return record;
   } catch (err) {

@@ -31,15 +31,13 @@ export class MediaScreen {
   async dropIso(bytes: Buffer, name: string, id: string): Promise<void> {
     await this.page.getByTestId('media-id').fill(id);
     const zone = this.page.getByTestId('media-drop');
-    const transfer = await this.page.evaluateHandle(
-      ({ b64, fileName }) => {
-        const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([raw], fileName, { type: 'application/octet-stream' }));
-        return dt;
-      },
-      { b64: bytes.toString('base64'), fileName: name },
-    );
+    // A string expression: it runs in the page, whose DOM types this file does not load.
+    const transfer = await this.page.evaluateHandle(`(() => {
+      const raw = Uint8Array.from(atob(${JSON.stringify(bytes.toString('base64'))}), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([raw], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
+      return dt;
+    })()`);
     await zone.dispatchEvent('dragover', { dataTransfer: transfer });
     await zone.dispatchEvent('drop', { dataTransfer: transfer });
   }
