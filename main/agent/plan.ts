@@ -238,11 +238,36 @@ export const inventoryStep: PlanStep = {
   params: {},
 };
 
+/**
+ * The answer file set a one-time password for the local admin (it travels in a file any
+ * device on the bench could have fetched); this step sets the real one, which the agent
+ * fetches over its authenticated channel (GET /agent/v1/secrets/:name) and never logs.
+ * Right after inventory: the one-time password should not outlive the first minutes.
+ */
+export function localAdminStep(profile: Profile): PlanStep {
+  return {
+    id: 'config-local-admin',
+    kind: 'config',
+    type: 'local-admin-password',
+    label: `Set the password of the local admin (${profile.admin.username})`,
+    download: null,
+    command: null,
+    shell: null,
+    successCodes: [0],
+    rebootCodes: [],
+    timeoutSeconds: 300,
+    retries: 2,
+    params: { user: profile.admin.username, secret: profile.admin.password.secret },
+  };
+}
+
 export function buildPlanSteps(profile: Profile, opts: PlanOptions = {}): PlanStep[] {
   const packages = opts.packages ?? noPackages;
   const apps = profile.apps.filter((a) => a.enabled);
   return [
     inventoryStep,
+    // Every valid profile has an admin; hand-made partial profiles (report fixtures) may not.
+    ...((profile.admin as Profile['admin'] | undefined) ? [localAdminStep(profile)] : []),
     ...apps.map((a) => appStep(a, packages)),
     ...profile.config.filter((c) => c.enabled).map((c) => configStep(c, packages)),
     ...profile.checks.filter((c) => c.enabled).map((c) => checkStep(c, apps, profile.join)),

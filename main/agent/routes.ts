@@ -33,6 +33,25 @@ export interface AgentDeps {
    * before they are stored. The machine's own token is always added.
    */
   maskValues?: () => Iterable<string>;
+  /**
+   * The addresses a machine spoke from in its current deployment, as its event log has
+   * them: where its installer booted, fetched its answer file, and its agent first spoke.
+   */
+  ownAddresses?: (view: MachineView) => ReadonlySet<string>;
+}
+
+/**
+ * Whether `ip` is the machine's own: one its deployment's log ties to it, or one DHCP
+ * saw its MAC at. A secret goes to the machine, not to whoever holds its token.
+ */
+export function isOwnAddress(
+  view: MachineView,
+  ip: string,
+  own: ReadonlySet<string>,
+  dhcpMac: string | null,
+): boolean {
+  if (view.bootIp === ip || own.has(ip)) return true;
+  return dhcpMac !== null && view.macs.includes(dhcpMac);
 }
 
 /** Names of the secrets a plan references ({ secret: name } anywhere in step params). */
@@ -46,7 +65,13 @@ export function secretsOfPlan(view: MachineView): Set<string> {
       else Object.values(o).forEach(walk);
     }
   };
-  for (const s of view.steps) walk(s.plan.params);
+  for (const s of view.steps) {
+    walk(s.plan.params);
+    // The local admin step names its secret directly: { user, secret: 'admin-password' }.
+    if (s.plan.type === 'local-admin-password' && typeof s.plan.params.secret === 'string') {
+      names.add(s.plan.params.secret);
+    }
+  }
   return names;
 }
 
@@ -203,6 +228,20 @@ export function agentRoutes(deps: AgentDeps) {
             `This machine's plan references no secret "${name}".`,
           );
         }
+        const ip = clientIp(req);
+        const own = deps.ownAddresses?.(found) ?? new Set<string>();
+        if (!isOwnAddress(found, ip, own, ctx.clients.dhcpMacFor(ip))) {
+          req.log.warn(
+            { machine: found.id, mac, ip, name },
+            "secret refused: not the machine's own address",
+          );
+          return sendError(
+            reply,
+            403,
+            'wrong_address',
+            'Secrets are served only to the address this machine booted or first spoke from.',
+          );
+        }
         const value = deps.revealSecret?.(name);
         if (value === undefined) {
           req.log.warn({ machine: found.id, mac, name }, 'secret not set on the station');
@@ -213,7 +252,6 @@ export function agentRoutes(deps: AgentDeps) {
             `Secret "${name}" is not set on the station; the technician adds it under Secrets.`,
           );
         }
-        const ip = clientIp(req);
         deps.registry.noteWord(found.id);
         deps.registry.append(found.id, [{ kind: 'secret-fetched', name, ip }]);
         req.log.info({ machine: found.id, mac, ip, name }, 'secret served to its machine');

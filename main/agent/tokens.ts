@@ -44,6 +44,22 @@ export class AgentTokens {
     return t;
   }
 
+  /**
+   * The local admin password an answer file sets for one deployment: one-time, since the
+   * answer file travels over the bench and any device there may have fetched it. Derived
+   * like the token (nothing stored), under another label, so neither gives the other
+   * away; the agent replaces it with the real one (plan step local-admin-password).
+   * Letters of both cases, digits and a dash, for Windows' complexity rules.
+   */
+  adminPasswordFor(machineId: string, deployment: number): string {
+    const raw = crypto
+      .createHmac('sha256', this.key)
+      .update(`prepstation-admin-once:${machineId}:${deployment}`)
+      .digest('base64url')
+      .slice(0, 20);
+    return `Ps1-${raw}`;
+  }
+
   /** Learns the token of a deployment without handing it out (at replay). */
   remember(machineId: string, deployment: number): void {
     this.tokenFor(machineId, deployment);

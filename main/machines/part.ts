@@ -139,12 +139,13 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
       return own;
     },
   };
-  const installFromProfile = profileInstallScript(ctx, registry);
-  const answerFromProfile = profileAnswerFiles(ctx, registry);
+  const installFromProfile = profileInstallScript(ctx, registry, tokens);
+  const answerFromProfile = profileAnswerFiles(ctx, registry, tokens);
   const preflight = profileBootPreflight(
     ctx,
     registry,
     stationReadiness(ctx, opts.packages, opts.media),
+    tokens,
   );
 
   let timer: NodeJS.Timeout | null = null;

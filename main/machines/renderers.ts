@@ -2,6 +2,7 @@ import type { StationContext } from '../context.js';
 import { choosePacks } from '../drivers/types.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AnswerFileRenderer } from '../agent/answer-routes.js';
+import type { AgentTokens } from '../agent/tokens.js';
 import {
   fixesText,
   problemsText,
@@ -39,6 +40,7 @@ function renderContext(
   token: string,
   platform: string | null | undefined,
   secrets = storeSecrets(ctx.secrets),
+  tokens?: AgentTokens,
 ): RenderContext {
   const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
   if (!resolved) throw new Error(`profile "${view.profile ?? ''}" is not loaded`);
@@ -58,6 +60,8 @@ function renderContext(
     stationUrl: ctx.benchUrl,
     firmware: firmwareOf(platform),
     secrets,
+    // One-time per deployment: the answer file may be read by any device on the bench.
+    ...(tokens ? { adminPassword: tokens.adminPasswordFor(view.id, view.deployment) } : {}),
     ...windowsInputs(ctx, resolved.profile, view),
   };
 }
@@ -83,9 +87,12 @@ function windowsInputs(
 export function profileInstallScript(
   ctx: StationContext,
   registry: MachineRegistry,
+  tokens?: AgentTokens,
 ): InstallScript {
   return ({ view, req, token }) =>
-    renderIpxeInstall(renderContext(ctx, registry, view, token, req.platform));
+    renderIpxeInstall(
+      renderContext(ctx, registry, view, token, req.platform, storeSecrets(ctx.secrets), tokens),
+    );
 }
 
 /**
@@ -97,6 +104,7 @@ export function profileBootPreflight(
   ctx: StationContext,
   registry: MachineRegistry,
   readiness: ReadinessDeps,
+  tokens?: AgentTokens,
 ): BootPreflight {
   return (view, req) => {
     const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
@@ -118,7 +126,15 @@ export function profileBootPreflight(
       };
     }
     try {
-      const rc = renderContext(ctx, registry, view, 'preflight', req.platform);
+      const rc = renderContext(
+        ctx,
+        registry,
+        view,
+        'preflight',
+        req.platform,
+        storeSecrets(ctx.secrets),
+        tokens,
+      );
       renderAnswerFile(answerFormatFor(rc), rc);
     } catch (err) {
       return {
@@ -133,9 +149,21 @@ export function profileBootPreflight(
 export function profileAnswerFiles(
   ctx: StationContext,
   registry: MachineRegistry,
+  tokens?: AgentTokens,
 ): AnswerFileRenderer {
   return ({ view, file, token }) =>
-    renderMachineFile(file, renderContext(ctx, registry, view, token, view.bootPlatform));
+    renderMachineFile(
+      file,
+      renderContext(
+        ctx,
+        registry,
+        view,
+        token,
+        view.bootPlatform,
+        storeSecrets(ctx.secrets),
+        tokens,
+      ),
+    );
 }
 
 /**

@@ -85,20 +85,20 @@ describe('agent API', () => {
     expect(plan.value.steps.map((s) => s.id)).toEqual(ACME_STEPS);
     expect(plan.value.lastSeq).toBe(0);
     // Library packages come as absolute station URLs.
-    expect(plan.value.steps[2]!.download!.url).toBe(`${ts.benchUrl}/files/packages/tool`);
+    expect(plan.value.steps[3]!.download!.url).toBe(`${ts.benchUrl}/files/packages/tool`);
     expect((await detail(m.id)).machine.state).toBe('provisioning');
 
     const r = await a.reports(allSucceed());
     expect(r.status).toBe(200);
     const body = (await r.json()) as { value: { lastSeq: number; state: string; stop: boolean } };
-    expect(body.value).toMatchObject({ lastSeq: 10, state: 'done', stop: true });
+    expect(body.value).toMatchObject({ lastSeq: 12, state: 'done', stop: true });
 
     const d = await detail(m.id);
-    expect(d.machine).toMatchObject({ state: 'done', stepsDone: 5, stepsTotal: 5, progress: 100 });
+    expect(d.machine).toMatchObject({ state: 'done', stepsDone: 6, stepsTotal: 6, progress: 100 });
 
     // Done: the token opens nothing any more, and says why.
     const late = await a.reports([
-      { type: 'step-started', seq: 11, stepId: 'inventory', attempt: 2 },
+      { type: 'step-started', seq: 13, stepId: 'inventory', attempt: 2 },
     ]);
     expect(late.status).toBe(410);
     expect(((await late.json()) as { error: { code: string } }).error.code).toBe('token_expired');
@@ -110,7 +110,7 @@ describe('agent API', () => {
   it('absorbs resends, refuses conflicting or out-of-order numbers, never doubles a step', async () => {
     const m = await addMachine('52:54:00:00:06:02', 'acme');
     const a = agent(await bootToken('52:54:00:00:06:02'));
-    const first = allSucceed().slice(0, 4); // inventory and firefox done
+    const first = allSucceed().slice(0, 6); // inventory, local admin and firefox done
     expect((await a.reports(first)).status).toBe(200);
     const logBefore = (await (await ts.api(`/api/v1/machines/${m.id}/log`)).json()) as unknown[];
 
@@ -121,13 +121,13 @@ describe('agent API', () => {
     });
     expect(resend.status).toBe(200);
     expect(((await resend.json()) as { value: object }).value).toMatchObject({
-      lastSeq: 4,
+      lastSeq: 6,
       stored: 0,
-      absorbed: 4,
+      absorbed: 6,
     });
     const logAfter = (await (await ts.api(`/api/v1/machines/${m.id}/log`)).json()) as unknown[];
     expect(logAfter.length).toBe(logBefore.length);
-    expect((await detail(m.id)).machine.stepsDone).toBe(2);
+    expect((await detail(m.id)).machine.stepsDone).toBe(3);
 
     // Same seq, other content: refused.
     const conflict = await a.reports([
@@ -142,19 +142,19 @@ describe('agent API', () => {
     const gap = await a.reports([{ type: 'step-started', seq: 9, stepId: 'app-tool', attempt: 1 }]);
     expect(gap.status).toBe(409);
     expect(await gap.json()).toMatchObject({
-      error: { code: 'out_of_order', details: { expectedSeq: 5 } },
+      error: { code: 'out_of_order', details: { expectedSeq: 7 } },
     });
 
     // The same step outcome under a new seq (agent lost its queue): kept as a duplicate.
     const dup = await a.reports([
-      { type: 'step-succeeded', seq: 5, stepId: 'app-firefox', attempt: 1, exitCode: 0 },
+      { type: 'step-succeeded', seq: 7, stepId: 'app-firefox', attempt: 1, exitCode: 0 },
     ]);
     expect(dup.status).toBe(200);
     const d = await detail(m.id);
-    expect(d.machine.stepsDone).toBe(2);
+    expect(d.machine.stepsDone).toBe(3);
     expect(d.steps.find((s) => s.id === 'app-firefox')!.status).toBe('succeeded');
     const plan = (await (await a.plan()).json()) as { value: { lastSeq: number; next: string } };
-    expect(plan.value).toMatchObject({ lastSeq: 5, next: 'app-tool' });
+    expect(plan.value).toMatchObject({ lastSeq: 7, next: 'app-tool' });
   });
 
   it('answers bad input with a 4xx and changes nothing', async () => {
@@ -319,8 +319,10 @@ describe('agent API', () => {
       ok: true,
       value: { name: 'office-wifi', value: 'W1fi-Passphrase' },
     });
-    // Not in its plan: refused, even though the station has it.
-    expect((await secret(token, 'admin-password')).status).toBe(404);
+    // Its local admin step names the admin password: the agent sets it (issue 13).
+    expect((await secret(token, 'admin-password')).status).toBe(200);
+    // Not in its plan: refused, whether the station has it or not.
+    expect((await secret(token, 'not-in-this-plan')).status).toBe(404);
     // Another machine whose plan does not use it: refused.
     expect((await secret(other, 'office-wifi')).status).toBe(404);
     expect((await secret('forged', 'office-wifi')).status).toBe(401);

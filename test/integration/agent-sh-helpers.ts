@@ -10,6 +10,9 @@ import { loadConfig } from '../../main/config/load.js';
 import type { ProfileInput } from '../../main/profiles/schema.js';
 import { Station } from '../../main/station.js';
 
+/** The real local admin password the agent's local-admin-password step sets. */
+export const AGENT_TEST_ADMIN_PASSWORD = 'Real-Adm1n pw:42';
+
 /** A station on fixed loopback ports, so it can be stopped and started again mid-plan. */
 export class RestartableStation {
   station: Station | null = null;
@@ -43,6 +46,11 @@ export class RestartableStation {
       {},
     );
     this.station = await Station.start(options, { stdoutLog: false });
+    // Profiles here name admin-password: the installer preflight and the agent's
+    // local-admin-password step need it set.
+    if (!this.station.ctx.secrets.has('admin-password')) {
+      this.station.ctx.secrets.set('admin-password', AGENT_TEST_ADMIN_PASSWORD);
+    }
   }
 
   async stop(): Promise<void> {
@@ -181,6 +189,8 @@ export function startAgent(o: {
     PREPSTATION_STATION_WAIT: '60',
     PREPSTATION_REBOOT_CMD: `touch ${o.rebootMarker}`,
     PREPSTATION_STATE: o.stateDir,
+    // Never the host's chpasswd: the "user:password" lines go to a file the test reads.
+    PREPSTATION_CHPASSWD_CMD: `cat >> '${path.join(o.tmp, 'chpasswd.in')}'`,
   };
   let cmd: string;
   if (o.shell === 'busybox') {

@@ -6,6 +6,7 @@ import type { MachineLogEntry } from '../../main/api/contract.js';
 import type { ProfileInput } from '../../main/profiles/schema.js';
 import { commandUnavailable, requireOrSkip } from '../helpers/env.js';
 import {
+  AGENT_TEST_ADMIN_PASSWORD,
   RestartableStation,
   freePort,
   startAgent,
@@ -218,6 +219,7 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       expect(d.machine.state).toBe('done');
       expect(d.steps.map((x) => [x.id, x.status])).toEqual([
         ['inventory', 'succeeded'],
+        ['config-local-admin', 'succeeded'],
         ['app-tool', 'succeeded'],
         ['app-flaky', 'succeeded'],
         ['app-rebooter', 'succeeded'],
@@ -238,6 +240,12 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
         'succeeded#2',
       ]);
       expect(stepEntries(log, 'app-badsum')).toEqual(['started#1', 'failed#1']);
+      // The real admin password went to chpasswd on stdin, and nowhere else (issue 13).
+      expect(fs.readFileSync(path.join(tmp, 'chpasswd.in'), 'utf8')).toBe(
+        `tech:${AGENT_TEST_ADMIN_PASSWORD}\n`,
+      );
+      expect(JSON.stringify(log) + JSON.stringify(d)).not.toContain(AGENT_TEST_ADMIN_PASSWORD);
+      expect(fs.readdirSync(stateDir).filter((f) => f.startsWith('secret'))).toEqual([]);
       const flakyLog = d.steps.find((x) => x.id === 'app-flaky')!.logTail.join('\n');
       expect(flakyLog).toContain('second try works');
       // The finished agent leaves no token behind.
@@ -340,6 +348,7 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       expect(d.machine.state).toBe('done');
       expect(d.steps.map((x) => [x.id, x.status, x.attempt])).toEqual([
         ['inventory', 'succeeded', 1],
+        ['config-local-admin', 'succeeded', 1],
         ['app-slow1', 'succeeded', 1],
         ['app-slow2', 'succeeded', 1],
         ['app-big', 'succeeded', 1],

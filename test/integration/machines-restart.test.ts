@@ -159,7 +159,7 @@ describe('station killed mid-plan', () => {
     // Everything acknowledged survived; the in-flight batch is there whole or not at all.
     expect([7, 10]).toContain(plan.value.lastSeq);
     expect(plan.value.status.inventory!.status).toBe('succeeded');
-    expect(plan.value.status['app-firefox']!.status).toBe('succeeded');
+    expect(plan.value.status['config-local-admin']!.status).toBe('succeeded');
 
     // The agent is unsure of everything and resends it all, then finishes the plan.
     const res = await send(all);
@@ -168,7 +168,7 @@ describe('station killed mid-plan', () => {
     expect(ack).toMatchObject({ lastSeq: all.length, state: 'done' });
 
     const d = (await (await ui(`/api/v1/machines/${id}`)).json()) as MachineDetail;
-    expect(d.machine).toMatchObject({ state: 'done', stepsDone: 5, stepsTotal: 5 });
+    expect(d.machine).toMatchObject({ state: 'done', stepsDone: 6, stepsTotal: 6 });
     const log = (await (await ui(`/api/v1/machines/${id}/log`)).json()) as MachineLogEntry[];
     const stepEntries = log.filter((e) => e.kind === 'step');
     // Exactly one started and one succeeded per step: nothing lost, nothing doubled.

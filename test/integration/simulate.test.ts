@@ -49,6 +49,7 @@ const profile: ProfileInput = {
 };
 const STEPS = [
   'inventory',
+  'config-local-admin',
   'app-office',
   'app-browser',
   'app-remote',

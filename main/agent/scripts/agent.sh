@@ -11,7 +11,8 @@
 #   agent.sh run [--station URL --token TOKEN]     run now (what the service runs)
 #
 # Options (or env): --state-dir (PREPSTATION_STATE, /var/lib/prepstation-agent),
-# --reboot-cmd (PREPSTATION_REBOOT_CMD, "reboot"). Tests also set PREPSTATION_POLL,
+# --reboot-cmd (PREPSTATION_REBOOT_CMD, "reboot"), PREPSTATION_CHPASSWD_CMD ("chpasswd").
+# Tests also set PREPSTATION_POLL,
 # PREPSTATION_RETRY_DELAY, PREPSTATION_HEARTBEAT and PREPSTATION_HTTP (curl|wget).
 # The Windows agent (agent.ps1) mirrors this file function for function.
 
@@ -22,6 +23,8 @@ EMBEDDED_STATION=
 EMBEDDED_TOKEN=
 STATE=${PREPSTATION_STATE:-/var/lib/prepstation-agent}
 REBOOT_CMD=${PREPSTATION_REBOOT_CMD:-reboot}
+# Reads "user:password" lines on stdin (tests point it at a file, never at the host's users).
+CHPASSWD_CMD=${PREPSTATION_CHPASSWD_CMD:-chpasswd}
 POLL=${PREPSTATION_POLL:-1}
 RETRY_DELAY=${PREPSTATION_RETRY_DELAY:-10}
 HEARTBEAT=${PREPSTATION_HEARTBEAT:-}
@@ -507,6 +510,35 @@ inventory_json() {
     "${_cores:-0}" "${_ram:-0}" "$AGENT_VERSION" "$_macs" "$_disks"
 }
 
+# set_local_admin: the answer file set a one-time password; this sets the real one. The
+# value comes from the station with this machine's token (GET /agent/v1/secrets/NAME), goes
+# to chpasswd on stdin (printf is a builtin: no command line shows it) and is never logged:
+# the response file is private and removed at once, and only "set" reaches the log.
+set_local_admin() {
+  _user=${S_params_user:-}
+  _name=${S_params_secret:-${S_params_secret_secret:-}}
+  if [ -z "$_user" ] || [ -z "$_name" ]; then
+    RC=1; REASON="the step names no user or no secret"; return
+  fi
+  _resp="$STATE/secret.resp"
+  (umask 077; : >"$_resp"; : >"$_resp.flat")
+  http GET "/agent/v1/secrets/$_name" /dev/null "$_resp"
+  if [ "$HTTP_STATUS" != 200 ]; then
+    rm -f "$_resp" "$_resp.flat"
+    RC=1; REASON="the station did not hand out secret $_name (HTTP $HTTP_STATUS)"; return
+  fi
+  jflat <"$_resp" >"$_resp.flat"
+  _pw=$(jget "$_resp.flat" value.value)
+  rm -f "$_resp" "$_resp.flat"
+  if [ -z "$_pw" ]; then RC=1; REASON="secret $_name is empty"; return; fi
+  if printf '%s:%s\n' "$_user" "$_pw" | sh -c "$CHPASSWD_CMD" >/dev/null 2>&1; then
+    echo "password of $_user set" >>"$LOG"
+  else
+    RC=1; REASON="chpasswd could not set the password of $_user (does the user exist?)"
+  fi
+  _pw=
+}
+
 # execute: runs step $I (kind/type), sets RC, REASON, REBOOT, SKIP (a reason to skip).
 execute() {
   RC=0; REASON=; REBOOT=0; SKIP=; FILE=; CHECK_FOLD=0
@@ -601,6 +633,9 @@ execute() {
       else
         check_result "(the station sent no expected domain or workgroup)" ""
       fi
+      ;;
+    config:local-admin-password)
+      set_local_admin
       ;;
     *)
       SKIP="$_kind $_type applies to Windows only"

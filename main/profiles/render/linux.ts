@@ -32,9 +32,23 @@ export function shQuote(value: string): string {
 const hashes = new Map<string, string>();
 const MAX_HASHES = 2000;
 
+/**
+ * The password an answer file sets for the local admin: the deployment's one-time value
+ * (rc.adminPassword), never the admin secret itself; the agent sets the real one later
+ * over its authenticated channel. Previews (masked secrets) show the mask.
+ */
+export function oneTimeAdminPassword(rc: RenderContext): string {
+  if (rc.adminPassword !== undefined) return rc.adminPassword;
+  if (rc.secrets.masked) return rc.secrets.get(rc.profile.admin.password.secret);
+  throw new RenderError(
+    'missing_secret',
+    'no one-time admin password for this deployment: a machine render must be given one',
+  );
+}
+
 /** The admin password as crypt(3) SHA-512, with a salt stable per machine (golden files). */
 export function adminPasswordHash(rc: RenderContext): string {
-  const pw = rc.secrets.get(rc.profile.admin.password.secret);
+  const pw = oneTimeAdminPassword(rc);
   const salt = saltFrom(`${rc.machine.id}/${rc.profile.id}/admin`);
   const key = `${salt}/${createHash('sha256').update(pw).digest('base64')}`;
   let hash = hashes.get(key);

@@ -45,14 +45,14 @@ describe('planAsSh', () => {
       [
         ...cmd.slice(1),
         '-c',
-        '. "$1"; printf "%s|%s|%s|%s|%s\\n" "$PLAN_COUNT" "$PLAN_LAST_SEQ" "$STEP_1_STATUS" "$STEP_2_SUCCESS_CODES" "$STEP_3_URL"; printf "%s" "$STEP_2_COMMAND"',
+        '. "$1"; printf "%s|%s|%s|%s|%s\\n" "$PLAN_COUNT" "$PLAN_LAST_SEQ" "$STEP_1_STATUS" "$STEP_2_SUCCESS_CODES" "$STEP_4_URL"; printf "%s" "$STEP_2_COMMAND"',
         'sh',
         file,
       ],
       { encoding: 'utf8' },
     );
     const [head, ...rest] = out.split('\n');
-    expect(head).toBe('5|7|succeeded|0|/files/packages/tool');
+    expect(head).toBe('6|7|succeeded|0|/files/packages/tool');
     expect(rest.join('\n')).toBe(hostile);
   });
 });

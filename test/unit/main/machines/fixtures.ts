@@ -56,7 +56,14 @@ export function writeProfile(profilesDir: string, input: ProfileInput = acmeInpu
   fs.writeFileSync(path.join(profilesDir, `${input.id}.yaml`), stringify(input));
 }
 
-export const ACME_STEPS = ['inventory', 'app-firefox', 'app-tool', 'config-motd', 'check-ff'];
+export const ACME_STEPS = [
+  'inventory',
+  'config-local-admin',
+  'app-firefox',
+  'app-tool',
+  'config-motd',
+  'check-ff',
+];
 
 /**
  * A real station with the acme profile in its profiles dir from the start (the profile

@@ -222,8 +222,9 @@ describe('summarize', () => {
       step: 'Install Firefox',
       stepId: 'app-firefox',
       stepsDone: 1,
-      stepsTotal: 5,
-      progress: 30,
+      // inventory, the local admin password, two apps, a config step, a check.
+      stepsTotal: 6,
+      progress: 25,
       profile: 'acme',
       customer: 'Acme',
       macs: ['52:54:00:aa:bb:cc'],
