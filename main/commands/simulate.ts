@@ -12,6 +12,7 @@ export function simulateHelp(): string {
     '  --ui-token T       the station token (or PREPSTATION_UI_TOKEN)',
     '  --speed F          time factor: 1 is real time (an OS install ~10 min), 60 a minute per hour (default 1)',
     '  --fail-rate P      chance a retryable step fails its first attempt (default 0.1)',
+    '  --final-fail-rate P  chance a PC has an app that fails every attempt: it ends failed (default 0)',
     '  --reboot-rate P    chance an app install asks for a reboot (default 0.15)',
     '  --ramp S           spread power-ons over S bench seconds (default 60)',
     '  --wait S           how long an unassigned PC keeps asking, bench seconds (default 3600)',
@@ -21,7 +22,16 @@ export function simulateHelp(): string {
   ].join('\n');
 }
 
-const numeric = ['machines', 'speed', 'fail-rate', 'reboot-rate', 'ramp', 'wait', 'seed'] as const;
+const numeric = [
+  'machines',
+  'speed',
+  'fail-rate',
+  'final-fail-rate',
+  'reboot-rate',
+  'ramp',
+  'wait',
+  'seed',
+] as const;
 const text = ['station', 'assign', 'ui', 'ui-token'] as const;
 const flags = ['measure', 'json'] as const;
 
@@ -65,6 +75,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions & { json: boo
     assign,
     speed: num('speed', 1, 0.01, 100_000),
     failRate: num('fail-rate', 0.1, 0, 1),
+    finalFailRate: num('final-fail-rate', 0, 0, 1),
     rebootRate: num('reboot-rate', 0.15, 0, 1),
     rampSeconds: num('ramp', 60, 0, 86_400),
     waitSeconds: num('wait', 3600, 0, 604_800),

@@ -9,6 +9,7 @@ import {
   scaled,
   stepSeconds,
   type SimIdentity,
+  doomedStep,
   type SimOptions,
 } from './model.js';
 import { HttpError, type StationClient } from './station-client.js';
@@ -158,6 +159,7 @@ export async function simulateMachine(
       return ack;
     };
     const next = () => ++seq;
+    const doomed = doomedStep(plan.steps, r, o);
 
     for (;;) {
       if (signal.aborted) return finish('error', 'stopped');
@@ -197,7 +199,7 @@ export async function simulateMachine(
           if (total > scaled(30, o)) await persist(() => client.heartbeat(token), signal);
           await sleep(total / 2, signal);
         }
-        const out = outcome(step, attempt, r, o);
+        const out = outcome(step, attempt, r, o, step.id === doomed);
         const lines = logLines(step.label, attempt, out);
         await send([{ type: 'step-log', seq: next(), stepId: step.id, attempt, lines }]);
         if (out.fails) {

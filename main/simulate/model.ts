@@ -75,6 +75,11 @@ export interface SimOptions {
   failRate: number;
   /** Chance that an app install asks for a reboot (exit 3010). */
   rebootRate: number;
+  /**
+   * Chance that a machine has one app step that fails on every attempt, so the machine
+   * ends failed (demos and tests of real failures; --fail-rate only fails first attempts).
+   */
+  finalFailRate?: number;
   seed: number;
 }
 
@@ -109,13 +114,33 @@ export interface StepOutcome {
   reboot: boolean;
 }
 
-/** What one attempt of a step does. Only steps that may be retried fail, and only once. */
+/**
+ * The step this machine can never get through (an app, else any step), or null. Draws from
+ * `r` only when a final-failure rate is set, so seeds without one replay as before.
+ */
+export function doomedStep(
+  steps: readonly { id: string; kind: string }[],
+  r: () => number,
+  o: Pick<SimOptions, 'finalFailRate'>,
+): string | null {
+  if (!o.finalFailRate || r() >= o.finalFailRate) return null;
+  const apps = steps.filter((s) => s.kind === 'app');
+  const pool = apps.length > 0 ? apps : steps;
+  return pool.length > 0 ? pool[Math.floor(r() * pool.length)]!.id : null;
+}
+
+/**
+ * What one attempt of a step does. Retryable steps fail their first attempt at the fail
+ * rate; a doomed step (doomedStep) fails every attempt.
+ */
 export function outcome(
   step: { kind: string; retries: number; rebootCodes: number[] },
   attempt: number,
   r: () => number,
   o: SimOptions,
+  doomed = false,
 ): StepOutcome {
+  if (doomed) return { exitCode: step.kind === 'app' ? 1603 : 1, fails: true, reboot: false };
   if (attempt === 1 && step.retries > 0 && r() < o.failRate) {
     return { exitCode: step.kind === 'app' ? 1603 : 1, fails: true, reboot: false };
   }

@@ -99,6 +99,18 @@ async function loadAll(): Promise<void> {
   if (batches.ok) st.setBatches(batches.value);
 }
 
+/** The station stopped answering: said plainly, with the time, while the page retries. */
+function StationDown() {
+  const lostAt = useStore((s) => s.streamLostAt);
+  if (lostAt === null) return null;
+  return (
+    <div className="station-down" role="alert" data-testid="station-down">
+      The station does not answer since {new Date(lostAt).toLocaleTimeString()}. Is it running? This
+      page reconnects by itself; the times shown are frozen until then.
+    </div>
+  );
+}
+
 export function App() {
   const auth = useStore(selectAuth);
   const stream = useStore(selectStream);
@@ -174,6 +186,7 @@ export function App() {
         </div>
       </nav>
       <main className="content">
+        <StationDown />
         <TechnicianPrompt />
         <Page parts={parts} />
       </main>

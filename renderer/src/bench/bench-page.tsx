@@ -50,7 +50,12 @@ function Bench() {
   const density = useStore((s) => s.density);
   const largeText = useStore((s) => s.largeText);
   const expanded = useStore((s) => s.expanded);
-  const bannerHidden = useStore((s) => s.dhcpBannerHidden);
+  // PCs booting now prove the bench answers (e.g. another server boots them): no warning.
+  const bannerHidden = useStore(
+    (s) =>
+      s.dhcpBannerHidden ||
+      Object.values(s.machines).some((m) => m.state === 'booting' || m.state === 'installing-os'),
+  );
   const setPrefs = useStore((s) => s.setPrefs);
   // The order is recomputed on every batch; the clock in rows ticks on its own.
   const now = useNow(1000);

@@ -71,6 +71,13 @@ export function NetworkForm({ onSaved }: { onSaved?: (s: NetworkSettings) => voi
   useEffect(() => {
     if (saved && draft === null) setDraft(saved);
   }, [saved, draft]);
+  // Started with --bench-address but no interface: that address names the bench network,
+  // so it is chosen already; saving confirms it.
+  useEffect(() => {
+    if (!ifaces || !draft || draft.benchInterface || !draft.benchAddress) return;
+    const iface = ifaces.find((i) => i.addresses.some((a) => a.address === draft.benchAddress));
+    if (iface) setDraft({ ...draft, benchInterface: iface.name });
+  }, [ifaces, draft]);
 
   const chosen = useMemo(
     () => ifaces?.find((i) => i.name === draft?.benchInterface) ?? null,

@@ -8,6 +8,8 @@ export interface SessionSlice {
   auth: AuthState;
   version: string | null;
   stream: StreamState;
+  /** When the stream was lost (ms), while it is; the screens' clocks stop there. */
+  streamLostAt: number | null;
   setAuth: (auth: AuthState) => void;
   setVersion: (v: string) => void;
   setStream: (s: StreamState) => void;
@@ -17,9 +19,19 @@ export const createSessionSlice: StateCreator<Store, [], [], SessionSlice> = (se
   auth: 'checking',
   version: null,
   stream: 'connecting',
+  streamLostAt: null,
   setAuth: (auth) => set({ auth }),
   setVersion: (version) => set({ version }),
-  setStream: (stream) => set({ stream }),
+  setStream: (stream) =>
+    set((s) => ({
+      stream,
+      streamLostAt:
+        stream === 'reconnecting'
+          ? (s.streamLostAt ?? Date.now())
+          : stream === 'live'
+            ? null
+            : s.streamLostAt,
+    })),
 });
 
 export const selectAuth = (s: Store): AuthState => s.auth;
