@@ -4,6 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
+import { isUploadContentType } from '../net/http/ui-guard.js';
 import type { MediaImportError } from './errors.js';
 import { checkMediaId, refuseExisting } from './importer.js';
 import type { MediaLibrary } from './library.js';
@@ -63,8 +64,20 @@ export function mediaRoutes(library: MediaLibrary) {
       upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
       upload.post(
         '/api/v1/media',
-        { bodyLimit: Number.MAX_SAFE_INTEGER },
+        // An ISO takes minutes: no overall body deadline, only the minimum rate (timeouts.ts).
+        { bodyLimit: Number.MAX_SAFE_INTEGER, config: { longBody: true } },
         async (req: FastifyRequest, reply) => {
+          // The ISO's own type: text/plain and forms are what a foreign page can send
+          // without a CORS preflight (issue 13 item 3), as for app uploads.
+          if (!isUploadContentType(req.headers['content-type'])) {
+            (req.body as Readable | undefined)?.resume?.();
+            return sendError(
+              reply,
+              415,
+              'unsupported_media_type',
+              'Send the ISO with its own content type, such as application/octet-stream.',
+            );
+          }
           const q = (req.query ?? {}) as Query;
           const body = req.body as Readable | undefined;
           if (!body || typeof body.pipe !== 'function') {
