@@ -105,6 +105,24 @@ Describe 'installer command lines' {
     Invoke-Step (New-Step @{ type = 'exe'; shell = 'cmd'; command = '"{file}" /S' })
     [Text.Encoding]::ASCII.GetString($script:Launched[0][2]) | Should -Match ([regex]::Escape("`r`n`"C:\ProgramData\PrepStation\agent\downloads\app-7zip-7z.exe`" /S`r`n"))
   }
+  It 'powershell: Windows PowerShell 5.1 runs step.ps1, written UTF-8 with a BOM' {
+    Mock Start-StepProcess {
+      $script:Launched += , @($FileName, $Arguments, [IO.File]::ReadAllBytes((Join-StatePath 'step.ps1')))
+      & $script:RealStart '/bin/sh' '-c "exit 0"'
+    }
+    Invoke-Step (New-Step @{ kind = 'config'; type = 'script'; shell = 'powershell'; command = "Write-Output 'Gr`u{00FC}`u{00DF}e'"; rebootCodes = @() })
+    $script:Rc | Should -Be 0
+    $script:Launched[0][0] | Should -Be 'C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe'
+    $script:Launched[0][1] | Should -Be "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$(Join-StatePath 'step.ps1')`""
+    $bytes = $script:Launched[0][2]
+    @($bytes[0], $bytes[1], $bytes[2]) | Should -Be @(0xEF, 0xBB, 0xBF)
+    [Text.Encoding]::UTF8.GetString($bytes, 3, $bytes.Length - 3) | Should -Be "Write-Output 'Gr`u{00FC}`u{00DF}e'"
+  }
+  It 'a sh step on Windows fails with 127 and says why' {
+    Invoke-Step (New-Step @{ kind = 'config'; type = 'script'; shell = 'sh'; command = 'echo'; rebootCodes = @() })
+    $script:Rc | Should -Be 127
+    (Get-StepLogLines) | Should -Contain 'this step needs sh, which this system does not have'
+  }
   It '3010 and 1641 succeed with a reboot, 1603 fails with its code' {
     foreach ($c in 3010, 1641) {
       Mock Invoke-StepCommand { $c }

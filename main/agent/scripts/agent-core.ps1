@@ -61,6 +61,8 @@ function Invoke-Station([string]$Method, [string]$Path, [string]$Body) {
   $url = if ($Path -match '^https?://') { $Path } else { $Station + $Path }
   try {
     $req = [Net.HttpWebRequest]::Create($url)
+    # The station is on the bench LAN: no proxy, and no WPAD lookup (seconds on 5.1).
+    $req.Proxy = $null
     $req.Method = $Method
     $req.Timeout = 60000
     $req.ReadWriteTimeout = 60000
@@ -109,6 +111,8 @@ function Get-Download([string]$Url, [string]$File) {
   $have = 0
   if (Test-Path -LiteralPath $File) { $have = (Get-Item -LiteralPath $File).Length }
   $req = [Net.HttpWebRequest]::Create($Url)
+  # The station directly; a profile's own URL (the internet) the way Windows is set up to.
+  if ($Url.StartsWith($Station + '/')) { $req.Proxy = $null }
   $req.Timeout = 60000
   $req.ReadWriteTimeout = 300000
   if ($have -gt 0) { $req.AddRange([long]$have) }

@@ -58,6 +58,8 @@ $script:TimedOut = $false
 $script:Check = $null
 # Windows PowerShell 5.1 offers TLS 1.0 only unless told; PowerShell 7 ignores this.
 [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
+# .NET Framework (5.1) sends "Expect: 100-continue" and waits for it on every POST.
+[Net.ServicePointManager]::Expect100Continue = $false
 
 . (Join-Path $PSScriptRoot 'agent-core.ps1')
 . (Join-Path $PSScriptRoot 'agent-process.ps1')
