@@ -1,5 +1,6 @@
 import type { Profile, WindowsTarget } from '../schema.js';
 import { RenderError, type RenderContext } from './context.js';
+import { oneTimeAdminPassword } from './linux.js';
 import { windowsInputLocale, windowsTimezone } from './locale-maps.js';
 import { machineHostname } from './names.js';
 import { el, xmlDocument, type XmlChild, type XmlNode } from './xml.js';
@@ -115,15 +116,6 @@ function international(rc: RenderContext): XmlNode {
   );
 }
 
-/**
- * The deployment's one-time password (rc.adminPassword) when the station passes one; the
- * agent sets the real password later. Until every caller passes it, the admin secret as
- * before (masked in previews), so no deployment stops over it.
- */
-function adminPassword(rc: RenderContext): string {
-  return rc.adminPassword ?? rc.secrets.get(rc.profile.admin.password.secret);
-}
-
 export function renderAutounattend(rc: RenderContext): string {
   const p = rc.profile;
   const target = windowsTarget(p);
@@ -180,7 +172,7 @@ export function renderAutounattend(rc: RenderContext): string {
       el('UserAccounts', [
         el('LocalAccounts', [
           el('LocalAccount', { 'wcm:action': 'add' }, [
-            password(adminPassword(rc), 'Password'),
+            password(oneTimeAdminPassword(rc), 'Password'),
             el('Description', ['Local administrator (PrepStation)']),
             el('DisplayName', [p.admin.fullName ?? p.admin.username]),
             el('Group', ['Administrators']),

@@ -60,13 +60,19 @@ function rc(
     stationUrl: 'http://192.168.50.1:8080',
     firmware,
     secrets,
-    ...(profile.target.os === 'windows'
-      ? {
-          media: mediaRecord(),
-          ...(secrets === hostileSecrets ? { adminPassword: HOSTILE_PW } : {}),
-        }
-      : {}),
+    ...(profile.target.os === 'windows' ? { media: mediaRecord() } : {}),
+    // A machine render gets the deployment's one-time password (the station derives it); here
+    // the admin secret's test value stands in for it, so hostile values reach every format.
+    ...(secrets.masked ? {} : oneTime(secrets, profile)),
   };
+}
+
+function oneTime(secrets: SecretResolver, profile: Profile): { adminPassword?: string } {
+  try {
+    return { adminPassword: secrets.get(profile.admin.password.secret) };
+  } catch {
+    return {};
+  }
 }
 
 function golden(name: string, body: string): void {
