@@ -13,8 +13,17 @@ export type AnswerFileRenderer = (input: {
   machineUrl: string;
 }) => { contentType: string; body: string } | null;
 
-/** States in which the installer of the current deployment may still fetch its files. */
-const FETCHABLE = new Set(['booting', 'installing-os', 'provisioning', 'verifying', 'stalled']);
+/**
+ * States in which the installer of the current deployment may still fetch its files. Once
+ * the agent has spoken (provisioning), the installer is over and the files expire with
+ * that phase, not only with the deployment: what they hold is worth nothing later.
+ */
+const FETCHABLE = new Set(['booting', 'installing-os']);
+
+function fetchable(view: MachineView): boolean {
+  const state = view.state === 'stalled' ? view.stalledIn : view.state;
+  return state !== null && state !== undefined && FETCHABLE.has(state);
+}
 
 /**
  * GET /t/<token>/<file>: the machine's answer files. They hold secrets (admin password,
@@ -38,7 +47,7 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
       }
       const view = r.view;
       const mac = view.macs[0] ?? null;
-      if (!FETCHABLE.has(view.state)) {
+      if (!fetchable(view)) {
         req.log.warn(
           { machine: view.id, mac, ip, file, state: view.state },
           'answer file refused: state',
@@ -47,7 +56,7 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
           reply,
           409,
           'not_booting',
-          `Machine ${view.id} is ${view.state}; answer files are served once it boots its installer.`,
+          `Machine ${view.id} is ${view.state}; answer files are served only while it boots and runs its installer.`,
         );
       }
       // The installer may get a new lease after iPXE; DHCP (only DHCP: not a ?mac= claim, not

@@ -199,4 +199,15 @@ describe('answer file routes', () => {
     expect(again.token).toBe(first.token);
     expect(machines.registry.get(again.id)!.bootIp).toBe('10.0.0.42');
   });
+
+  it('answer files expire once the agent has spoken (issue 13 item 9)', async () => {
+    const v = machines.registry.sighting({ mac: '52:54:00:00:08:41', via: 'dhcp' });
+    machines.assigner.assign(v.id, 'acme', 'hand');
+    const { token } = bootAs('52:54:00:00:08:41', '10.0.0.45');
+    expect((await get(token, 'user-data', '10.0.0.45')).statusCode).toBe(200);
+    machines.registry.append(v.id, [{ kind: 'provisioning', ip: '10.0.0.45' }]);
+    const late = await get(token, 'user-data', '10.0.0.45');
+    expect(late.statusCode).toBe(409);
+    expect(late.body).not.toContain(SECRET);
+  });
 });
