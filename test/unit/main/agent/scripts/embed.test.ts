@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { agentScriptPath, embedMachine } from '../../../../../main/agent/scripts/routes.js';
+import {
+  agentScriptPath,
+  agentScriptText,
+  bundleAgentPs1,
+  embedMachine,
+} from '../../../../../main/agent/scripts/routes.js';
 
 describe('embedMachine', () => {
   const sh = fs.readFileSync(agentScriptPath('agent.sh'), 'utf8');
@@ -23,5 +28,23 @@ describe('embedMachine', () => {
   it('the scripts keep exactly one empty EMBEDDED line each (what the station replaces)', () => {
     expect(sh.match(/^EMBEDDED_(STATION|TOKEN)=$/gm)).toHaveLength(2);
     expect(ps.match(/^\$Embedded(Station|Token) = ''$/gm)).toHaveLength(2);
+  });
+
+  it('serves agent.ps1 as one file: every part inlined once, where it was dot-sourced', () => {
+    const parts = ['agent-core.ps1', 'agent-process.ps1', 'agent-windows.ps1', 'agent-steps.ps1'];
+    const bundle = agentScriptText('agent.ps1');
+    for (const p of parts) {
+      expect(bundle.split(`# ---- ${p} (inlined by the station) ----`)).toHaveLength(2);
+    }
+    expect(bundle).not.toMatch(/^\. \(Join-Path/m);
+    // In load order: helpers before the functions that call them at load time.
+    const at = parts.map((p) => bundle.indexOf(`# ---- ${p} (inlined`));
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    const out = embedMachine('agent.ps1', bundle, 'http://10.0.0.1:8080', 'tok');
+    expect(out.match(/^\$EmbeddedToken = 'tok'$/gm)).toHaveLength(1);
+    // A line that only looks like a part is left alone.
+    expect(bundleAgentPs1(". (Join-Path $PSScriptRoot 'other.ps1')\n", () => 'x')).toBe(
+      ". (Join-Path $PSScriptRoot 'other.ps1')\n",
+    );
   });
 });
