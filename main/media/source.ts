@@ -31,9 +31,15 @@ const SEVEN_ZIP = ['7zz', '7z', '7za'];
 
 /** The 7-Zip command on PATH, or null. */
 export function sevenZipCommand(): string | null {
+  // 7-Zip for Windows installs 7z.exe in its own folder, often not on PATH.
+  const extra =
+    process.platform === 'win32'
+      ? [path.join(process.env.ProgramFiles ?? 'C:\\Program Files', '7-Zip')]
+      : [];
+  const exe = process.platform === 'win32' ? '.exe' : '';
   for (const cmd of SEVEN_ZIP) {
-    for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-      if (dir && fs.existsSync(path.join(dir, cmd))) return cmd;
+    for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...extra]) {
+      if (dir && fs.existsSync(path.join(dir, cmd + exe))) return path.join(dir, cmd + exe);
     }
   }
   return null;

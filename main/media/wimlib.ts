@@ -22,9 +22,14 @@ function refArgs(w: WimRef): string[] {
   return w.parts.length > 1 ? w.parts.slice(1).map((p) => `--ref=${p}`) : [];
 }
 
-async function wimlib(cmd: string, args: string[]): Promise<string> {
+/**
+ * `wimlib-imagex <command>`, not the `wimdir`/`wimextract` shortcuts: Debian installs both,
+ * wimlib's Windows build ships only wimlib-imagex.exe.
+ */
+async function wimlib(sub: 'dir' | 'extract', args: string[]): Promise<string> {
+  const cmd = 'wimlib-imagex';
   try {
-    const r = await exec(cmd, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    const r = await exec(cmd, [sub, ...args], { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
     return r.stdout;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
@@ -35,13 +40,13 @@ async function wimlib(cmd: string, args: string[]): Promise<string> {
       );
     }
     const why = (e.stderr ?? e.message).trim().split('\n').filter(Boolean).slice(-2).join(' ');
-    throw new MediaImportError('bad_image', `${cmd} failed: ${why}`);
+    throw new MediaImportError('bad_image', `${cmd} ${sub} failed: ${why}`);
   }
 }
 
 /** Names (as stored) of the files directly in `dir` of one image, e.g. /Windows/System32. */
 export async function listWimDir(w: WimRef, index: number, dir: string): Promise<string[]> {
-  const out = await wimlib('wimdir', [w.file, String(index), `--path=${dir}`, ...refArgs(w)]);
+  const out = await wimlib('dir', [w.file, String(index), `--path=${dir}`, ...refArgs(w)]);
   const prefix = dir.replace(/\/+$/, '').toLowerCase() + '/';
   const names: string[] = [];
   for (const line of out.split('\n')) {
@@ -60,7 +65,7 @@ export async function extractWimFiles(
   destDir: string,
 ): Promise<void> {
   if (paths.length === 0) return;
-  await wimlib('wimextract', [
+  await wimlib('extract', [
     w.file,
     String(index),
     ...paths,
