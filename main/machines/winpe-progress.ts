@@ -106,10 +106,11 @@ const list = (v: string | undefined): string[] | undefined =>
 
 /** DISM draws its bar with CRs: the last "37.0%" in its output is where it is. */
 export function dismPercent(out: string): number | undefined {
-  const all = [...out.matchAll(/(\d{1,3}(?:\.\d+)?)\s*%/g)];
+  // German and other WinPE languages write a decimal comma: "42,0%".
+  const all = [...out.matchAll(/(\d{1,3}(?:[.,]\d+)?)\s*%/g)];
   const last = all.at(-1);
   if (!last) return undefined;
-  const p = Number(last[1]);
+  const p = Number(last[1]!.replace(',', '.'));
   return p >= 0 && p <= 100 ? p : undefined;
 }
 
