@@ -62,7 +62,12 @@ function appCommand(app: App): { command: string; shell: PlanStep['shell'] } {
     case 'exe':
       return { command: `"{file}"${args}`, shell: 'cmd' };
     case 'msix':
-      return { command: `Add-AppxPackage -Path "{file}"${args}`, shell: 'powershell' };
+      // Provisioned for every account, present and future (agent.ps1 does this in-process);
+      // Add-AppxPackage as SYSTEM would install it for SYSTEM only.
+      return {
+        command: `Add-AppxProvisionedPackage -Online -PackagePath "{file}" -SkipLicense${args}`,
+        shell: 'powershell',
+      };
     case 'ps1':
       return {
         command: `powershell -NoProfile -ExecutionPolicy Bypass -File "{file}"${args}`,
