@@ -49,7 +49,8 @@ export async function extractWinpeTools(
   while (queue.length > 0) {
     const file = queue.shift()!;
     const pe = readPeImports(fs.readFileSync(path.join(outDir, file)));
-    for (const dll of pe.imports) {
+    // Delay-loaded DLLs too: they fail only when that code runs (an LDAP URL, say).
+    for (const dll of [...pe.imports, ...pe.delayImports]) {
       const lower = dll.toLowerCase();
       if (seen.has(lower) || isApiSet(dll) || bootNames.has(lower)) continue;
       seen.add(lower);

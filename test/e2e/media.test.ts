@@ -61,6 +61,12 @@ describe.skipIf(skip !== null)(
       // A 24H2 medium and no wimboot: the warning stays, now naming the need.
       expect(await page.getByTestId('media-wimboot').textContent()).toMatch(/wimboot/);
       await page.screenshot({ path: artifactPath('media-imported.png'), fullPage: true });
+      // The Services page has a wimboot row: failed now that a 24H2 medium needs it, with the fix.
+      await page.getByTestId('nav-services').click();
+      await expect
+        .poll(() => page.getByTestId('service-row-wimboot').textContent(), { timeout: 10_000 })
+        .toMatch(/Failed.*fetch-wimboot/);
+      await screen.open();
       expect(fs.existsSync(`${st.dataDir}/files/media/win11-24h2/media.json`)).toBe(true);
     });
 
