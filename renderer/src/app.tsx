@@ -15,6 +15,7 @@ import { ServicesPage } from './pages/services-page';
 import { SettingsPage } from './pages/settings-page';
 import { ProfilesPage } from './profiles/profiles-page';
 import { SecretsPage } from './secrets/secrets-page';
+import { WallPage } from './wall/wall-page';
 import { TerminalPage } from './terminal/terminal-page';
 import { TechnicianBadge, TechnicianPrompt } from './components/technician-bar';
 import { useStore } from './store';
@@ -36,6 +37,7 @@ export const routes = [
   { id: 'services', label: 'Services', key: '4' },
   { id: 'settings', label: 'Settings', key: '5' },
   { id: 'terminal', label: 'Terminal', key: '6' },
+  { id: 'wall', label: 'Wall view', key: '0' },
 ] as const;
 export type RouteId = (typeof routes)[number]['id'];
 
@@ -64,6 +66,8 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <TerminalPage />;
     case 'secrets':
       return <SecretsPage />;
+    case 'wall':
+      return <WallPage />;
     case 'media':
       return <MediaPage />;
     case 'drivers':
@@ -154,6 +158,9 @@ export function App() {
 
   if (auth === 'checking') return <div className="splash">Connecting to the station…</div>;
   if (auth === 'needs-token') return <LoginPage onLoggedIn={load} />;
+
+  // The wall view fills a monitor: no navigation around it.
+  if (route === 'wall') return <WallPage />;
 
   return (
     <div className="shell">

@@ -189,5 +189,19 @@ describe.skipIf(skip !== null)(
       expect(await machine.step('app-tool').textContent()).not.toMatch(/Retry requested/);
       await page.screenshot({ path: artifactPath('step-attempts-1280x720.png'), fullPage: true });
     });
+
+    it('the wall view shows every machine as a tile, the ones needing attention first', async () => {
+      await page.goto(`${st.uiUrl}/#/wall`);
+      await page.getByTestId('wall').waitFor();
+      await expect.poll(() => page.locator('[data-testid^="wall-tile-"]').count()).toBe(WAITING);
+      const first = page.locator('[data-testid^="wall-tile-"]').first();
+      expect(await first.getAttribute('data-state')).toBe('failed');
+      expect(await first.textContent()).toMatch(/SMART/);
+      expect(await page.getByTestId('wall-counts').textContent()).toMatch(/1 need attention/);
+      expect(await page.getByTestId('nav-bench').count()).toBe(0);
+      await page.screenshot({ path: artifactPath('wall-1280x720.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.screenshot({ path: artifactPath('wall-1440x900.png') });
+    });
   },
 );
