@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import { DriverLibrary } from '../drivers/library.js';
+import { driverIssues } from '../drivers/profile-check.js';
 import { MediaLibrary } from '../media/library.js';
 import { mediaIssues } from '../media/profile-check.js';
 import { BUILD_24H2 } from '../media/types.js';
@@ -86,6 +88,9 @@ export async function check(argv: string[]): Promise<number> {
           message: `${wimboot.problem} ${wimboot.fix}`,
         });
       }
+    }
+    if (r.ok && (r.profile.drivers.pin?.length || r.profile.drivers.add.length)) {
+      found.push(...driverIssues(r, sources, new DriverLibrary(filesDir)));
     }
     if (found.length === 0) {
       ok++;
