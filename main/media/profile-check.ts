@@ -37,6 +37,14 @@ export function mediaIssues(
       ),
     ];
   }
+  if (!media.winpe.curl) {
+    return [
+      at(
+        'media',
+        `medium "${media.id}" has no curl.exe (Windows 10 before 1803): it cannot be deployed by this flow; import Windows 10 1803 or later`,
+      ),
+    ];
+  }
   if (!findEdition(media, t.edition)) {
     return [
       at(

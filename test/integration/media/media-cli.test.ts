@@ -289,5 +289,17 @@ describe.skipIf(skip)('the same medium as install.esd, as split .swm, and withou
     ) as MediaRecord;
     expect(r.winpe).toEqual({ curl: null, dlls: [] });
     expect(r.warnings[0]).toMatch(/cannot be deployed|not be deployed/);
+    // A profile naming it fails check at its media line.
+    const profiles = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-media-old-profiles-'));
+    dirs.push(profiles);
+    fs.writeFileSync(
+      path.join(profiles, 'old.yaml'),
+      'id: old\nname: Old\ntarget:\n  os: windows\n  version: "10"\n  media: win10-17134\n  edition: Professional\nadmin:\n  username: a\n  password: { secret: x }\n',
+    );
+    out = '';
+    expect(await check([profiles, '--data-dir', data])).toBe(1);
+    expect(out).toMatch(
+      /old\.yaml:6:10: medium "win10-17134" has no curl\.exe .*cannot be deployed by this flow/,
+    );
   });
 });
