@@ -11,6 +11,7 @@ import type { UiRoutes } from '../net/http/ui-server.js';
 import type { MediaLookup } from '../media/types.js';
 import { Assigner } from './assigner.js';
 import { cachedEstimates } from './estimates.js';
+import { benchBroadcast, sendMagicPacket, WOL_PORT, type WakeTarget } from './wake.js';
 import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
 import { MachineRegistry } from './registry.js';
@@ -61,6 +62,20 @@ function contextProfiles(ctx: StationContext): () => ProfileLookup {
 function hasProfiles(ctx: StationContext): boolean {
   const c = ctx as Partial<StationContext>;
   return !!c.profiles && !!c.secrets;
+}
+
+/** The bench network's broadcast, or why there is none (never any other network). */
+function wakeTarget(ctx: StationContext): WakeTarget | { error: string } {
+  const from = ctx.options.benchAddress;
+  if (!from) {
+    return {
+      error:
+        'Choose the bench network in Services first: wake-on-LAN goes out on the bench network only.',
+    };
+  }
+  const to = benchBroadcast(from);
+  if (!to) return { error: `No interface of this station holds the bench address ${from}.` };
+  return { from, to, port: WOL_PORT };
 }
 
 export interface Machines {
@@ -199,6 +214,10 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
       registry,
       assigner,
       store,
+      wake: {
+        target: () => wakeTarget(ctx),
+        send: sendMagicPacket,
+      },
       estimates: cachedEstimates(
         () => store.allEntries(),
         () => ctx.now().getTime(),

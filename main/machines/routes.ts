@@ -7,6 +7,7 @@ import type { Assigner } from './assigner.js';
 import { MachineError, type MachineRegistry } from './registry.js';
 import type { MachineStore } from './store.js';
 import { stepLogOf } from './step-log.js';
+import type { WakeTarget } from './wake.js';
 import { detailOf, summarize } from './summary.js';
 import type { Entry } from './types.js';
 
@@ -85,6 +86,11 @@ export function machineUiRoutes(deps: {
   store: MachineStore;
   /** Typical durations from past runs (cached); the UI's ETAs come from these. */
   estimates?: () => RunEstimates;
+  /** Wake-on-LAN on the bench network: where the packet goes, or why it cannot. */
+  wake?: {
+    target: () => WakeTarget | { error: string };
+    send: (mac: string, t: WakeTarget) => Promise<void>;
+  };
 }) {
   const { registry, assigner, store } = deps;
   return async (app: FastifyInstance): Promise<void> => {
@@ -164,6 +170,19 @@ export function machineUiRoutes(deps: {
         return body.machines.map((id) =>
           summarize(assigner.assign(id, body.profile, 'hand', null, tech)),
         );
+      });
+
+      // Wake-on-LAN: a magic packet to each of the machine's MACs, on the bench network only.
+      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/wake', async (req) => {
+        const v = mustGet(req.params.id);
+        const t = deps.wake?.target() ?? { error: 'Wake-on-LAN is not available here.' };
+        if ('error' in t) throw new MachineError('no_bench_network', t.error, 409);
+        if (v.macs.length === 0) {
+          throw new MachineError('no_mac', `Machine ${v.id} has no known MAC address.`, 409);
+        }
+        for (const mac of v.macs) await deps.wake!.send(mac, t);
+        req.log.info({ machine: v.id, macs: v.macs, to: t.to }, 'wake-on-LAN sent');
+        return { sent: v.macs.length, to: t.to, macs: v.macs };
       });
 
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/reset', async (req) =>

@@ -89,6 +89,22 @@ describe.skipIf(skip !== null)(
       await page.getByTestId('back-to-bench').click();
     });
 
+    it('wakes a machine with a magic packet on the bench network (loopback here)', async () => {
+      const m = await machineByMac(st, MACS[1]!);
+      await bench.openMachine(m.id);
+      await page.getByTestId('action-wake').click();
+      await expect
+        .poll(() => page.getByTestId('action-message').textContent())
+        .toMatch(/Wake-on-LAN sent to 52:54:00:18:10:02 \(127\.255\.255\.255\)/);
+      await page.getByTestId('back-to-bench').click();
+      await bench.select(m.id);
+      await page.getByTestId('selection-wake').click();
+      await expect
+        .poll(() => bench.selectionMessage().textContent())
+        .toBe('Wake-on-LAN sent: 1 machine.');
+      await page.getByTestId('select-all').uncheck();
+    });
+
     it('says plainly when the station is down, and the clocks stop', async () => {
       const m = await machineByMac(st, MACS[1]!);
       const elapsed = bench.row(m.id).getByTestId('machine-elapsed');

@@ -35,6 +35,12 @@ export const stepAction = (
 ): Promise<Result<MachineSummary>> =>
   postJson<MachineSummary>(`${m(id)}/steps/${encodeURIComponent(stepId)}/${action}`, {});
 
+/** Wake-on-LAN: a magic packet to the machine's MACs on the bench network. */
+export const wakeMachine = (
+  id: string,
+): Promise<Result<{ sent: number; to: string; macs: string[] }>> =>
+  postJson<{ sent: number; to: string; macs: string[] }>(`${m(id)}/wake`, {});
+
 export const fetchBatches = (): Promise<Result<BatchSummary[]>> =>
   api<BatchSummary[]>('/api/v1/batches');
 export const createBatch = (

@@ -46,6 +46,16 @@ export function SelectionBar({ shownIds }: { shownIds: string[] }) {
       </button>
       <button
         type="button"
+        className="secondary"
+        data-testid="selection-wake"
+        disabled={sel.busy || n === 0}
+        title="Wake-on-LAN on the bench network"
+        onClick={sel.wake}
+      >
+        Wake
+      </button>
+      <button
+        type="button"
         className="danger-outline"
         data-testid="selection-reset"
         disabled={sel.busy || n === 0}

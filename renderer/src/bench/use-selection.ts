@@ -1,7 +1,13 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ProfileReadiness } from '../../../main/api/contract';
-import { assignMany, forEachMachine, machineAction, stepAction } from '../api/machines';
+import type { ProfileReadiness, Result } from '../../../main/api/contract';
+import {
+  assignMany,
+  forEachMachine,
+  machineAction,
+  stepAction,
+  wakeMachine,
+} from '../api/machines';
 import { useStore } from '../store';
 import { selectSelectedIds } from '../store/bench-ui';
 
@@ -42,7 +48,7 @@ export function useSelection(shownIds: string[]) {
     done: string,
     verb: string,
     ids: string[],
-    fn: (id: string) => ReturnType<typeof machineAction>,
+    fn: (id: string) => Promise<Result<unknown>>,
   ) => {
     setBusy(true);
     setMessage(null);
@@ -91,7 +97,9 @@ export function useSelection(shownIds: string[]) {
     const assigned = targets.filter((id) => useStore.getState().machines[id]?.profile);
     void runEach('Reset', 'reset', assigned, (id) => machineAction(id, 'reset'));
   };
+  const wake = () => void runEach('Wake-on-LAN sent', 'wake', targets, (id) => wakeMachine(id));
   return {
+    wake,
     all,
     targets,
     hidden,

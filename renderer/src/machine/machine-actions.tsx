@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { MachineSummary, ProfileReadiness } from '../../../main/api/contract';
 import { readinessSentence } from '../components/readiness-note';
 import { useStore } from '../store';
-import { assignMachine, machineAction } from '../api/machines';
+import { assignMachine, machineAction, wakeMachine } from '../api/machines';
 import { ConfirmDialog } from '../components/confirm';
 import { ProfilePicker } from '../components/profile-picker';
 import { openTerminal } from '../terminal/open-terminal';
@@ -68,6 +68,30 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         onClick={() => setPending({ kind: 'mark-done' })}
       >
         Mark done…
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        data-testid="action-wake"
+        disabled={busy}
+        title="Wake-on-LAN: a magic packet on the bench network"
+        onClick={() => {
+          setBusy(true);
+          setMessage(null);
+          void wakeMachine(machine.id).then((r) => {
+            setBusy(false);
+            setMessage(
+              r.ok
+                ? {
+                    ok: true,
+                    text: `Wake-on-LAN sent to ${r.value.macs.join(', ')} (${r.value.to}).`,
+                  }
+                : { ok: false, text: r.error.message },
+            );
+          });
+        }}
+      >
+        Wake
       </button>
       <button
         type="button"
