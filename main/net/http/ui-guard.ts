@@ -34,14 +34,44 @@ export function requestToken(req: FastifyRequest): string | undefined {
 }
 
 /**
+ * Warnings about refused requests, at most `perWindow` per client address per window: a
+ * flood of refused requests must not become a flood of log lines (the logging costs more
+ * than the refusal). What was left out is counted in the next line that goes out.
+ */
+export function refusalLogger(perWindow = 20, windowMs = 10_000, maxClients = 1024) {
+  const byIp = new Map<string, { start: number; count: number; dropped: number }>();
+  return (req: FastifyRequest, fields: Record<string, unknown>, msg: string): void => {
+    const ip = req.ip ?? 'unknown';
+    const now = Date.now();
+    let e = byIp.get(ip);
+    if (!e || now - e.start > windowMs) {
+      const dropped = e?.dropped ?? 0;
+      e = { start: now, count: 0, dropped };
+      byIp.delete(ip);
+      byIp.set(ip, e);
+      if (byIp.size > maxClients) byIp.delete(byIp.keys().next().value!);
+    }
+    if (e.count >= perWindow) {
+      e.dropped++;
+      return;
+    }
+    e.count++;
+    const extra = e.dropped > 0 ? { alsoRefused: e.dropped } : {};
+    e.dropped = 0;
+    req.log.warn({ ...fields, ip, ...extra }, msg);
+  };
+}
+
+/**
  * The token gate of the UI listener, as an onRequest hook on the root instance, so it
  * runs for every route of every plugin and for the not-found handler alike.
  */
 export function installTokenGate(app: FastifyInstance, ctx: StationContext): void {
+  const warn = refusalLogger();
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (isPublicRequest(req)) return;
     if (tokenMatches(requestToken(req), ctx.uiToken)) return;
-    req.log.warn({ url: maskUrl(req.url), ip: req.ip }, 'UI request without a valid token');
+    warn(req, { url: maskUrl(req.url) }, 'UI request without a valid token');
     return sendError(
       reply,
       401,
@@ -127,9 +157,10 @@ export function sameOriginWrite(req: FastifyRequest): boolean {
  * DNS rebinding on every request, and the Origin of every state-changing one.
  */
 export function installBrowserChecks(app: FastifyInstance, ctx: StationContext): void {
+  const warn = refusalLogger();
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!hostAllowed(req.headers.host, ctx.options.uiHost)) {
-      req.log.warn({ host: req.headers.host, ip: req.ip }, 'UI request for a foreign host name');
+      warn(req, { host: req.headers.host?.slice(0, 100) }, 'UI request for a foreign host name');
       return sendError(
         reply,
         421,
@@ -138,8 +169,9 @@ export function installBrowserChecks(app: FastifyInstance, ctx: StationContext):
       );
     }
     if (SAFE_METHODS.has(req.method) || sameOriginWrite(req)) return;
-    req.log.warn(
-      { origin: req.headers.origin, ip: req.ip, url: maskUrl(req.url) },
+    warn(
+      req,
+      { origin: req.headers.origin?.slice(0, 200), url: maskUrl(req.url) },
       'state-changing UI request from a foreign page refused',
     );
     return sendError(

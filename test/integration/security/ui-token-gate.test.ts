@@ -1,53 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStation, type TestStation } from '../../helpers/station.js';
 import { rawLine } from '../../helpers/raw-http.js';
-
-/** Every request target an attacker can write for one path (issue 13, item 1). */
-export function targetVariants(path: string, host: string): string[] {
-  const [first = '', ...rest] = path.replace(/^\//, '').split('/');
-  const tail = rest.join('/');
-  const pct = (s: string) =>
-    [...s].map((c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
-  const out = [
-    path,
-    // One letter of the first segment encoded, upper and lower hex.
-    ...[...first].map(
-      (_, i) => `/${first.slice(0, i)}${pct(first[i]!)}${first.slice(i + 1)}/${tail}`,
-    ),
-    ...[...first].map(
-      (_, i) => `/${first.slice(0, i)}${pct(first[i]!).toUpperCase()}${first.slice(i + 1)}/${tail}`,
-    ),
-    `/${pct(first)}/${tail}`,
-    `/${pct(path.slice(1))}`,
-    `/${first}/${pct(tail)}`,
-    // Double encoding: %25 is '%'.
-    `/%25${first.charCodeAt(0).toString(16)}${first.slice(1)}/${tail}`,
-    // Absolute-form request lines (RFC 9112 §3.2.2), any case of scheme and host.
-    `http://${host}${path}`,
-    `HTTP://${host.toUpperCase()}${path}`,
-    `http://evil.example${path}`,
-    `http://${host}/${pct(first)}/${tail}`,
-    // Separators, dots, case, parameters.
-    `/${path}`,
-    `//${host}${path}`,
-    `${path}/`,
-    `${path};x=1`,
-    `/${first};x/${tail}`,
-    `/${first.toUpperCase()}/${tail}`,
-    `/./${first}/${tail}`,
-    `/${first}/./${tail}`,
-    `/x/../${first}/${tail}`,
-    `/${first}%2f${tail.replace(/\//g, '%2f')}`,
-    `/${first}%2F${tail.replace(/\//g, '%2F')}`,
-    `${path}?token=`,
-    `${path}?x=%00`,
-    `${path}#frag`,
-    `${path}%00`,
-    `${path}%20`,
-    `/${first}%09/${tail}`,
-  ];
-  return [...new Set(out)];
-}
+import { targetVariants } from '../../helpers/request-shapes.js';
 
 describe('the UI token guards every route, decided on the matched route', () => {
   let s: TestStation;
