@@ -119,7 +119,9 @@ function Receive-ProcessOutput($Io) {
   $lines = New-Object Collections.Generic.List[string]
   foreach ($k in @('Out', 'Err')) {
     while ($null -ne $Io[$k] -and $Io[$k].IsCompleted) {
-      $line = $Io[$k].Result
+      # A pipe broken by a killed process ends the stream like end-of-file does.
+      $line = $null
+      if (-not $Io[$k].IsFaulted) { $line = $Io[$k].Result }
       if ($null -eq $line) { $Io[$k] = $null; break }
       $lines.Add($line)
       $Io[$k] = if ($k -eq 'Out') { $Io.P.StandardOutput.ReadLineAsync() } else { $Io.P.StandardError.ReadLineAsync() }

@@ -24,7 +24,9 @@ function Invoke-Native([string]$Exe, [string[]]$Arguments) {
   $out = $p.StandardOutput.ReadToEndAsync()
   $err = $p.StandardError.ReadToEndAsync()
   $p.WaitForExit()
-  Add-StepLog @(($out.Result + $err.Result).Split("`n") | ForEach-Object { $_.TrimEnd("`r") } | Where-Object { $_ -ne '' })
+  $text = ''
+  foreach ($t in @($out, $err)) { if (-not $t.IsFaulted) { $text += $t.Result } }
+  Add-StepLog @($text.Split("`n") | ForEach-Object { $_.TrimEnd("`r") } | Where-Object { $_ -ne '' })
   return [int]$p.ExitCode
 }
 
