@@ -10,7 +10,9 @@ import type { Profile } from '../profiles/schema.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import type { MediaLookup } from '../media/types.js';
 import { Assigner } from './assigner.js';
+import { DiscoveryLimiter } from './discovery-limit.js';
 import { cachedEstimates } from './estimates.js';
+import { installerEventRoutes } from './installer-events.js';
 import { benchBroadcast, sendMagicPacket, WOL_PORT, type WakeTarget } from './wake.js';
 import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
@@ -99,7 +101,15 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
   const store = new MachineStore(ctx.db);
   const tokens = new AgentTokens(loadOrCreateAgentKey(ctx.paths.dataDir));
   const logger = ctx.logger.child({ svc: 'machines' });
-  const registry = new MachineRegistry({ store, bus: ctx.bus, logger, now: ctx.now, tokens });
+  const discovery = new DiscoveryLimiter();
+  const registry = new MachineRegistry({
+    store,
+    bus: ctx.bus,
+    logger,
+    now: ctx.now,
+    tokens,
+    admitNew: (ip) => discovery.admit(ip),
+  });
   const profiles = opts.profiles ?? contextProfiles(ctx);
   const assigner = new Assigner({
     registry,
@@ -225,6 +235,7 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     }),
     benchRoutes: [
       agentRoutes(agentDeps),
+      installerEventRoutes(agentDeps),
       answerFileRoutes(
         agentDeps,
         opts.answerFile ?? (() => (hasProfiles(ctx) ? answerFromProfile : null)),

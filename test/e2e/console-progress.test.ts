@@ -111,5 +111,39 @@ describe.skipIf(skip !== null)(
         /left \(from past runs, step by step\)|any minute/,
       );
     });
+
+    it('shows the Ubuntu installer’s own progress from its reporting webhook', async () => {
+      const C = '52:54:00:18:04:03';
+      await pxeBoot(st, C);
+      const m = await machineByMac(st, C);
+      await st.api(`/api/v1/machines/${m.id}/assign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ profile: 'acme' }),
+      });
+      const script = await pxeBoot(st, C);
+      const token = /\/t\/([A-Za-z0-9_-]+)/.exec(script)![1]!;
+      const c = new FakeAgent(st, token);
+      const userData = await c.answerFile('user-data');
+      const endpoint = /endpoint: (\S+\/installer-events)/.exec(userData)![1]!;
+      await page.goto(`${st.uiUrl}/#/bench`);
+      await expect.poll(() => bench.rowState(m.id)).toBe('installing-os');
+      // What subiquity posts while curtin copies the system.
+      const r = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'subiquity/Install/install/curtin_install/extract',
+          event_type: 'finish',
+          origin: 'curtin',
+          description: 'writing install sources to disk',
+          result: 'SUCCESS',
+        }),
+      });
+      expect(r.status).toBe(200);
+      await expect.poll(() => bench.rowText(m.id, 'step')).toBe('Installing the OS · 30%');
+      expect((await machineByMac(st, C)).osPercent).toBe(30);
+      await page.screenshot({ path: artifactPath('bench-os-installer-progress.png') });
+    });
   },
 );

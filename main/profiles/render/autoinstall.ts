@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { RenderError, type RenderContext } from './context.js';
+import { machineUrl, RenderError, type RenderContext } from './context.js';
 import { adminPasswordHash, linuxAgentSetup } from './linux.js';
 import { posixLocale, xkb } from './locale-maps.js';
 import { machineHostname } from './names.js';
@@ -39,6 +39,14 @@ export function renderAutoinstall(rc: RenderContext): string {
     storage: { layout: { name: 'direct', match: { size: 'largest' } } },
     packages: p.target.packages,
     'late-commands': [['curtin', 'in-target', '--', 'sh', '-c', linuxAgentSetup(rc)]],
+    // The installer's own progress, for the bar on the bench (main/machines/installer-events.ts).
+    reporting: {
+      prepstation: {
+        type: 'webhook',
+        endpoint: `${machineUrl(rc)}/installer-events`,
+        level: 'INFO',
+      },
+    },
     shutdown: 'reboot',
   };
   return (
