@@ -1,7 +1,7 @@
 import type { BootDecision, BootRequest, BootResolver } from '../boot/types.js';
 import type { Logger } from '../log/logger.js';
 import type { AgentTokens } from '../agent/tokens.js';
-import type { MachineRegistry } from './registry.js';
+import { MachineError, type MachineRegistry } from './registry.js';
 import type { MachineView } from './types.js';
 
 /** Renders the installer's iPXE lines for one machine (the profiles' renderIpxeInstall). */
@@ -67,15 +67,24 @@ export function machineBootResolver(deps: {
   return {
     resolve(req: BootRequest): BootDecision {
       const ip = req.ip.replace(/^::ffff:/, '');
-      let view = deps.registry.sighting({
-        mac: req.mac,
-        ip,
-        via: 'http',
-        ...(req.uuid ? { uuid: req.uuid } : {}),
-        ...(req.serial ? { serial: req.serial } : {}),
-        ...(req.manufacturer ? { vendor: req.manufacturer } : {}),
-        ...(req.product ? { model: req.product } : {}),
-      });
+      let view: MachineView;
+      try {
+        view = deps.registry.sighting({
+          mac: req.mac,
+          ip,
+          via: 'http',
+          ...(req.uuid ? { uuid: req.uuid } : {}),
+          ...(req.serial ? { serial: req.serial } : {}),
+          ...(req.manufacturer ? { vendor: req.manufacturer } : {}),
+          ...(req.product ? { model: req.product } : {}),
+        });
+      } catch (err) {
+        // Discovery is rate-limited per address: a flood of invented MACs waits, unregistered.
+        if (err instanceof MachineError && err.code === 'discovery_limited') {
+          return { kind: 'wait', reason: 'unknown', message: err.message };
+        }
+        throw err;
+      }
       const stateNow = view.state === 'stalled' ? view.stalledIn : view.state;
       switch (stateNow) {
         case 'discovered':

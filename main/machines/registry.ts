@@ -56,6 +56,8 @@ export interface RegistryDeps {
   logger: Logger;
   now: () => Date;
   tokens: AgentTokens;
+  /** Whether a machine never seen before may be registered now (discovery-limit.ts). */
+  admitNew?: (ip: string | undefined) => boolean;
 }
 
 /**
@@ -151,6 +153,14 @@ export class MachineRegistry {
     if (!id) {
       if (!mac && !uuid && !serial)
         throw new MachineError('unidentified', 'no MAC, UUID or serial');
+      // Only what the bench reports is limited; a technician adds machines by hand freely.
+      if (s.via !== 'hand' && this.d.admitNew && !this.d.admitNew(s.ip)) {
+        throw new MachineError(
+          'discovery_limited',
+          `Too many new machines from ${s.ip ?? 'the bench'} at once; this one is registered when it asks again.`,
+          429,
+        );
+      }
       view = this.create({
         kind: 'discovered',
         mac,
