@@ -71,6 +71,7 @@ ctx.boot = {
           machineId: req.mac,
           script: `chain tftp://${options.benchAddress}/undionly.kpxe`,
         };
+      case 'tampered-kernel':
       case 'kernel':
         return {
           kind: 'install',
@@ -79,7 +80,7 @@ ctx.boot = {
             // UEFI iPXE: the EFI stub finds the initrd by the name given to `initrd --name`.
             // no_timer_check: under TCG on a busy host the kernel can misjudge the IO-APIC
             // timer and panic; quiet: a serial console at 115200 slows an emulated boot.
-            `kernel ${url}/files/lab/vmlinuz initrd=initrd.img console=ttyS0,115200 quiet no_timer_check panic=-1 lab.server=${url} lab.kind=\${platform}`,
+            `kernel ${url}/files/lab/${step === 'kernel' ? 'vmlinuz' : 'vmlinuz-tampered'} initrd=initrd.img console=ttyS0,115200 quiet no_timer_check panic=-1 lab.server=${url} lab.kind=\${platform}`,
             `initrd --name initrd.img ${url}/files/lab/initrd.img`,
             'boot',
           ].join('\n'),
