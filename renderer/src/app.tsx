@@ -20,6 +20,7 @@ import { TerminalPage } from './terminal/terminal-page';
 import { TechnicianBadge, TechnicianPrompt } from './components/technician-bar';
 import { useStore } from './store';
 import { selectAttentionCount } from './store/machines';
+import { selectMissingSecretCount } from './store/readiness';
 import { selectFailedServiceCount } from './store/services';
 import { selectAuth, selectStream } from './store/session';
 
@@ -120,6 +121,7 @@ export function App() {
   const stream = useStore(selectStream);
   const failed = useStore(selectFailedServiceCount);
   const attention = useStore(selectAttentionCount);
+  const missingSecrets = useStore(selectMissingSecretCount);
   const theme = useStore((s) => s.theme);
   const largeText = useStore((s) => s.largeText);
   const parts = useHashParts();
@@ -178,6 +180,15 @@ export function App() {
             {r.id === 'services' && failed > 0 ? (
               <span className="count" data-testid="nav-services-failed">
                 {failed}
+              </span>
+            ) : null}
+            {r.id === 'secrets' && missingSecrets > 0 ? (
+              <span
+                className="count"
+                data-testid="nav-secrets-missing"
+                title="Secrets that profiles need and nobody set"
+              >
+                {missingSecrets}
               </span>
             ) : null}
             {r.id === 'bench' && attention > 0 ? (

@@ -105,6 +105,18 @@ describe.skipIf(skip !== null)(
       await page.getByTestId('select-all').uncheck();
     });
 
+    it('names a terminal tab opened from a machine by the machine, not its internal id', async () => {
+      const m = await machineByMac(st, MACS[1]!);
+      await page.goto(`${st.uiUrl}/#/bench/machine/${m.id}`);
+      await page.getByTestId('action-terminal').click();
+      await page.getByTestId('terminal-page').waitFor();
+      const tab = page.locator('[data-testid^="terminal-tab-"]').last();
+      expect(await tab.textContent()).toContain(MACS[1]!);
+      expect(await tab.textContent()).not.toContain(m.id);
+      await page.goto(`${st.uiUrl}/#/bench`);
+      await page.getByTestId('bench-page').waitFor();
+    });
+
     it('says plainly when the station is down, and the clocks stop', async () => {
       const m = await machineByMac(st, MACS[1]!);
       const elapsed = bench.row(m.id).getByTestId('machine-elapsed');

@@ -52,6 +52,7 @@ describe.skipIf(skip !== null)(
       expect(why).toMatch(/secret "admin-password" is not set/);
       expect(why).toMatch(/app package "tool"/);
       expect(why).not.toMatch(/medium/);
+      expect(await page.getByTestId('nav-secrets-missing').textContent()).toMatch(/^[1-9]/);
       await page.screenshot({ path: artifactPath('profiles-not-ready.png') });
     });
 

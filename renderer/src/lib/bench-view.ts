@@ -2,7 +2,7 @@ import type { MachineState, MachineSummary } from '../../../main/api/contract.js
 
 /**
  * What the Bench dashboard shows of the machines: filtering, search, sort, the one-line
- * step text and the ETA. Pure, so the table tests in test/unit/renderer cover it.
+ * step text. (ETAs: lib/eta.ts.) Pure, so the table tests in test/unit/renderer cover it.
  */
 
 export const machineStates: MachineState[] = [
@@ -219,42 +219,6 @@ export function elapsedMs(m: MachineSummary, now: number): number {
   if (!m.startedAt) return 0;
   const end = m.state === 'done' || m.state === 'failed' ? Date.parse(m.updatedAt) : now;
   return Math.max(0, end - Date.parse(m.startedAt));
-}
-
-/** Durations of finished runs per profile (assignment to done), from the machines the station knows. */
-export function runHistory(machines: Record<string, MachineSummary>): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const m of Object.values(machines)) {
-    if (m.state !== 'done' || !m.profile || !m.startedAt) continue;
-    const d = Date.parse(m.updatedAt) - Date.parse(m.startedAt);
-    if (!(d > 0)) continue;
-    const list = out.get(m.profile) ?? [];
-    list.push(d);
-    out.set(m.profile, list);
-  }
-  return out;
-}
-
-export function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/**
- * Milliseconds left, from the median of the profile's past runs; null when the profile
- * has no finished run yet or the machine is not deploying. 0 means "any moment now".
- */
-export function etaMs(
-  m: MachineSummary,
-  history: Map<string, number[]>,
-  now: number,
-): number | null {
-  if (!isActive(m) || !m.profile || !m.startedAt) return null;
-  const typical = median(history.get(m.profile) ?? []);
-  if (typical === null) return null;
-  return Math.max(0, typical - elapsedMs(m, now));
 }
 
 /** The distinct customers and batches present, for the filter menus. */

@@ -45,3 +45,12 @@ export const selectReadinessOf =
   (id: string) =>
   (s: Store): ProfileReadiness | null =>
     s.readiness[id] ?? null;
+
+/** Secret names that some customer profile needs and nobody set (the nav shows how many). */
+export const selectMissingSecretCount = (s: Store): number => {
+  const names = new Set<string>();
+  for (const r of Object.values(s.readiness)) {
+    for (const p of r.problems) if (p.kind === 'secret') names.add(p.name);
+  }
+  return names.size;
+};

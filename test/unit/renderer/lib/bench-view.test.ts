@@ -3,8 +3,6 @@ import type { MachineSummary } from '../../../../main/api/contract.js';
 import {
   defaultFilter,
   elapsedMs,
-  etaMs,
-  runHistory,
   stepLine,
   visibleMachineIds,
   whyLine,
@@ -140,42 +138,15 @@ describe('stepLine and whyLine', () => {
   });
 });
 
-describe('elapsed and ETA from past runs', () => {
-  const past = {
-    a: machine('a', { state: 'done', profile: 'p', startedAt: min(100), updatedAt: min(70) }), // 30 min
-    b: machine('b', { state: 'done', profile: 'p', startedAt: min(100), updatedAt: min(60) }), // 40 min
-    c: machine('c', { state: 'done', profile: 'p', startedAt: min(100), updatedAt: min(50) }), // 50 min
-    d: machine('d', { state: 'failed', profile: 'p', startedAt: min(100), updatedAt: min(99) }),
-  };
-  const history = runHistory(past);
-
-  it('keeps only finished runs per profile', () => {
-    expect(history.get('p')?.sort()).toEqual([30, 40, 50].map((m) => m * 60_000).sort());
-  });
-
-  it.each<[string, Partial<MachineSummary>, number | null]>([
-    [
-      'median minus elapsed',
-      { state: 'provisioning', profile: 'p', startedAt: min(10) },
-      30 * 60_000,
-    ],
-    [
-      'overdue is "any moment" (0), never negative',
-      { state: 'verifying', profile: 'p', startedAt: min(90) },
-      0,
-    ],
-    [
-      'no history for the profile',
-      { state: 'provisioning', profile: 'q', startedAt: min(10) },
-      null,
-    ],
-    ['not deploying', { state: 'done', profile: 'p', startedAt: min(10) }, null],
-  ])('%s', (_n, patch, expected) => {
-    expect(etaMs(machine('m', patch), history, NOW)).toBe(expected);
-  });
-
+describe('elapsed', () => {
   it('stops the clock of a finished machine at its last update', () => {
-    expect(elapsedMs(past.a, NOW)).toBe(30 * 60_000);
+    const done = machine('a', {
+      state: 'done',
+      profile: 'p',
+      startedAt: min(100),
+      updatedAt: min(70),
+    });
+    expect(elapsedMs(done, NOW)).toBe(30 * 60_000);
     expect(elapsedMs(machine('r', { state: 'booting', startedAt: min(3) }), NOW)).toBe(3 * 60_000);
   });
 });
