@@ -107,7 +107,8 @@ function Get-StationSecret([string]$Name) {
 
 # Downloads URL into File, resuming a partial file with a Range request. Throws with
 # .Data['status'] set to the HTTP status when the station answered with an error.
-function Get-Download([string]$Url, [string]$File) {
+# OnProgress (optional) gets the bytes on disk every 5 s, as agent.sh reports them.
+function Get-Download([string]$Url, [string]$File, [scriptblock]$OnProgress = $null) {
   $have = 0
   if (Test-Path -LiteralPath $File) { $have = (Get-Item -LiteralPath $File).Length }
   $req = [Net.HttpWebRequest]::Create($Url)
@@ -130,7 +131,18 @@ function Get-Download([string]$Url, [string]$File) {
     $mode = if ($have -gt 0 -and [int]$resp.StatusCode -eq 206) { 'Append' } else { 'Create' }
     $in = $resp.GetResponseStream()
     $out = New-Object IO.FileStream($File, [IO.FileMode]::$mode, [IO.FileAccess]::Write)
-    try { $in.CopyTo($out, 1048576) } finally { $out.Dispose(); $in.Dispose() }
+    try {
+      $buf = New-Object byte[] 1048576
+      $tick = Get-Date
+      while (($n = $in.Read($buf, 0, $buf.Length)) -gt 0) {
+        $out.Write($buf, 0, $n)
+        if ($null -ne $OnProgress -and ((Get-Date) - $tick).TotalSeconds -ge 5) {
+          $tick = Get-Date
+          $out.Flush()
+          & $OnProgress $out.Length
+        }
+      }
+    } finally { $out.Dispose(); $in.Dispose() }
   } finally { $resp.Close() }
 }
 

@@ -190,7 +190,18 @@ function Get-StepDownload($Step) {
     if (Test-Path -LiteralPath $script:File) { $have = (Get-Item -LiteralPath $script:File).Length }
     if ($null -ne $want -and $have -ge $want -and $have -gt 0) { break }
     if ($have -gt 0) { Add-StepLog "resuming download at byte $have" }
-    try { Get-Download $d.url $script:File; break } catch {
+    $progress = $null
+    if ($null -ne $want) {
+      # Called from inside Get-Download, it sees $id, $attempt and $want by PowerShell's
+      # dynamic scoping (a GetNewClosure() module would not see the agent's functions).
+      $id = [string]$Step.id; $attempt = $script:Attempt
+      $progress = {
+        param($bytes)
+        Add-Report @{ type = 'step-progress'; stepId = $id; attempt = $attempt; bytes = [int64]$bytes; totalBytes = [int64]$want; message = 'downloading' }
+        [void](Send-Queue)
+      }
+    }
+    try { Get-Download $d.url $script:File $progress; break } catch {
       $code = 0
       if ($_.Exception.Data.Contains('status')) { $code = [int]$_.Exception.Data['status'] }
       if ($code -ne 0 -and $code -lt 500 -and $code -ne 416) {
