@@ -31,6 +31,18 @@ die() {
 command -v dotnet >/dev/null 2>&1 ||
   die "the .NET SDK is not installed (no 'dotnet' on PATH); install it, then run this again"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# A global tool's launcher looks for the runtime in DOTNET_ROOT, then in the standard places
+# (/usr/share/dotnet, /usr/lib/dotnet): an SDK installed elsewhere needs DOTNET_ROOT.
+if [ -z "${DOTNET_ROOT:-}" ]; then
+  dotnet_dir="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+  case "$dotnet_dir" in
+    /usr/share/dotnet | /usr/lib/dotnet) ;;
+    *)
+      export DOTNET_ROOT="$dotnet_dir"
+      say "the .NET SDK is in $dotnet_dir: tests need DOTNET_ROOT=$dotnet_dir (set for them by test/helpers/pwsh.ts)"
+      ;;
+  esac
+fi
 
 # --- PowerShell ----------------------------------------------------------------------------
 installed_pwsh=""

@@ -47,10 +47,25 @@ export function pesterUnavailable(): string | null {
 
 const PESTER_VERSION = `$m = Get-Module -ListAvailable Pester | Where-Object { $_.Version.Major -eq 5 } | Sort-Object Version -Descending | Select-Object -First 1; if ($m) { $m.Version.ToString() } else { 'none' }`;
 
+/**
+ * Where the .NET runtime is, for pwsh's launcher: DOTNET_ROOT when set, else the folder of
+ * the `dotnet` on PATH (the launcher itself only looks in /usr/share/dotnet, /usr/lib/dotnet).
+ */
+function dotnetRoot(): string | undefined {
+  if (process.env.DOTNET_ROOT) return process.env.DOTNET_ROOT;
+  for (const d of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const p = path.join(d, 'dotnet');
+    if (fs.existsSync(p)) return path.dirname(fs.realpathSync(p));
+  }
+  return undefined;
+}
+
 /** The environment pwsh runs with in tests: no telemetry, no update check. */
 export function pwshEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const root = dotnetRoot();
   return {
     ...process.env,
+    ...(root ? { DOTNET_ROOT: root } : {}),
     POWERSHELL_TELEMETRY_OPTOUT: '1',
     POWERSHELL_UPDATECHECK: 'Off',
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
