@@ -103,8 +103,7 @@ describe('broken profiles: one clear error at the right line', () => {
       'an old profile with target.share is told what to write instead',
       {
         'win-base.yaml': windowsBase,
-        'c.yaml':
-          'id: c\nextends: win-base\ntarget:\n  share: { path: x, username: deploy }\n',
+        'c.yaml': 'id: c\nextends: win-base\ntarget:\n  share: { path: x, username: deploy }\n',
       },
       'c',
       'c.yaml:4:3',
