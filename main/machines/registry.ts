@@ -88,7 +88,9 @@ export class MachineRegistry {
   /** Rebuilds every view from the log; returns how many entries were read. */
   load(): number {
     let n = 0;
+    const forgotten = this.d.store.forgottenIds();
     for (const e of this.d.store.allEntries()) {
+      if (forgotten.has(e.machineId)) continue;
       const prev = this.views.get(e.machineId) ?? newView(e.machineId, e.at);
       const next = applyEntry(prev, e);
       this.views.set(e.machineId, next);
@@ -261,6 +263,45 @@ export class MachineRegistry {
   }
 
   /** Keeps the indexes and side tables in step with one applied entry. */
+  /**
+   * Forgets machines: gone from the registry and the database. Not while one deploys (its
+   * token and answer files are live): reset it first. All or nothing: one that cannot be
+   * forgotten stops the whole request, with its id.
+   */
+  forget(ids: string[]): string[] {
+    const unique = [...new Set(ids)];
+    for (const id of unique) {
+      const v = this.views.get(id);
+      if (!v) throw new MachineError('not_found', `No machine ${id}.`, 404);
+      const state = v.state === 'stalled' ? v.stalledIn : v.state;
+      if (state && ['booting', 'installing-os', 'provisioning', 'verifying'].includes(state)) {
+        throw new MachineError(
+          'machine_busy',
+          `Machine ${id} is being deployed (${v.state}); reset it before forgetting it.`,
+          409,
+          { id },
+        );
+      }
+    }
+    this.d.store.forget(unique, this.d.now().toISOString());
+    for (const id of unique) {
+      const v = this.views.get(id)!;
+      for (const mac of v.macs) if (this.byMac.get(mac) === id) this.byMac.delete(mac);
+      if (v.uuid && this.byUuid.get(v.uuid) === id) this.byUuid.delete(v.uuid);
+      if (v.serial && this.bySerial.get(v.serial) === id) this.bySerial.delete(v.serial);
+      this.views.delete(id);
+      this.seenSteps.delete(id);
+      this.digests.delete(id);
+      this.lastWord.delete(id);
+      for (const members of this.batchMembers.values()) {
+        const i = members.indexOf(id);
+        if (i >= 0) members.splice(i, 1);
+      }
+    }
+    this.d.logger.info({ machines: unique.length }, 'machines forgotten');
+    return unique;
+  }
+
   private track(prev: MachineView, next: MachineView, e: Entry): void {
     const id = next.id;
     for (const mac of next.macs) this.byMac.set(mac, id);

@@ -24,6 +24,9 @@ export const addMachineBody = z.strictObject({
   name: z.string().min(1).max(100).optional(),
   profile: profileId.optional(),
 });
+export const forgetBody = z.strictObject({
+  machines: z.array(z.string().min(1).max(64)).min(1).max(5000),
+});
 export const renameBody = z.strictObject({ name: z.string().min(1).max(100) });
 export const batchBody = z.union([
   z.strictObject({
@@ -161,6 +164,17 @@ export function machineUiRoutes(deps: {
           assigner.assign(req.params.id, body.profile, 'hand', null, technicianOf(req.headers)),
         );
       });
+
+      // Forget machines (one or many): invented MACs from the bench, PCs that left.
+      api.post('/api/v1/machines/forget', async (req, reply) => {
+        const body = parse(forgetBody, req.body, reply);
+        if (!body) return reply;
+        return { ok: true, value: { forgotten: registry.forget(body.machines) } };
+      });
+      api.delete<{ Params: { id: string } }>('/api/v1/machines/:id', async (req) => ({
+        ok: true,
+        value: { forgotten: registry.forget([req.params.id]) },
+      }));
 
       api.post('/api/v1/machines/assign', async (req, reply) => {
         const body = parse(assignManyBody, req.body, reply);

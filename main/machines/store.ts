@@ -22,6 +22,8 @@ export class MachineStore {
     this.tx = db.transaction((f: () => unknown) => f());
     this.s = {
       insertMachine: db.prepare('INSERT INTO machines (id, created_at) VALUES (?, ?)'),
+      forget: db.prepare('INSERT OR IGNORE INTO forgotten_machines (machine_id, at) VALUES (?, ?)'),
+      allForgotten: db.prepare('SELECT machine_id FROM forgotten_machines'),
       insertEntry: db.prepare(
         'INSERT INTO machine_events (machine_id, at, deployment, kind, seq, data) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -107,6 +109,22 @@ export class MachineStore {
 
   insertRule(r: AssignmentRule, position: number): void {
     this.s.insertRule.run(r.id, r.field, r.pattern, r.profile, position, r.createdAt);
+  }
+
+  /**
+   * Marks machines forgotten (invented MACs from a flood, PCs that left): the log stays
+   * append-only, and the registry skips their entries when it is rebuilt.
+   */
+  forget(ids: string[], at: string): void {
+    this.tx(() => {
+      for (const id of ids) this.s.forget.run(id, at);
+    });
+  }
+
+  forgottenIds(): Set<string> {
+    return new Set(
+      (this.s.allForgotten.all() as { machine_id: string }[]).map((r) => r.machine_id),
+    );
   }
 
   deleteRule(id: string): boolean {

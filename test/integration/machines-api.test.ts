@@ -196,7 +196,7 @@ describe('machines API', () => {
         name: 'Front desk',
         profile: 'acme',
         customer: 'Müller & Söhne <GmbH>',
-        stepsTotal: 5,
+        stepsTotal: 6,
         stepsDone: 0,
         deployment: 1,
       },

@@ -1,6 +1,7 @@
 import type { Migration } from '../migrate.js';
 import { m0001Station } from './0001-station.js';
 import { m0010Machines } from './0010-machines.js';
+import { m0011ForgottenMachines } from './0011-forgotten-machines.js';
 import { m0020Dhcp } from './0020-dhcp.js';
 import { m0035BootLog } from './0035-boot-log.js';
 import { m0040Profiles } from './0040-profiles.js';
@@ -15,6 +16,7 @@ import { m0050Apps } from './0050-apps.js';
 export const migrations: Migration[] = [
   m0001Station,
   m0010Machines,
+  m0011ForgottenMachines,
   m0020Dhcp,
   m0035BootLog,
   m0040Profiles,
