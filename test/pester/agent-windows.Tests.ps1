@@ -219,6 +219,34 @@ Describe 'registry steps' {
   }
 }
 
+Describe 'power' {
+  It 'powercfg command lines and fast startup off' {
+    Use-StepLog
+    $script:Calls = New-Object Collections.Generic.List[string]
+    Mock Invoke-Native { $script:Calls.Add("$Exe $($Arguments -join ' ')"); 0 }
+    Mock Set-RegistryValue { $script:Calls.Add("set $Path!$Name=$Value ($Kind)") }
+    Set-PowerStep ([pscustomobject]@{ plan = 'high-performance'; sleepMinutesAc = 0; monitorMinutesDc = 5; hibernate = $false; fastStartup = $false })
+    @($script:Calls) | Should -Be @(
+      'powercfg.exe /setactive SCHEME_MIN'
+      'powercfg.exe /change standby-timeout-ac 0'
+      'powercfg.exe /change monitor-timeout-dc 5'
+      'powercfg.exe /hibernate off'
+      'set HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Session Manager\Power!HiberbootEnabled=0 (DWord)'
+    )
+  }
+  It 'a failing powercfg fails the step with its command' {
+    Mock Invoke-Native { 1 }
+    { Set-PowerStep ([pscustomobject]@{ plan = 'balanced' }) } | Should -Throw 'powercfg /setactive SCHEME_BALANCED failed (exit code 1)'
+  }
+}
+
+Describe 'native command lines' {
+  It 'quotes like CommandLineToArgvW reads them back' {
+    ConvertTo-CommandLine @('wlan', 'add', 'profile', 'filename=C:\Program Data\w.xml', 'a"b', 'trail\', '') |
+      Should -Be 'wlan add profile "filename=C:\Program Data\w.xml" "a\"b" trail\ ""'
+  }
+}
+
 Describe 'the agent''s scheduled task' {
   It 'is registered from XML as SYSTEM at boot, with the battery conditions off' {
     $script:Xml = $null
