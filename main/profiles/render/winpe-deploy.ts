@@ -88,6 +88,14 @@ export function renderDeployCmd(rc: RenderContext, plan: DeployPlan, reportUrl: 
   const download: string[] = [];
   let before = 0;
   img.parts.forEach((part, i) => {
+    // `call` expands % a second time: a %XX escape in the URL would be eaten. Media paths are
+    // ids and install*.wim|esd|swm, so this only guards against a future change.
+    if (filesUrl(rc, part).includes('%')) {
+      throw new RenderError(
+        'bad_value',
+        `the image path ${part} needs URL escapes, which deploy.cmd cannot pass`,
+      );
+    }
     // A split image's part sizes are not in the record: 0 = not checked, spread for progress.
     const size = img.parts.length === 1 ? img.bytes : 0;
     download.push(
@@ -328,7 +336,9 @@ export function renderApplyCmd(plan: DeployPlan): string {
       '@echo off',
       'rem PrepStation: DISM for deploy.cmd, in the background so deploy.cmd can report its progress.',
       `dism /Apply-Image /ImageFile:${first}${swm} /Index:${plan.edition.index} /ApplyDir:${W}\\ >"${WORK}\\apply.out" 2>&1`,
-      `>"${WORK}\\apply.rc" echo %errorlevel%`,
+      // Written beside and renamed: deploy.cmd polls for apply.rc and must never read it half-written.
+      `>"${WORK}\\apply.rc.tmp" echo %errorlevel%`,
+      `move /y "${WORK}\\apply.rc.tmp" "${WORK}\\apply.rc" >nul`,
     ].join('\r\n') + '\r\n'
   );
 }

@@ -8,7 +8,7 @@
  *   tool|substring of the joined arguments|exit code|stdout file|action|times
  *
  * actions: append:N (curl: add N bytes to the -o file), curlK (create every `output` of the
- * -K config), empty. times: how often the rule may match (0 = always). diskpart /s records
+ * -K config), sleep:MS (a tool that takes time, e.g. DISM), empty. times: how often the rule may match (0 = always). diskpart /s records
  * the script's lines as "diskpart-script<TAB>line".
  */
 #include <ctype.h>
@@ -156,6 +156,7 @@ int main(int argc, char **argv) {
         }
       }
     }
+    if (n > 4 && strncmp(f[4], "sleep:", 6) == 0) Sleep((DWORD)atol(f[4] + 6));
     if (n > 4 && strcmp(f[4], "curlK") == 0) {
       for (int i = 1; i + 1 < argc; i++)
         if (strcmp(argv[i], "-K") == 0) curl_config_outputs(argv[i + 1]);
