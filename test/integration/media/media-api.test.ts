@@ -135,6 +135,23 @@ describe.skipIf(skip)('media API', () => {
     expect(mediaEntries()).toEqual(['win11-24h2']);
   });
 
+  it('streams a large upload (far past the 2 MiB JSON body limit) from a file stream', async () => {
+    // .wim with fast compression: LZMS (solid .esd) of random bytes takes a minute.
+    const big = buildWindowsMedium({ padding: 16 * 1024 * 1024 });
+    try {
+      const size = fs.statSync(big.iso).size;
+      expect(size).toBeGreaterThan(30 * 1024 * 1024);
+      const res = await upload('fileName=big.iso&id=big&wait=1', fs.createReadStream(big.iso));
+      expect(res.status).toBe(201);
+      const m = ((await res.json()) as { value: MediaRecord }).value;
+      expect(m.image.kind).toBe('wim');
+      expect(m.bytes).toBeGreaterThan(16 * 1024 * 1024);
+      expect((await t.api('/api/v1/media/big', { method: 'DELETE' })).status).toBe(200);
+    } finally {
+      fs.rmSync(big.work, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('refuses to delete a medium a profile uses (409), deletes an unused one', async () => {
     // The seeded windows-11-base (and the customers extending it) name win11-24h2.
     const used = await t.api('/api/v1/media/win11-24h2', { method: 'DELETE' });
