@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ConfirmDialog } from '../components/confirm';
+import { ForgetButton } from './forget-button';
 import { ProfilePicker } from '../components/profile-picker';
 import { readinessSentence } from '../components/readiness-note';
 import { useSelection, type SelectionConfirm } from './use-selection';
@@ -63,6 +64,7 @@ export function SelectionBar({ shownIds }: { shownIds: string[] }) {
       >
         Reset…
       </button>
+      <ForgetButton ids={sel.targets} disabled={sel.busy} />
       <button type="button" className="secondary" onClick={sel.clear}>
         Clear selection (Esc)
       </button>
