@@ -97,6 +97,7 @@ export function chooseDiskSection(disk: Disk): string[] {
   return [
     ':choose_disk',
     'set "PS_DISK="',
+    'set "PS_DISK_ERROR="',
     'set "PS_DISK_GB=0"',
     'set "PS_DISK_TEXT="',
     `set "PS_MIN_GB=${disk.minSizeGB}"`,
@@ -104,6 +105,12 @@ export function chooseDiskSection(disk: Disk): string[] {
     `set "PS_PIN=${disk.disk ?? ''}"`,
     `set "PS_MODEL=${disk.model ?? ''}"`,
     'type nul >"%PS_WORK%\\disks.txt"',
+    // wmic is an optional part of WinPE: without it say so, not "no disk fits".
+    'wmic diskdrive get Index /value >nul 2>&1',
+    'if errorlevel 1 (',
+    '  set "PS_DISK_ERROR=wmic.exe does not work in this WinPE (code !errorlevel!): the disks cannot be listed; use a medium whose boot.wim has WMI"',
+    '  exit /b 0',
+    ')',
     // Passing a value through `call` drops the CR that wmic leaves at the end of each one
     // (its \r\r\n lines): cmd removes every CR when it parses the call.
     'for /f "tokens=1,* delims==" %%a in (\'wmic diskdrive get Index^,InterfaceType^,MediaType^,Model^,Size /value\') do (',

@@ -54,6 +54,11 @@ type nul >"%PS_LOG%"
 call :report started
 call :choose_disk
 copy /y "X:\PrepStation\disks.txt" "%PS_LOG%" >nul
+if defined PS_DISK_ERROR (
+  set "PS_RC=1"
+  set "PS_DETAIL=!PS_DISK_ERROR!"
+  goto fail
+)
 if not defined PS_DISK (
   set "PS_RC=1"
   set "PS_DETAIL=no disk fits: the rule is the first disk that is internal (not USB, not removable), at least 60 GB"
@@ -206,6 +211,7 @@ goto fetch_again
 
 :choose_disk
 set "PS_DISK="
+set "PS_DISK_ERROR="
 set "PS_DISK_GB=0"
 set "PS_DISK_TEXT="
 set "PS_MIN_GB=60"
@@ -213,6 +219,11 @@ set "PS_SELECT=first"
 set "PS_PIN="
 set "PS_MODEL="
 type nul >"%PS_WORK%\disks.txt"
+wmic diskdrive get Index /value >nul 2>&1
+if errorlevel 1 (
+  set "PS_DISK_ERROR=wmic.exe does not work in this WinPE (code !errorlevel!): the disks cannot be listed; use a medium whose boot.wim has WMI"
+  exit /b 0
+)
 for /f "tokens=1,* delims==" %%a in ('wmic diskdrive get Index^,InterfaceType^,MediaType^,Model^,Size /value') do (
   call :disk_property "%%a" "%%b"
 )

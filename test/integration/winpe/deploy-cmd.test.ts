@@ -80,6 +80,7 @@ describe.skipIf(skip)('deploy.cmd under Wine', () => {
       'drvload X:\\PrepStation\\pedrivers\\dell-5440-winpe\\storage\\iaStorVD.inf',
       'wpeutil UpdateBootInfo',
       'reg query HKLM\\System\\CurrentControlSet\\Control /v PEFirmwareType',
+      'wmic diskdrive get Index /value',
       'wmic diskdrive get Index,InterfaceType,MediaType,Model,Size /value',
       'diskpart /s X:\\PrepStation\\diskpart.txt',
       'curl -f -sS -C - --connect-timeout 10 -m 15 -o W:\\PrepStation\\image\\install.wim http://192.168.50.1:8080/files/media/win11-24h2/sources/install.wim',
@@ -239,6 +240,21 @@ describe.skipIf(skip)('deploy.cmd under Wine', () => {
     expect(log).toContain('disk 0 USB 32 GB SanDisk Ultra: no, on USB');
     expect(log).toContain('disk 1 SCSI 64 GB Small SSD: no, 64 GB is less than 100 GB');
     expect(s.stdout).toContain('disk failed with code 1');
+  });
+
+  it('no working wmic in WinPE: says so instead of "no disk fits"', () => {
+    const r = rules();
+    r.rules.unshift('wmic||9009||');
+    const s = wine.run(
+      renderWinpeFiles(windowsContext({ media: mediaRecord('wim', BYTES) })),
+      r.rules,
+      r.extra,
+    );
+    expect(toolCalls(s.calls).at(-1)).toBe('wmic diskdrive get Index /value');
+    expect(reports(s.calls).at(-1)).toMatchObject({ phase: 'disk', status: 'failed', code: '1' });
+    expect(reports(s.calls).at(-1)!.detail).toMatch(
+      /^wmic.exe does not work in this WinPE \(code 9009\)/,
+    );
   });
 
   it('download refused (curl 22): five tries, then the code; no DISM', () => {
