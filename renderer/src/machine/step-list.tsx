@@ -160,7 +160,7 @@ function StepItem({
       ) : null}
       {open ? (
         <div className="log-box">
-          <StepLogView log={log} fallback={step.logTail} full={full} />
+          <StepLogView log={log} fallback={step.logTail} full={full} failed={error !== null} />
           {!full ? (
             <button
               type="button"

@@ -17,12 +17,16 @@ export function StepLogView({
   log,
   fallback,
   full,
+  failed = false,
 }: {
   log: StepLog | null;
-  /** The live tail from the stream, until the grouped log has loaded. */
+  /** The live tail from the stream: shown only when the grouped log cannot be loaded. */
   fallback: string[];
   full: boolean;
+  failed?: boolean;
 }) {
+  // The stream's tail mixes attempts: while the grouped log loads, say so instead.
+  if (!log && !failed) return <span className="muted small">Loading the log…</span>;
   if (!log) {
     return fallback.length === 0 ? (
       <span className="muted small">No log lines.</span>
