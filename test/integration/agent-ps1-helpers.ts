@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
+import type { MachineDetail, MachineLogEntry } from '../../main/api/contract.js';
 import { agentScriptPath } from '../../main/agent/scripts/routes.js';
 import { pwshEnv, pwshPath } from '../helpers/pwsh.js';
-import type { AgentRun } from './agent-sh-helpers.js';
+import { RestartableStation, freePort, tempDir, type AgentRun } from './agent-sh-helpers.js';
 
 /**
  * agent.ps1 started under PowerShell 7 on Linux the way the boot task starts it on
@@ -84,3 +86,64 @@ export function startPs1Agent(o: {
     },
   };
 }
+
+/** The station holds boots until the profile's secrets are set. */
+export async function setSecret(s: RestartableStation, name: string, value: string): Promise<void> {
+  await s.json(`/api/v1/secrets/${name}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ value }),
+  });
+}
+
+/** A station in a temp dir; `cleanups` kills the agents, stops it and removes the dir. */
+export async function setupPs1(tag: string, cleanups: (() => Promise<void> | void)[]) {
+  const tmp = tempDir(`ps1-agent-${tag}-`);
+  const s = new RestartableStation(path.join(tmp, 'data'), await freePort(), await freePort());
+  const agents: AgentRun[] = [];
+  cleanups.push(async () => {
+    for (const a of agents) a.kill();
+    await s.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  return { tmp, s, agents };
+}
+
+/** Seq numbers of the stored reports: 1..n, each once, none missing. */
+export function expectEveryReportOnce(log: MachineLogEntry[]): void {
+  const last = Math.max(...log.map((x) => x.deployment));
+  const seqs = log
+    .filter((e) => e.deployment === last)
+    .map((e) => e.data.seq)
+    .filter((s): s is number => typeof s === 'number')
+    .sort((a, b) => a - b);
+  expect(seqs.length).toBeGreaterThan(0);
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+}
+
+export function stepEntries(log: MachineLogEntry[], stepId: string): string[] {
+  return log
+    .filter((e) => e.data.stepId === stepId && (e.kind === 'step' || e.kind === 'duplicate'))
+    .map(
+      (e) =>
+        `${e.kind === 'duplicate' ? 'dup ' : ''}${String(e.data.status ?? e.data.of)}#${String(e.data.attempt)}`,
+    );
+}
+
+export function logLines(log: MachineLogEntry[], stepId: string): string {
+  return log
+    .filter((e) => e.kind === 'log' && e.data.stepId === stepId)
+    .flatMap((e) => e.data.lines as string[])
+    .join('\n');
+}
+
+export const stepsBut = (d: MachineDetail, id: string) => d.steps.filter((x) => x.id !== id);
+
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};

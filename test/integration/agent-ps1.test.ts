@@ -1,22 +1,21 @@
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MachineDetail, MachineLogEntry } from '../../main/api/contract.js';
-import { agentScriptPath } from '../../main/agent/scripts/routes.js';
+import type { MachineDetail } from '../../main/api/contract.js';
 import type { ProfileInput } from '../../main/profiles/schema.js';
 import { requireOrSkip } from '../helpers/env.js';
-import { pwshEnv, pwshPath, pwshUnavailable } from '../helpers/pwsh.js';
-import { startPs1Agent } from './agent-ps1-helpers.js';
+import { pwshUnavailable } from '../helpers/pwsh.js';
 import {
-  RestartableStation,
-  freePort,
-  tempDir,
-  waitFor,
-  type AgentRun,
-} from './agent-sh-helpers.js';
+  alive,
+  expectEveryReportOnce,
+  logLines,
+  setSecret,
+  setupPs1,
+  startPs1Agent,
+  stepEntries,
+  stepsBut,
+} from './agent-ps1-helpers.js';
+import { waitFor, type AgentRun } from './agent-sh-helpers.js';
 
 /**
  * The Windows agent (main/agent/scripts/agent.ps1) run for real under PowerShell 7 on
@@ -34,65 +33,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** The station holds boots until the profile's secrets are set. */
-async function setSecret(s: RestartableStation, name: string, value: string): Promise<void> {
-  await s.json(`/api/v1/secrets/${name}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ value }),
-  });
-}
-
-async function setup(tag: string) {
-  const tmp = tempDir(`ps1-agent-${tag}-`);
-  const s = new RestartableStation(path.join(tmp, 'data'), await freePort(), await freePort());
-  const agents: AgentRun[] = [];
-  cleanups.push(async () => {
-    for (const a of agents) a.kill();
-    await s.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-  return { tmp, s, agents };
-}
-
-function expectEveryReportOnce(log: MachineLogEntry[]): void {
-  const last = Math.max(...log.map((x) => x.deployment));
-  const seqs = log
-    .filter((e) => e.deployment === last)
-    .map((e) => e.data.seq)
-    .filter((s): s is number => typeof s === 'number')
-    .sort((a, b) => a - b);
-  expect(seqs.length).toBeGreaterThan(0);
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-}
-
-function stepEntries(log: MachineLogEntry[], stepId: string): string[] {
-  return log
-    .filter((e) => e.data.stepId === stepId && (e.kind === 'step' || e.kind === 'duplicate'))
-    .map(
-      (e) =>
-        `${e.kind === 'duplicate' ? 'dup ' : ''}${String(e.data.status ?? e.data.of)}#${String(e.data.attempt)}`,
-    );
-}
-
-function logLines(log: MachineLogEntry[], stepId: string): string {
-  return log
-    .filter((e) => e.kind === 'log' && e.data.stepId === stepId)
-    .flatMap((e) => e.data.lines as string[])
-    .join('\n');
-}
-
-const stepsBut = (d: MachineDetail, id: string) => d.steps.filter((x) => x.id !== id);
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const setup = (tag: string) => setupPs1(tag, cleanups);
 
 describe.skipIf(skip)('agent.ps1 under pwsh through a real plan', () => {
   it('exit codes 0/1603/3010/1641/1618, a hang, retry, checksum, reboots, checks, done', async () => {
@@ -357,152 +298,4 @@ describe.skipIf(skip)('agent.ps1 under pwsh through a real plan', () => {
     expect(fs.existsSync(path.join(stateDir, 'finished'))).toBe(true);
     expect(fs.existsSync(script)).toBe(false);
   }, 600_000);
-
-  it('a power cut mid-step, a resumed Range download and a station restart lose no report', async () => {
-    const { tmp, s, agents } = await setup('restart');
-    const work = path.join(tmp, 'machine');
-    fs.mkdirSync(work);
-    const slow = (name: string, secs: number) =>
-      `echo run >> "$1/${name}-runs"; echo "${name} working"; sleep ${secs}; echo "${name} finished"\n`;
-    const gated = (name: string) =>
-      `echo run >> "$1/${name}-runs"; echo "${name} working"; while [ ! -e "$1/${name}-go" ]; do sleep 1; done; echo "${name} finished"\n`;
-    const big = crypto.randomBytes(3 * 1024 * 1024);
-    const profile: ProfileInput = {
-      id: 'ps1-restart',
-      name: 'Restart test',
-      target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-      admin: { username: 'tech', password: { secret: 'admin-password' } },
-      apps: [
-        {
-          id: 'slow1',
-          name: 'Slow one',
-          source: { package: 'slow1' },
-          installer: 'sh',
-          args: work,
-        },
-        {
-          id: 'slow2',
-          name: 'Slow two',
-          source: { package: 'slow2' },
-          installer: 'sh',
-          args: work,
-        },
-        { id: 'big', name: 'Big download', source: { package: 'big' }, installer: 'sh' },
-      ],
-    };
-    s.writeProfile(profile);
-    await s.start();
-    await setSecret(s, 'admin-password', 'Bench-admin-1');
-    await s.importApp('slow1', 'slow1.sh', gated('slow1'));
-    await s.importApp('slow2', 'slow2.sh', slow('slow2', 4));
-    await s.importApp('big', 'big.sh', Buffer.concat([Buffer.from('exit 0\n#'), big]));
-    const { id, token } = await s.deploy('52:54:00:16:01:01', 'ps1-restart');
-    const stateDir = path.join(tmp, 'agent-state');
-    const run = () => {
-      const a = startPs1Agent({
-        station: s.benchUrl,
-        token,
-        stateDir,
-        rebootMarker: path.join(tmp, 'reboot'),
-      });
-      agents.push(a);
-      return a;
-    };
-
-    const first = run();
-    await waitFor('slow1 to run', () => fs.existsSync(path.join(work, 'slow1-runs')), 240_000);
-    first.kill();
-    await first.exited;
-    fs.writeFileSync(path.join(work, 'slow1-go'), '');
-
-    // Half of the big download is already on disk: the agent must resume it with Range.
-    const bigPkg = (await s.json<{ value: { path: string } }>('/api/v1/apps/big')).value;
-    const onDisk = fs.readFileSync(path.join(s.dataDir, 'files', bigPkg.path));
-    fs.mkdirSync(path.join(stateDir, 'downloads'), { recursive: true });
-    fs.writeFileSync(
-      path.join(stateDir, 'downloads', 'app-big-big.sh'),
-      onDisk.subarray(0, 1024 * 1024),
-    );
-
-    const second = run();
-    await waitFor('slow2 to run', () => fs.existsSync(path.join(work, 'slow2-runs')), 240_000);
-    await s.stop();
-    await new Promise((r) => setTimeout(r, 5000));
-    expect(fs.readFileSync(path.join(work, 'slow2-runs'), 'utf8')).toBe('run\n');
-    const queued = fs.readdirSync(path.join(stateDir, 'queue')).filter((f) => f.endsWith('.json'));
-    expect(queued.length).toBeGreaterThan(0);
-    await s.start();
-
-    expect(await second.wait(), second.output()).toBe(0);
-    const d = await s.detail(id);
-    expect(d.machine.state).toBe('done');
-    expect(stepsBut(d, 'config-local-admin').map((x) => [x.id, x.status, x.attempt])).toEqual([
-      ['inventory', 'succeeded', 1],
-      ['app-slow1', 'succeeded', 1],
-      ['app-slow2', 'succeeded', 1],
-      ['app-big', 'succeeded', 1],
-    ]);
-    expect(fs.readFileSync(path.join(work, 'slow1-runs'), 'utf8')).toBe('run\nrun\n');
-    const log = await s.log(id);
-    expectEveryReportOnce(log);
-    expect(stepEntries(log, 'app-slow1')).toEqual([
-      'started#1',
-      'dup step-started#1',
-      'succeeded#1',
-    ]);
-    expect(stepEntries(log, 'app-slow2')).toEqual(['started#1', 'succeeded#1']);
-    expect(logLines(log, 'app-big')).toMatch(/resuming download at byte 1048576/);
-    expect(logLines(log, 'app-big')).toMatch(/sha256 verified/);
-  }, 400_000);
-
-  it('fetches a secret its plan names from /agent/v1/secrets/:name, and only those', async () => {
-    const { tmp, s } = await setup('secret');
-    s.writeProfile({
-      id: 'ps1-secret',
-      name: 'Secret test',
-      target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-      admin: { username: 'tech', password: { secret: 'admin-password' } },
-      config: [
-        {
-          id: 'wifi',
-          type: 'wifi',
-          ssid: 'Office',
-          security: 'wpa2-personal',
-          passphrase: { secret: 'office-wifi' },
-        },
-      ],
-    });
-    await s.start();
-    await setSecret(s, 'admin-password', 'Bench-admin-1');
-    await setSecret(s, 'office-wifi', `p&ss <w'ord> \u00e9`);
-    const { token } = await s.deploy('52:54:00:16:02:01', 'ps1-secret');
-    const scripts = path.dirname(agentScriptPath('agent.ps1'));
-    // The agent's own HTTP code (agent-core.ps1), as Set-WifiStep and the local admin step
-    // call it; the value only goes to a file the test reads, never to the output.
-    const out = path.join(tmp, 'secret.txt');
-    const script = [
-      'Set-StrictMode -Version 3.0',
-      "$ErrorActionPreference = 'Stop'",
-      '$script:Utf8 = New-Object Text.UTF8Encoding($false)',
-      `$StateDir = '${tmp}'; $Station = '${s.benchUrl}'; $Token = '${token}'`,
-      `. '${path.join(scripts, 'agent-core.ps1')}'`,
-      `[IO.File]::WriteAllText('${out}', (Get-StationSecret 'office-wifi'), $script:Utf8)`,
-      "try { Get-StationSecret 'not-in-plan' | Out-Null; 'no error' } catch { $_.Exception.Message }",
-    ].join('\n');
-    // Asynchronously: the station runs in this process and must keep answering.
-    const { stdout: res } = await promisify(execFile)(
-      pwshPath()!,
-      ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script],
-      {
-        encoding: 'utf8',
-        env: pwshEnv(),
-        timeout: 120_000,
-      },
-    );
-    expect(fs.readFileSync(out, 'utf8')).toBe(`p&ss <w'ord> \u00e9`);
-    expect(res).toMatch(
-      /secret "not-in-plan" not fetched \(HTTP 404: This machine's plan references no secret/,
-    );
-    expect(res).not.toContain('p&ss');
-  }, 200_000);
 });
