@@ -198,6 +198,7 @@ export function App() {
             ) : null}
           </a>
         ))}
+        <TechnicianPrompt />
         <TechnicianBadge />
         <div className={`stream stream-${stream}`} data-testid="stream-state">
           {stream === 'live' ? 'Live' : stream === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
@@ -205,7 +206,6 @@ export function App() {
       </nav>
       <main className="content">
         <StationDown />
-        <TechnicianPrompt />
         <Page parts={parts} />
       </main>
     </div>

@@ -79,6 +79,11 @@ describe.skipIf(skip !== null)(
 
     it('shows 15+ machines at 1280x720, MACs and states whole; banner and batches fold away', async () => {
       await expect.poll(() => bench.rows().count()).toBeGreaterThanOrEqual(15);
+      // As a first visit shows it: banner, batch panel and the name prompt all there.
+      expect(await page.getByTestId('bench-dhcp-off').count()).toBe(1);
+      expect(await page.getByTestId('technician-prompt').count()).toBe(1);
+      expect(await rowsInView(page)).toBeGreaterThanOrEqual(15);
+      await page.screenshot({ path: artifactPath('bench-compact-first-visit-1280x720.png') });
       await page.getByTestId('bench-dhcp-hide').click();
       await page.getByTestId('batches-hide').click();
       await page.getByTestId('batches-show').waitFor();

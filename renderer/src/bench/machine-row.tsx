@@ -11,7 +11,7 @@ import { MachineStatePill } from './state-pill';
 /** Row heights per density; large text makes every row taller. */
 export function rowHeight(density: Density, largeText: boolean, expanded: boolean): number {
   if (expanded) return largeText ? 132 : 108;
-  if (density === 'compact') return largeText ? 38 : 31;
+  if (density === 'compact') return largeText ? 36 : 29;
   return largeText ? 84 : 68;
 }
 
