@@ -172,6 +172,40 @@ describe.skipIf(skip)('media API', () => {
     ).toBe(true);
   });
 
+  it('a medium imported or deleted by the CLI beside the running station becomes a media event', async () => {
+    const { media } = await import('../../../main/commands/media.js');
+    const quiet = { write: process.stdout.write, err: process.stderr.write };
+    process.stdout.write = () => true;
+    process.stderr.write = () => true;
+    try {
+      expect(
+        await media(['import', medium.folder, '--id', 'from-shell', '--data-dir', t.dataDir]),
+      ).toBe(0);
+    } finally {
+      process.stdout.write = quiet.write;
+      process.stderr.write = quiet.err;
+    }
+    await expect
+      .poll(
+        () =>
+          events.some((e) => e.type === 'media' && e.state === 'imported' && e.id === 'from-shell'),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    fs.rmSync(path.join(t.dataDir, 'files', 'media', 'from-shell'), { recursive: true });
+    await expect
+      .poll(
+        () =>
+          events.some((e) => e.type === 'media' && e.state === 'deleted' && e.id === 'from-shell'),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    // Its own imports are said once, not again by the folder scan.
+    expect(
+      events.filter((e) => e.type === 'media' && e.state === 'imported' && e.id === 'win11-24h2'),
+    ).toHaveLength(1);
+  });
+
   it('shows wimboot on the Services page: missing with a 24H2 medium is a failure with the fix', async () => {
     const services = (await (await t.api('/api/v1/services')).json()) as {
       name: string;
