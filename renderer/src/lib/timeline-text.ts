@@ -25,6 +25,14 @@ export function describeEntry(e: MachineLogEntry, stepLabel: (id: string) => str
       return `Installing the OS (fetched ${s(d.file)})`;
     case 'answer-file':
       return `Answer file ${s(d.file)} served to ${s(d.ip)}`;
+    case 'winpe': {
+      // deploy.cmd's reports from WinPE (docs/agent-protocol.md §8b).
+      const what = `WinPE ${s(d.phase)} ${s(d.status)}`;
+      const bytes = typeof d.bytes === 'number' ? `, ${(d.bytes / 1e9).toFixed(1)} GB` : '';
+      const pct = typeof d.percent === 'number' ? `, ${Math.floor(d.percent)} %` : '';
+      const code = d.code ? ` (code ${s(d.code)})` : '';
+      return `${what}${bytes}${pct}${code}${d.detail ? `: ${s(d.detail)}` : ''}`;
+    }
     case 'provisioning':
       return 'Agent started';
     case 'step': {

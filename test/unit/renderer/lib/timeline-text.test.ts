@@ -37,6 +37,16 @@ describe('timeline lines', () => {
     ],
     ['done by hand', entry('done', { by: 'technician' }), 'Marked done by the technician'],
     [
+      'WinPE download progress',
+      entry('winpe', { phase: 'download', status: 'progress', bytes: 2_100_000_000 }),
+      'WinPE download progress, 2.1 GB',
+    ],
+    [
+      'WinPE failure',
+      entry('winpe', { phase: 'apply', status: 'failed', code: '1392', detail: 'see the log' }),
+      'WinPE apply failed (code 1392): see the log',
+    ],
+    [
       'answer file fetch',
       entry('answer-file', { file: 'autounattend.xml', ip: '10.0.0.5', bytes: 10 }),
       'Answer file autounattend.xml served to 10.0.0.5',
