@@ -118,6 +118,18 @@ describe.skipIf(skip !== null)(
       await page.goto(`${st.uiUrl}/#/wall`);
       await page.getByTestId('wall').waitFor();
       await page.screenshot({ path: artifactPath('tour-wall-1280x720.png') });
+      // Every screen at both sizes, to be looked at.
+      for (const [w, h] of [
+        [1280, 720],
+        [1440, 900],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        for (const screen of ['profiles', 'secrets', 'services', 'settings', 'reports']) {
+          await page.goto(`${st.uiUrl}/#/${screen}`);
+          await page.getByTestId(`${screen}-page`).waitFor();
+          await page.screenshot({ path: artifactPath(`tour-${screen}-${w}x${h}.png`) });
+        }
+      }
     });
   },
 );

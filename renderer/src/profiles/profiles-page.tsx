@@ -89,7 +89,7 @@ function ProfileList() {
                       <span className="warn-text" data-testid="profile-status">
                         Not ready
                       </span>
-                      <ReadinessNote readiness={readiness[p.id]!} />
+                      <ReadinessNote readiness={readiness[p.id]!} folded />
                     </>
                   ) : p.ok ? (
                     <span className="ok-text" data-testid="profile-status">
