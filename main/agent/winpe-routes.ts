@@ -3,6 +3,7 @@ import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
 import type { MachineView } from '../machines/types.js';
 import { parseWinpeReport } from '../machines/winpe-progress.js';
+import { secretMasker } from './mask.js';
 import { machineForToken, type AgentDeps } from './routes.js';
 
 /**
@@ -88,9 +89,13 @@ export function winpeProgressRoutes(
           );
           return sendError(reply, 400, 'bad_request', parsed.message);
         }
-        deps.registry.heard(view.id);
-        deps.registry.append(view.id, [parsed.entry]);
+        // A log can echo the token (curl prints URLs) or a secret: masked like agent reports.
+        const mask = secretMasker([...(deps.maskValues?.() ?? []), req.params.token]);
         const e = parsed.entry;
+        if (e.detail) e.detail = mask(e.detail);
+        if (e.logTail) e.logTail = e.logTail.map(mask);
+        deps.registry.heard(view.id);
+        deps.registry.append(view.id, [e]);
         if (e.status !== 'progress') {
           req.log.info(
             { machine: view.id, mac, ip, phase: e.phase, status: e.status, code: e.code },

@@ -172,7 +172,7 @@ describe('WinPE progress channel', () => {
           m.token,
           curlBody('phase=apply&status=failed&code=1392', {
             detail: '',
-            log: 'Deployment Image Servicing and Management tool\r\nError: 1392\r\n\r\nThe file or directory is corrupted and unreadable.\r\n',
+            log: `Deployment Image Servicing and Management tool\r\nError: 1392\r\n\r\nThe file or directory is corrupted and unreadable.\r\ncurl: (22) ${ts.benchUrl}/t/${m.token}/winpe\r\n`,
           }),
         );
         expect(r.status).toBe(204);
@@ -193,6 +193,7 @@ describe('WinPE progress channel', () => {
       'Deployment Image Servicing and Management tool',
       'Error: 1392',
       'The file or directory is corrupted and unreadable.',
+      `curl: (22) ${ts.benchUrl}/t/***/winpe`,
     ]);
     // Failed: WinPE's reports are over for this deployment.
     expect((await post(m.token, curlBody('phase=apply&status=progress'))).status).toBe(409);
