@@ -64,6 +64,7 @@ const profile: ProfileInput = {
 };
 const STEPS = [
   'inventory',
+  'config-local-admin',
   'app-firefox',
   'app-libreoffice',
   'app-zoom',
@@ -205,6 +206,8 @@ beforeAll(async () => {
       inventory(i),
       { type: 'step-succeeded', stepId: 'inventory', attempt: 1, exitCode: 0 },
     ]);
+    // The agent sets the real local admin password (issue 13).
+    await a.post(a.ok('config-local-admin'));
     await a.post(
       a.ok('app-firefox', { message: 'Mozilla Firefox 133.0 installed (version 133.0)' }),
     );
