@@ -65,6 +65,7 @@ export function incidents(
           exitCode: null,
           reason: redactText(d.reason),
           resolution: resolutionOf(dep.slice(i + 1), d.stepId, finalStatus(d.stepId), view.state),
+          ...(d.logTail?.length ? { log: d.logTail.slice(-12).map(redactText) } : {}),
         });
         break;
       case 'retry-step':

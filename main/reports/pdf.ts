@@ -347,7 +347,7 @@ function machine(
         { text: f.step ?? 'whole machine' },
         { text: f.attempt === null ? '' : String(f.attempt) },
         { text: f.exitCode === null ? '' : String(f.exitCode) },
-        { text: f.reason, color: colors.bad },
+        { text: f.log ? `${f.reason}\n${f.log.join('\n')}` : f.reason, color: colors.bad },
         { text: f.resolution },
       ]),
       'Failures',

@@ -99,6 +99,8 @@ export interface FailureReport {
   exitCode: number | null;
   reason: string;
   resolution: string;
+  /** The last lines the machine sent with a failure outside any step (e.g. SMART output). */
+  log?: string[];
 }
 
 /** A technician's action or a station decision on the deployment. */

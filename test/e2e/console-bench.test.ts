@@ -152,7 +152,13 @@ describe.skipIf(skip !== null)(
       await page.screenshot({ path: artifactPath('machine-fatal-1280x720.png'), fullPage: true });
       const report = (await (
         await st.api(`/api/v1/reports/machines/${m.id}?format=json`)
-      ).json()) as { machines: { steps: { id: string; status: string }[] }[] };
+      ).json()) as {
+        machines: { steps: { id: string; status: string }[]; failures: { log?: string[] }[] }[];
+      };
+      // The lines the agent sent with its fatal error are in the report too.
+      expect(report.machines[0]!.failures.flatMap((f) => f.log ?? []).join('\n')).toMatch(
+        /Reallocated_Sector_Ct/,
+      );
       const first = report.machines[0]!.steps.find((s) => s.id === steps[0]!.id)!;
       expect(first.status).toBe('interrupted');
       expect(JSON.stringify(report)).not.toMatch(/"result":"running"/);
