@@ -40,6 +40,10 @@ log "seed $SEED"
 wget -q -O /tmp/user-data "${SEED}user-data" || fail "user-data"
 log "user-data: $(wc -c </tmp/user-data) bytes"
 wget -q -O /tmp/agent.sh "${SEED}agent.sh" || fail "agent.sh"
+# The installer would have created the profile's admin (tech) with the answer file's
+# one-time password; the agent's local-admin-password step sets the real one with chpasswd.
+echo 'tech:x:1000:1000:tech:/tmp:/bin/sh' >>/etc/passwd
+[ -f /etc/shadow ] && echo 'tech:!:1::::::' >>/etc/shadow
 log "agent fetched; running it"
 PREPSTATION_STATE=/tmp/agent PREPSTATION_POLL=0.5 PREPSTATION_RETRY_DELAY=1 \
   PREPSTATION_REBOOT_CMD=true sh /tmp/agent.sh

@@ -58,7 +58,10 @@ function api<T>(method: string, p: string, body?: { json?: unknown; file?: strin
   ];
   if (body?.json !== undefined)
     args.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(body.json));
-  if (body?.file) args.push('--data-binary', `@${body.file}`);
+  // An upload goes with its own type: the UI refuses curl's default form type (issue 13).
+  if (body?.file) {
+    args.push('-H', 'Content-Type: application/octet-stream', '--data-binary', `@${body.file}`);
+  }
   const out = execFileSync('ip', [...args, `${UI}${p}`], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -262,6 +265,7 @@ describe.skipIf(skip)(`agent.sh in a QEMU machine${skip ? ` (skipped: ${skip})` 
       expect(d?.machine.state, `machine state; serial tail:\n${serial}`).toBe('done');
       expect(d!.steps.map((s) => [s.id, s.status])).toEqual([
         ['inventory', 'succeeded'],
+        ['config-local-admin', 'succeeded'],
         ['app-tool', 'succeeded'],
         ['config-motd', 'succeeded'],
         ['check-motd', 'succeeded'],
