@@ -120,6 +120,8 @@ for (const [id, file, size] of [
 ]) {
   await api(`/api/v1/apps?${new URLSearchParams({ name: id, id, version: '1', fileName: file })}`, {
     method: 'POST',
+    // An upload declares its own type; the UI refuses form and text types (issue 13).
+    headers: { 'content-type': 'application/octet-stream' },
     body: Buffer.alloc(size, 7),
   });
 }
