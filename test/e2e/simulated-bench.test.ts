@@ -69,7 +69,13 @@ describe.skipIf(skip !== null)(
         fileName: 'office.deb',
       });
       expect(
-        (await st.api(`/api/v1/apps?${q}`, { method: 'POST', body: Buffer.alloc(50_000, 1) })).ok,
+        (
+          await st.api(`/api/v1/apps?${q}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/octet-stream' },
+            body: Buffer.alloc(50_000, 1),
+          })
+        ).ok,
       ).toBe(true);
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench');
