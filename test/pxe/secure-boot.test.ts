@@ -166,10 +166,16 @@ describe.skipIf(skip)(`${title}: --secure-boot auto`, () => {
       // Nothing of iPXE this time.
       expect(evs.filter((e) => e.data?.file === 'ipxe.efi')).toHaveLength(0);
       const initrdAt = at(evs[ok('/files/lab/initrd.img')]!);
-      signedKernelMs = initrdAt - second.started;
+      // Comparable with the iPXE boot: from the firmware's first DHCP to kernel + initrd
+      // loaded, without the time this PC spent on the wait screen (the iPXE PC has none).
+      const dhcp0 = at(evs.find((e) => e.protocol === 'dhcp')!);
+      const waitCfg = at(decisions.find((e) => e.data?.decision === 'wait')!);
+      const installCfg = at(decisions.find((e) => e.data?.decision === 'install')!);
+      signedKernelMs = waitCfg - dhcp0 + (initrdAt - installCfg);
       process.stdout.write(
-        `secure boot, signed chain: power-on to kernel loaded ${((initrdAt - second.started) / 1000).toFixed(1)} s, ` +
-          `to its first report ${((at(booted!) - second.started) / 1000).toFixed(1)} s\n`,
+        `secure boot, signed chain: power-on to first DHCP ${((dhcp0 - second.started) / 1000).toFixed(1)} s; ` +
+          `first DHCP to kernel loaded ${(signedKernelMs / 1000).toFixed(1)} s (wait screen left out); ` +
+          `power-on to its first report ${((at(booted!) - second.started) / 1000).toFixed(1)} s\n`,
       );
     },
     3 * bootTimeoutMs,
@@ -196,14 +202,17 @@ describe.skipIf(skip)(`${title}: --secure-boot auto`, () => {
         .bootEvents(measureMac)
         .find((e) => String(e.data?.path).startsWith('/files/lab/initrd.img'))!;
       expect(String(report.data?.path)).toMatch(/sb=disabled/);
+      const dhcp0 = at(sb.bootEvents(measureMac).find((e) => e.protocol === 'dhcp')!);
+      const ipxeMs = at(initrd) - dhcp0;
       process.stdout.write(
-        `no secure boot, iPXE chain: power-on to kernel loaded ${((at(initrd) - vm.started) / 1000).toFixed(1)} s, ` +
-          `to its first report ${((at(report) - vm.started) / 1000).toFixed(1)} s\n`,
+        `no secure boot, iPXE chain: power-on to first DHCP ${((dhcp0 - vm.started) / 1000).toFixed(1)} s; ` +
+          `first DHCP to kernel loaded ${(ipxeMs / 1000).toFixed(1)} s; ` +
+          `power-on to its first report ${((at(report) - vm.started) / 1000).toFixed(1)} s\n`,
       );
       // A ratio, not a timed assertion: the two boots ran one after the other on this host.
       if (signedKernelMs !== null) {
         process.stdout.write(
-          `power-on to kernel, signed chain (Secure Boot on) / iPXE chain (off): ${(signedKernelMs / (at(initrd) - vm.started)).toFixed(2)}\n`,
+          `first DHCP to kernel, signed chain (Secure Boot on) / iPXE chain (off): ${(signedKernelMs / ipxeMs).toFixed(2)}\n`,
         );
       }
     },
