@@ -207,6 +207,8 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
               exitCode: null,
               percent: null,
               message: d.message ?? null,
+              // A new attempt starts its own tail: attempts never mix on screen.
+              logTail: d.attempt !== s.attempt ? [] : s.logTail,
             };
           case 'succeeded':
             return {
@@ -218,7 +220,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
               exitCode: d.exitCode ?? null,
               percent: 100,
               message: d.message ?? (d.reboot ? 'rebooting' : null),
-              logTail: d.logTail ? keepTail(s.logTail, d.logTail) : s.logTail,
+              logTail: d.logTail ? endTail(s.logTail, d.logTail) : s.logTail,
             };
           case 'failed':
             return {
@@ -229,7 +231,7 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
               endedAt: at,
               exitCode: d.exitCode ?? null,
               message: d.message ?? null,
-              logTail: d.logTail ? keepTail(s.logTail, d.logTail) : s.logTail,
+              logTail: d.logTail ? endTail(s.logTail, d.logTail) : s.logTail,
             };
           case 'skipped':
             return { ...s, status: 'skipped', endedAt: at, message: d.message ?? null };
@@ -349,6 +351,18 @@ export function applyEntry(prev: MachineView, entry: Entry): MachineView {
   }
   if (v.state !== prev.state) v.stateSince = at;
   return v;
+}
+
+/**
+ * The tail an end report carries repeats lines the agent already sent as log reports:
+ * only the ones not among the recent lines are added (a tail no longer shows them twice).
+ */
+function endTail(tail: string[], more: string[]): string[] {
+  const recent = new Set(tail.slice(-2 * more.length));
+  return keepTail(
+    tail,
+    more.filter((l) => !recent.has(l)),
+  );
 }
 
 function keepTail(tail: string[], more: string[]): string[] {

@@ -72,3 +72,25 @@ describe('state for the console (issue 18)', () => {
     expect(v.steps.find((x) => x.id === 'app-x')!.status).toBe('pending');
   });
 });
+
+describe('step log tails (issue 18 item 5)', () => {
+  it('a new attempt starts its own tail, and an end report adds only lines not sent yet', () => {
+    let v = apply(newView('m', '2026-01-01T09:00:00Z'), assigned);
+    v = apply(v, { kind: 'provisioning', ip: '10.0.0.2' });
+    v = apply(v, { kind: 'step', seq: 1, stepId: 'app-x', attempt: 1, status: 'started' });
+    v = apply(v, { kind: 'log', seq: 2, stepId: 'app-x', attempt: 1, lines: ['a', 'b'] });
+    v = apply(v, {
+      kind: 'step',
+      seq: 3,
+      stepId: 'app-x',
+      attempt: 1,
+      status: 'failed',
+      logTail: ['a', 'b', 'MSI error 1603'],
+    });
+    expect(v.steps[1]!.logTail).toEqual(['a', 'b', 'MSI error 1603']);
+    v = apply(v, { kind: 'step', seq: 4, stepId: 'app-x', attempt: 2, status: 'started' });
+    expect(v.steps[1]!.logTail).toEqual([]);
+    v = apply(v, { kind: 'log', seq: 5, stepId: 'app-x', attempt: 2, lines: ['c'] });
+    expect(v.steps[1]!.logTail).toEqual(['c']);
+  });
+});
