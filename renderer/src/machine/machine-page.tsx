@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { fetchMachine, fetchTimeline } from '../api/machines';
+import { modelLine } from '../bench/machine-row';
 import { MachineStatePill } from '../bench/state-pill';
 import { displayName, elapsedMs, stepLine, whyLine } from '../lib/bench-view';
 import { etaFromRuns, osProgress } from '../lib/eta';
@@ -84,7 +85,7 @@ export function MachinePage({ id }: { id: string }) {
         <MachineStatePill state={machine.state} />
       </div>
       <div className="facts">
-        <span>{[machine.vendor, machine.model].filter(Boolean).join(' ') || 'Unknown model'}</span>
+        <span>{modelLine(machine) || 'Unknown model'}</span>
         <span className="mono">S/N {machine.serial ?? '—'}</span>
         <span className="mono">{machine.macs.join(', ')}</span>
         <span className="mono">{machine.ip ?? ''}</span>
