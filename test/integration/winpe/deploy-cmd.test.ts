@@ -242,6 +242,23 @@ describe.skipIf(skip)('deploy.cmd under Wine', () => {
     expect(s.stdout).toContain('disk failed with code 1');
   });
 
+  it('a WinPE driver that does not load is counted and said; a layout the firmware cannot start stops', () => {
+    const rc = windowsContext({ media: mediaRecord('wim', BYTES), drivers: [pePack()] });
+    rc.profile = germanProfile({ layout: 'mbr' });
+    const r = rules();
+    r.rules.unshift('drvload|e1d.inf|5||');
+    const s = wine.run(renderWinpeFiles(rc), r.rules, r.extra);
+    const all = reports(s.calls);
+    expect(all.find((x) => x.phase === 'pe-drivers' && x.status === 'done')!.detail).toBe(
+      '1 INF file(s) did not load (see the log)',
+    );
+    expect(all.at(-1)).toMatchObject({ phase: 'firmware', status: 'failed', code: '1' });
+    expect(all.at(-1)!.detail).toMatch(/wants a MBR disk, which UEFI firmware cannot start/);
+    expect(toolCalls(s.calls).some((t) => t.startsWith('wmic') || t.startsWith('diskpart'))).toBe(
+      false,
+    );
+  });
+
   it('no working wmic in WinPE: says so instead of "no disk fits"', () => {
     const r = rules();
     r.rules.unshift('wmic||9009||');
