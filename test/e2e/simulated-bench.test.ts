@@ -124,7 +124,7 @@ describe.skipIf(skip !== null)(
         .toBe(`Done ${MACHINES}`);
       expect(await bench.rows().count()).toBe(MACHINES);
       for (const s of await page.getByTestId('machine-step').allTextContents()) {
-        expect(s).toBe('All 5 steps done');
+        expect(s).toBe('All 6 steps done');
       }
       await page.screenshot({ path: artifactPath('bench-simulated-done.png') });
     });
