@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
+import { isUploadContentType } from '../net/http/ui-guard.js';
 import { DriverImportError, type DriverLibrary } from './library.js';
 
 type Query = Record<string, string | undefined>;
@@ -32,46 +33,64 @@ export function driverRoutes(library: DriverLibrary) {
     });
     await app.register(async (upload) => {
       upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-      upload.post('/api/v1/drivers', { bodyLimit: 8 * 1024 * 1024 * 1024 }, async (req, reply) => {
-        const q = req.query as Query;
-        const fileName = path.basename(q.fileName ?? '');
-        if (!/\.cab$/i.test(fileName)) {
-          (req.body as Readable).resume();
-          return sendError(
-            reply,
-            400,
-            'bad_request',
-            'Upload a .cab driver pack (fileName=X.cab); import a folder with prepstation drivers import FOLDER.',
-          );
-        }
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepstation-drivers-'));
-        const file = path.join(dir, `${crypto.randomBytes(4).toString('hex')}-${fileName}`);
-        try {
-          await pipeline(req.body as Readable, fs.createWriteStream(file, { flags: 'wx' }));
-          const { pack, replaced } = await library.import({
-            source: file,
-            vendor: q.vendor ?? '',
-            model: q.model ?? '',
-            winpe: q.winpe === '1' || q.winpe === 'true',
-            ...(q.id ? { id: q.id } : {}),
-          });
-          ctx.logger.info(
-            { pack: pack.id, files: pack.files, sha256: pack.sha256 },
-            'driver pack imported',
-          );
-          return reply
-            .code(201)
-            .send({ ok: true, value: { ...pack, source: fileName }, replaced: replaced !== null });
-        } catch (err) {
-          if (err instanceof DriverImportError) {
-            const status = err.code === 'tool_missing' ? 503 : 400;
-            return sendError(reply, status, err.code, err.message);
+      upload.post(
+        '/api/v1/drivers',
+        // A driver pack can be GBs: no overall body deadline, only the minimum rate.
+        { bodyLimit: 8 * 1024 * 1024 * 1024, config: { longBody: true } },
+        async (req, reply) => {
+          // The file's own type: text/plain and forms are what a foreign page can send without
+          // a CORS preflight (issue 13 item 3), as for app and media uploads.
+          if (!isUploadContentType(req.headers['content-type'])) {
+            (req.body as Readable | undefined)?.resume?.();
+            return sendError(
+              reply,
+              415,
+              'unsupported_media_type',
+              'Send the driver pack with its own content type, such as application/octet-stream.',
+            );
           }
-          throw err;
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
-      });
+          const q = req.query as Query;
+          const fileName = path.basename(q.fileName ?? '');
+          if (!/\.cab$/i.test(fileName)) {
+            (req.body as Readable).resume();
+            return sendError(
+              reply,
+              400,
+              'bad_request',
+              'Upload a .cab driver pack (fileName=X.cab); import a folder with prepstation drivers import FOLDER.',
+            );
+          }
+          const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepstation-drivers-'));
+          const file = path.join(dir, `${crypto.randomBytes(4).toString('hex')}-${fileName}`);
+          try {
+            await pipeline(req.body as Readable, fs.createWriteStream(file, { flags: 'wx' }));
+            const { pack, replaced } = await library.import({
+              source: file,
+              vendor: q.vendor ?? '',
+              model: q.model ?? '',
+              winpe: q.winpe === '1' || q.winpe === 'true',
+              ...(q.id ? { id: q.id } : {}),
+            });
+            ctx.logger.info(
+              { pack: pack.id, files: pack.files, sha256: pack.sha256 },
+              'driver pack imported',
+            );
+            return reply.code(201).send({
+              ok: true,
+              value: { ...pack, source: fileName },
+              replaced: replaced !== null,
+            });
+          } catch (err) {
+            if (err instanceof DriverImportError) {
+              const status = err.code === 'tool_missing' ? 503 : 400;
+              return sendError(reply, status, err.code, err.message);
+            }
+            throw err;
+          } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      );
     });
   };
 }
