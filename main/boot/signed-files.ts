@@ -79,6 +79,17 @@ export function signedChainFiles(deps: SignedChainDeps): RenderedFiles {
   };
 }
 
+/**
+ * Files shim and GRUB ask for and do without (measured for issue 17): shim's revocation
+ * lists and extra certificate, GRUB's command/fs/crypto/terminal lists for autoloading
+ * modules (the signed GRUB has its modules built in, and may not load others anyway).
+ */
+export function optionalForSignedChain(name: string): boolean {
+  return /^\/?(revocations_(sku|sbat)\.efi|shim_certificate_\d+\.efi|grub\/x86_64-efi\/[a-z]+\.lst)$/.test(
+    name,
+  );
+}
+
 /** The signed binaries in <files>/boot, as the fetch script names them. */
 export const signedChainBinaries = {
   /** First stage, Microsoft-signed: what DHCP names for x64 UEFI under the signed chain. */

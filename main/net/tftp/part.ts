@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StationContext, StationPart } from '../../context.js';
-import { describeGrubDecision, signedChainFiles } from '../../boot/signed-files.js';
+import {
+  describeGrubDecision,
+  optionalForSignedChain,
+  signedChainFiles,
+} from '../../boot/signed-files.js';
 import { explainListenError } from '../../services/registry.js';
 import { TftpServer, type TransferRecord } from './server.js';
 import { defaultWorkerCount } from './workers.js';
@@ -24,7 +28,9 @@ function summary(r: TransferRecord): string {
     case 'timeout':
       return `TFTP ${r.file}: client stopped answering after ${kib} KiB`;
     case 'not-found':
-      return `TFTP ${r.file}: no such file in the boot folder`;
+      return optionalForSignedChain(r.file)
+        ? `TFTP ${r.file}: not here (optional for shim and GRUB; fine)`
+        : `TFTP ${r.file}: no such file in the boot folder`;
     case 'refused':
       return `TFTP ${JSON.stringify(r.file)}: refused (${r.error ?? 'not allowed'})`;
     case 'error':

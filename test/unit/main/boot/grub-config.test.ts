@@ -9,7 +9,7 @@ import {
   renderGrubDecision,
   tftpPathFor,
 } from '../../../../main/boot/grub-config.js';
-import { signedChainFiles } from '../../../../main/boot/signed-files.js';
+import { optionalForSignedChain, signedChainFiles } from '../../../../main/boot/signed-files.js';
 import type { BootDecision, BootRequest } from '../../../../main/boot/types.js';
 
 /** Golden files: UPDATE_GOLDEN=1 regenerates them (read the diff before committing). */
@@ -140,5 +140,19 @@ describe('signedChainFiles (the TFTP hook)', () => {
     });
     expect(await hook.render('files/../etc/passwd', client)).toBeNull();
     expect(await hook.render('files/lab/none', client)).toBeNull();
+  });
+});
+
+describe('optionalForSignedChain', () => {
+  it.each([
+    ['revocations_sku.efi', true],
+    ['revocations_sbat.efi', true],
+    ['shim_certificate_0.efi', true],
+    ['/grub/x86_64-efi/command.lst', true],
+    ['grubx64.efi', false],
+    ['/grub/grub.cfg', false],
+    ['shimx64.efi', false],
+  ])('%s: %s', (name, optional) => {
+    expect(optionalForSignedChain(name)).toBe(optional);
   });
 });
