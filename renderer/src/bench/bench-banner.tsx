@@ -1,0 +1,34 @@
+import { useStore } from '../store';
+import { selectNeedsSetup } from '../store/network';
+
+/** "No bench network / DHCP off": hidden on request, and while PCs boot (the bench works). */
+export function BenchDhcpBanner() {
+  const needsSetup = useStore(selectNeedsSetup);
+  const dhcpOff = useStore((s) => s.network?.dhcpMode === 'off');
+  // PCs booting now prove the bench answers (e.g. another server boots them): no warning.
+  const hidden = useStore(
+    (s) =>
+      s.dhcpBannerHidden ||
+      Object.values(s.machines).some((m) => m.state === 'booting' || m.state === 'installing-os'),
+  );
+  const setPrefs = useStore((s) => s.setPrefs);
+  if (!(needsSetup || dhcpOff) || hidden) return null;
+  return (
+    <p className="warning banner-row" data-testid="bench-dhcp-off">
+      <span>
+        {needsSetup
+          ? 'No bench network is chosen yet: no PC can network-boot from this station.'
+          : 'DHCP is off: no PC can network-boot from this station.'}{' '}
+        <a href="#/services">Choose it in Services</a>.
+      </span>
+      <button
+        type="button"
+        className="link small"
+        data-testid="bench-dhcp-hide"
+        onClick={() => setPrefs({ dhcpBannerHidden: true })}
+      >
+        Hide
+      </button>
+    </p>
+  );
+}
