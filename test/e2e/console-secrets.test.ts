@@ -59,6 +59,7 @@ describe.skipIf(skip !== null)(
     it('the preview shows a missing secret as missing, not as ********', async () => {
       const profiles = new ProfilesScreen(page);
       await profiles.openProfile('acme');
+      expect(await page.getByTestId('editor-readiness').textContent()).toMatch(/admin-password/);
       await profiles.tab('preview');
       await page.getByTestId('preview-render').click();
       const secret = page.getByTestId('preview-secret-admin-password');

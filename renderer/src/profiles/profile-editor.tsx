@@ -5,6 +5,7 @@ import { dropDraft, loadDraft, storeDraft, type Draft } from '../lib/drafts';
 import { formFields, readForm, resolvedForm, writeField } from '../lib/profile-form';
 import { clock } from '../lib/format';
 import { useStore } from '../store';
+import { ReadinessNote } from '../components/readiness-note';
 import { ProfileHistory } from './profile-history';
 import { ProfilePreview } from './profile-preview';
 import type { YamlEditorHandle } from './yaml-editor';
@@ -19,6 +20,7 @@ type Tab = 'edit' | 'history' | 'preview';
 /** One profile: the form and YAML editor, its history with diffs, and a rendered preview. */
 export function ProfileEditor({ id }: { id: string }) {
   const summary = useStore((s) => s.profiles.find((p) => p.id === id));
+  const readiness = useStore((s) => s.readiness[id] ?? null);
   const [saved, setSaved] = useState<string | null>(null);
   const [inherited, setInherited] = useState<Record<string, string>>({});
   const [text, setText] = useState('');
@@ -138,6 +140,7 @@ export function ProfileEditor({ id }: { id: string }) {
           </span>
         ) : null}
       </div>
+      <ReadinessNote readiness={readiness} testId="editor-readiness" />
       {offered ? (
         <div className="warning" data-testid="draft-offer">
           You have unsaved changes to this profile from {clock(offered.at)}
