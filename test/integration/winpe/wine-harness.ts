@@ -162,3 +162,33 @@ export function toolCalls(calls: string[][]): string[] {
     .filter((c) => !(c[0] === 'curl' && c.some((a) => a.endsWith('/winpe'))))
     .map((c) => c.join(' '));
 }
+
+/**
+ * A recorded curl call to the station as the HTTP request curl makes of it: `-d` data as
+ * given, `--data-urlencode name=value` and `name@file` (the file read through the scenario's
+ * drive letters) URL-encoded, joined with &, POSTed as a form to the last argument.
+ */
+export function curlRequest(
+  call: string[],
+  drives: Record<string, string>,
+): { url: string; body: string } {
+  const parts: string[] = [];
+  for (let i = 1; i < call.length - 1; i++) {
+    if (call[i] === '-d') parts.push(call[i + 1]!);
+    if (call[i] === '--data-urlencode') {
+      const v = call[i + 1]!;
+      const at = v.indexOf('@');
+      const eq = v.indexOf('=');
+      if (eq >= 0 && (at < 0 || eq < at)) {
+        parts.push(`${v.slice(0, eq)}=${encodeURIComponent(v.slice(eq + 1))}`);
+      } else if (at > 0) {
+        const win = v.slice(at + 1);
+        const root = drives[win.slice(0, 1).toLowerCase()]!;
+        const file = path.join(root, ...win.slice(3).split('\\'));
+        const text = fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '';
+        parts.push(`${v.slice(0, at)}=${encodeURIComponent(text)}`);
+      }
+    }
+  }
+  return { url: call.at(-1)!, body: parts.join('&') };
+}
