@@ -42,12 +42,28 @@ log "user-data: $(wc -c </tmp/user-data) bytes"
 wget -q -O /tmp/agent.sh "${SEED}agent.sh" || fail "agent.sh"
 # The installer would have created the profile's admin (tech) with the answer file's
 # one-time password; the agent's local-admin-password step sets the real one with chpasswd.
+grep -q '^root:' /etc/passwd 2>/dev/null || echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
 echo 'tech:x:1000:1000:tech:/tmp:/bin/sh' >>/etc/passwd
 [ -f /etc/shadow ] && echo 'tech:!:1::::::' >>/etc/shadow
+# Debian's busybox has no chpasswd applet (an installed Debian or Ubuntu has the real one,
+# from the passwd package): a stand-in with chpasswd's input (user:password on stdin) that
+# sets it through busybox passwd.
+cat >/bin/chpasswd <<'CHPASSWD'
+#!/bin/sh
+IFS= read -r line || exit 1
+user=${line%%:*}
+pw=${line#*:}
+grep -q "^$user:" /etc/passwd || { echo "chpasswd: user '$user' does not exist" >&2; exit 1; }
+before=$(grep -h "^$user:" /etc/shadow /etc/passwd 2>/dev/null)
+printf '%s\n%s\n' "$pw" "$pw" | passwd "$user" 2>&1 >/dev/null | grep -v -e '^New password' -e '^Retype' >&2
+[ "$(grep -h "^$user:" /etc/shadow /etc/passwd 2>/dev/null)" != "$before" ]
+CHPASSWD
+chmod +x /bin/chpasswd
 log "agent fetched; running it"
 PREPSTATION_STATE=/tmp/agent PREPSTATION_POLL=0.5 PREPSTATION_RETRY_DELAY=1 \
   PREPSTATION_REBOOT_CMD=true sh /tmp/agent.sh
 log "agent exited $?; finished: $([ -f /tmp/agent/finished ] && echo yes || echo no)"
+grep -q '^tech:[!*]*:' /etc/shadow /etc/passwd 2>/dev/null || log "tech has a password"
 tail -n 20 /tmp/agent/agent.log
 sync
 poweroff -f

@@ -531,10 +531,13 @@ set_local_admin() {
   _pw=$(jget "$_resp.flat" value.value)
   rm -f "$_resp" "$_resp.flat"
   if [ -z "$_pw" ]; then RC=1; REASON="secret $_name is empty"; return; fi
-  if printf '%s:%s\n' "$_user" "$_pw" | sh -c "$CHPASSWD_CMD" >/dev/null 2>&1; then
+  # chpasswd's own complaint (never the input line) goes into the reason; the station
+  # masks secret values in agent text anyway.
+  if _err=$(printf '%s:%s\n' "$_user" "$_pw" | sh -c "$CHPASSWD_CMD" 2>&1 >/dev/null); then
     echo "password of $_user set" >>"$LOG"
   else
-    RC=1; REASON="chpasswd could not set the password of $_user (does the user exist?)"
+    _err=$(printf '%s' "$_err" | head -n 1 | cut -c1-200)
+    RC=1; REASON="chpasswd could not set the password of $_user (does the user exist?)${_err:+: $_err}"
   fi
   _pw=
 }
