@@ -16,6 +16,16 @@ export function BenchPage() {
   const needsSetup = useStore(selectNeedsSetup);
   const dismissed = useStore((s) => s.setupDismissed);
   const count = useStore((s) => Object.keys(s.machines).length);
+  const load = useStore((s) => s.machinesLoad);
+  // The network settings arrive with the machines: until then neither the setup nor the
+  // bench is shown, so the screen does not flip from one to the other.
+  if (load === 'idle' || load === 'loading') {
+    return (
+      <p className="muted page" data-testid="bench-starting">
+        Loading the bench…
+      </p>
+    );
+  }
   if (needsSetup && !dismissed && count === 0) return <FirstRunSetup />;
   return <Bench />;
 }

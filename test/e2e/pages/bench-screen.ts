@@ -13,6 +13,8 @@ export class BenchScreen {
   /** Skips the first-run setup if it shows (a fresh station has no bench network yet). */
   async skipSetup(): Promise<void> {
     const later = this.page.getByTestId('first-run-later');
+    // One of the two shows once the bench has loaded (never first one, then the other).
+    await later.or(this.page.getByTestId('bench-page')).first().waitFor();
     if (await later.isVisible()) await later.click();
     await this.page.getByTestId('bench-page').waitFor();
   }
