@@ -181,7 +181,9 @@ describe.skipIf(skip)(`${title}: --secure-boot auto`, () => {
     3 * bootTimeoutMs,
   );
 
-  it.runIf(process.env.PS4_MEASURE === '1')(
+  // Registered only when asked for (a benchmark, not a check), so CI shows no skipped test.
+  const measure = process.env.PS4_MEASURE === '1' ? it : null;
+  measure?.(
     'measure: iPXE chain on the same firmware code, Secure Boot off',
     async () => {
       const vars = path.join(sb.work, 'plain.vars.fd');
