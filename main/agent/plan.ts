@@ -266,6 +266,33 @@ export function localAdminStep(profile: Profile): PlanStep {
   };
 }
 
+/**
+ * A domain join, done by the agent rather than the answer file: the join account's password
+ * comes from GET /agent/v1/secrets/:name with the machine's token, never from a file any
+ * bench device could fetch. Windows asks for a restart to finish the join (the step says so).
+ */
+export function domainJoinStep(join: Extract<Profile['join'], { type: 'domain' }>): PlanStep {
+  return {
+    id: 'config-domain-join',
+    kind: 'config',
+    type: 'domain-join',
+    label: `Join the domain ${join.domain}`,
+    download: null,
+    command: null,
+    shell: null,
+    successCodes: [0],
+    rebootCodes: [],
+    timeoutSeconds: 600,
+    retries: 2,
+    params: {
+      domain: join.domain,
+      user: join.username,
+      secret: join.password.secret,
+      ...(join.ou ? { ou: join.ou } : {}),
+    },
+  };
+}
+
 export function buildPlanSteps(profile: Profile, opts: PlanOptions = {}): PlanStep[] {
   const packages = opts.packages ?? noPackages;
   const apps = profile.apps.filter((a) => a.enabled);
@@ -273,6 +300,7 @@ export function buildPlanSteps(profile: Profile, opts: PlanOptions = {}): PlanSt
     inventoryStep,
     // Every valid profile has an admin; hand-made partial profiles (report fixtures) may not.
     ...((profile.admin as Profile['admin'] | undefined) ? [localAdminStep(profile)] : []),
+    ...(profile.join?.type === 'domain' ? [domainJoinStep(profile.join)] : []),
     ...apps.map((a) => appStep(a, packages)),
     ...profile.config.filter((c) => c.enabled).map((c) => configStep(c, packages)),
     ...profile.checks.filter((c) => c.enabled).map((c) => checkStep(c, apps, profile.join)),

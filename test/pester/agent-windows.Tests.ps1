@@ -32,6 +32,8 @@ BeforeAll {
     'Add-AppxProvisionedPackage' = '[CmdletBinding()] param([switch]$Online, [string]$PackagePath, [switch]$SkipLicense)'
     'Add-AppxPackage' = '[CmdletBinding()] param([string]$Path)'
     'Set-LocalUser' = '[CmdletBinding()] param([string]$Name, [securestring]$Password)'
+    'Get-CimInstance' = '[CmdletBinding()] param([Parameter(Position = 0)][string]$ClassName)'
+    'Add-Computer' = '[CmdletBinding()] param([string]$DomainName, [pscredential]$Credential, [string]$OUPath, [switch]$Force)'
   }
   foreach ($name in $stubs.Keys) {
     if (-not (Get-Command $name -ErrorAction SilentlyContinue)) {
@@ -329,6 +331,38 @@ Describe 'MSIX and the local admin' {
     Invoke-StepAttempt $step | Should -Be 0
     $script:Got | Should -Be @('tech', 'Sup3r-S3cret!')
     foreach ($f in Get-ChildItem -Recurse -File -LiteralPath $StateDir) { [IO.File]::ReadAllText($f.FullName) | Should -Not -Match 'Sup3r' }
+  }
+}
+
+Describe 'domain join by the agent (the answer file carries no join password)' {
+  BeforeEach { Use-StepLog }
+  It 'joins with the fetched password, the OU and user@domain, asks for a restart, keeps no trace of the password' {
+    $script:Got = $null
+    Mock Get-CimInstance { [pscustomobject]@{ PartOfDomain = $false; Domain = 'WORKGROUP'; Workgroup = 'WORKGROUP' } }
+    Mock Invoke-Station { Get-Secret200 'J0in-S3cret!' } -ParameterFilter { $Path -eq '/agent/v1/secrets/join-password' }
+    Mock Add-Computer { $script:Got = @($DomainName, $Credential.UserName, $Credential.GetNetworkCredential().Password, $OUPath, [bool]$Force) }
+    $params = [pscustomobject]@{ domain = 'corp.example.com'; user = 'joiner'; secret = 'join-password'; ou = 'OU=Bench,DC=corp,DC=example,DC=com' }
+    Invoke-Step (New-Step @{ id = 'config-domain-join'; kind = 'config'; type = 'domain-join'; params = $params })
+    $script:Rc | Should -Be 0
+    $script:Got | Should -Be @('corp.example.com', 'joiner@corp.example.com', 'J0in-S3cret!', 'OU=Bench,DC=corp,DC=example,DC=com', $true)
+    $script:Reboot | Should -BeTrue
+    foreach ($f in Get-ChildItem -Recurse -File -LiteralPath $StateDir) { [IO.File]::ReadAllText($f.FullName) | Should -Not -Match 'J0in' }
+  }
+  It 'does nothing when Windows is already a member of that domain (after the restart it asked for)' {
+    Mock Get-CimInstance { [pscustomobject]@{ PartOfDomain = $true; Domain = 'CORP.example.com'; Workgroup = $null } }
+    Mock Add-Computer { throw 'must not join again' }
+    Invoke-Step (New-Step @{ kind = 'config'; type = 'domain-join'; params = [pscustomobject]@{ domain = 'corp.example.com'; user = 'CORP\joiner'; secret = 'join-password' } })
+    $script:Rc | Should -Be 0
+    $script:Reboot | Should -BeFalse
+    Should -Invoke Add-Computer -Times 0
+  }
+  It 'a refused join fails the step with Windows reason' {
+    Mock Get-CimInstance { [pscustomobject]@{ PartOfDomain = $false; Domain = 'WORKGROUP'; Workgroup = 'WORKGROUP' } }
+    Mock Invoke-Station { Get-Secret200 'wrong' } -ParameterFilter { $Path -eq '/agent/v1/secrets/join-password' }
+    Mock Add-Computer { throw 'The user name or password is incorrect.' }
+    Invoke-Step (New-Step @{ kind = 'config'; type = 'domain-join'; params = [pscustomobject]@{ domain = 'corp.example.com'; user = 'joiner'; secret = 'join-password' } })
+    $script:Rc | Should -Be 1
+    $script:Reason | Should -Match 'password is incorrect'
   }
 }
 

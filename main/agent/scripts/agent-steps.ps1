@@ -70,7 +70,7 @@ function Set-CheckOutcome($Result) {
 }
 
 # Steps only Windows can carry out; elsewhere they are skipped, as agent.sh skips them.
-$script:WindowsOnlySteps = '^(config:(registry|wifi|power|wallpaper|local-admin-password)|app:msix)$'
+$script:WindowsOnlySteps = '^(config:(registry|wifi|power|wallpaper|local-admin-password|domain-join)|app:msix)$'
 
 # The local admin step's secret: a name, or a { secret: name } reference.
 function Get-SecretName($Value) {
@@ -144,6 +144,7 @@ function Invoke-Step($Step) {
         Set-WallpaperStep $P $script:File ([string]$Step.download.name)
       }
       '^config:local-admin-password$' { Set-LocalAdminPassword ([string]$P.user) (Get-SecretName (Get-Field $P 'secret')) }
+      '^config:domain-join$' { Join-StationDomain $P }
       default { $script:Skip = "$($Step.kind) $($Step.type) is not for Windows" }
     }
   } catch {

@@ -308,6 +308,28 @@ function Set-LocalAdminPassword([string]$User, [string]$Secret) {
   Add-StepLog "password of local user $User set from secret $Secret"
 }
 
+# The domain join, with the join account's password from the station's secret store (the
+# answer file joins nothing: any bench device could read it). Already a member of that
+# domain, as after the restart this step asks for: nothing to do.
+function Join-StationDomain($P) {
+  $domain = [string](Get-Field $P 'domain')
+  $cs = Get-CimInstance Win32_ComputerSystem
+  if ($cs.PartOfDomain -and ([string]$cs.Domain) -ieq $domain) {
+    Add-StepLog "already a member of $domain"
+    return
+  }
+  $user = [string](Get-Field $P 'user')
+  if ($user -notmatch '[\\@]') { $user = "$user@$domain" }
+  $value = Get-StationSecret (Get-SecretName (Get-Field $P 'secret'))
+  $cred = New-Object System.Management.Automation.PSCredential($user, (ConvertTo-SecureString -String $value -AsPlainText -Force))
+  $join = @{ DomainName = $domain; Credential = $cred; Force = $true; ErrorAction = 'Stop' }
+  $ou = Get-Field $P 'ou'
+  if ($ou) { $join.OUPath = [string]$ou }
+  Add-Computer @join
+  Add-StepLog "joined $domain as $user; restarting to finish the join"
+  $script:Reboot = $true
+}
+
 # ---- the agent's own task, state dir and restart ---------------------------------------
 
 # The SYSTEM task that starts the agent at boot, as Task Scheduler XML: schtasks /create

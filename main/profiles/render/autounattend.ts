@@ -123,24 +123,16 @@ export function renderAutounattend(rc: RenderContext): string {
   const org = p.customer?.name ?? 'PrepStation';
   const computerName = machineHostname(rc);
 
+  // A domain is joined by the agent (plan step config-domain-join), which fetches the join
+  // account's password over its authenticated channel: an answer file can be fetched by any
+  // device on the bench and must carry no lasting credential (docs/security.md).
   const join =
-    p.join.type === 'domain'
+    p.join.type === 'workgroup'
       ? component(
           'Microsoft-Windows-UnattendedJoin',
-          el('Identification', [
-            el('Credentials', [
-              el('Domain', [p.join.domain]),
-              el('Username', [p.join.username]),
-              el('Password', [secrets.get(p.join.password.secret)]),
-            ]),
-            el('JoinDomain', [p.join.domain]),
-            p.join.ou ? el('MachineObjectOU', [p.join.ou]) : null,
-          ]),
-        )
-      : component(
-          'Microsoft-Windows-UnattendedJoin',
           el('Identification', [el('JoinWorkgroup', [p.join.name])]),
-        );
+        )
+      : null;
 
   // No product key page: the profile's key when it has one; otherwise none at all, so Windows
   // takes the key from the firmware (OA3) or stays on the edition the image was applied as.

@@ -78,7 +78,19 @@ describe('prepstation render', () => {
       ]),
     ).toBe(0);
     expect(out).toContain('<ComputerName>MSLAW-AABBCC</ComputerName>');
-    expect(out).toContain('<Password>********</Password>');
+    // The domain is joined by the agent (plan step config-domain-join): no join account here.
+    expect(out).not.toContain('<Credentials>');
+    out = '';
+    expect(await render(['law-firm-mueller', '--profiles', samples, '--format', 'plan'])).toBe(0);
+    expect(JSON.parse(out)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: 'config-domain-join',
+          type: 'domain-join',
+          params: expect.objectContaining({ secret: 'mueller-domain-join' }),
+        }),
+      ]),
+    );
     out = '';
     expect(await render(['dental-weber', '--profiles', samples, '--format', 'plan'])).toBe(0);
     expect(JSON.parse(out)).toEqual(

@@ -136,9 +136,9 @@ describe('autounattend.xml', () => {
           expect(xpath("string(//*[local-name()='RegisteredOrganization'])")).toBe(
             'Müller & Söhne <GmbH>',
           );
-          expect(xpath("string(//*[local-name()='Credentials']/*[local-name()='Password'])")).toBe(
-            HOSTILE_PW,
-          );
+          // The domain is joined by the agent: no join account in a file the bench can fetch.
+          expect(xpath("count(//*[local-name()='Credentials'])")).toBe('0');
+          expect(xpath("count(//*[local-name()='UnattendedJoin'])")).toBe('0');
         }
         const encoded = xpath(
           "string(//*[local-name()='LocalAccount']/*[local-name()='Password']/*[local-name()='Value'])",
@@ -360,14 +360,32 @@ describe('kickstart', () => {
 });
 
 describe('secrets in renders', () => {
-  it('previews carry only the mask; the machine render carries the value', () => {
+  it("the domain join is the agent's: no join account or password in preview or machine render", () => {
     const masked = renderAnswerFile('autounattend', rc('law-firm-mueller', 'uefi'));
-    expect(masked).toContain('<Password>********</Password>');
+    expect(masked).not.toContain('<Credentials>');
     const real = renderAnswerFile(
       'autounattend',
       rc('law-firm-mueller', 'uefi', { masked: false, get: (n) => `value-of-${n}` }),
     );
-    expect(real).toContain('<Password>value-of-mueller-domain-join</Password>');
+    expect(real).not.toContain('value-of-');
+    expect(real).not.toContain('JoinDomain');
+  });
+
+  it('previews carry only the mask; the machine render carries the value (product key)', () => {
+    const withKey = (c: ReturnType<typeof rc>): ReturnType<typeof rc> => ({
+      ...c,
+      profile: {
+        ...c.profile,
+        target: { ...c.profile.target, productKey: { secret: 'retail-key' } },
+      } as typeof c.profile,
+    });
+    const masked = renderAnswerFile('autounattend', withKey(rc('law-firm-mueller', 'uefi')));
+    expect(masked).toContain('<ProductKey>********</ProductKey>');
+    const real = renderAnswerFile(
+      'autounattend',
+      withKey(rc('law-firm-mueller', 'uefi', { masked: false, get: (n) => `value-of-${n}` })),
+    );
+    expect(real).toContain('<ProductKey>value-of-retail-key</ProductKey>');
   });
 
   it('the admin password hash follows the password (hashes are reused, never stale)', () => {
@@ -390,8 +408,12 @@ describe('secrets in renders', () => {
 
   it('a missing secret stops the render with its name', async () => {
     const { storeSecrets } = await import('../../../../../main/profiles/render/index.js');
-    // The admin password is the deployment's one-time value; the domain join reads a secret.
+    // The admin password is the deployment's one-time value; a product key reads a secret.
     const c = rc('law-firm-mueller', 'uefi', storeSecrets({ reveal: () => undefined }));
-    expect(() => renderAnswerFile('autounattend', c)).toThrow(/secret "[a-z-]+" is not set/);
+    c.profile = {
+      ...c.profile,
+      target: { ...c.profile.target, productKey: { secret: 'retail-key' } },
+    } as typeof c.profile;
+    expect(() => renderAnswerFile('autounattend', c)).toThrow(/secret "retail-key" is not set/);
   });
 });
