@@ -88,6 +88,13 @@ export function windowsAgentCommands(): { path: string; description: string }[] 
       path: `schtasks.exe /create /tn ${WINDOWS_AGENT_TASK} /sc onstart /ru SYSTEM /rl highest /f /tr "${WINDOWS_AGENT_DIR}\\start.cmd"`,
       description: 'PrepStation: agent task at every start',
     },
+    {
+      // schtasks /create keeps Task Scheduler's battery defaults (no start on battery, stop
+      // when unplugged): a laptop on battery at its first boot would never run the agent.
+      // The agent also repairs its own task at every start (agent-windows.ps1).
+      path: `powershell.exe -NoProfile -ExecutionPolicy Bypass -Command "Set-ScheduledTask -TaskName ${WINDOWS_AGENT_TASK} -Settings (New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -ExecutionTimeLimit 0)"`,
+      description: 'PrepStation: the agent task runs on battery too',
+    },
   ];
 }
 

@@ -131,6 +131,15 @@ describe('autounattend.xml', () => {
         // WinPE applies the image itself: no windowsPE pass, Setup never reads this file.
         expect(passes).toBe('pass="specialize"\n pass="oobeSystem"');
         expect(xpath("string(//*[local-name()='ComputerName'])")).toMatch(/^[A-Z]+-[0-9A-Z]{1,6}$/);
+        // The agent's task must start on battery at the very first boot (schtasks /create
+        // keeps Task Scheduler's battery defaults): the second specialize command clears them.
+        expect(
+          xpath(
+            "string(//*[local-name()='RunSynchronousCommand'][*[local-name()='Order']='2']/*[local-name()='Path'])",
+          ),
+        ).toContain(
+          'New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries',
+        );
         if (id === 'law-firm-mueller') {
           // The hostile values come back exactly once parsed, so nothing was cut or doubled.
           expect(xpath("string(//*[local-name()='RegisteredOrganization'])")).toBe(
