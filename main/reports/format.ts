@@ -29,6 +29,11 @@ export function formatDuration(s: number | null): string {
   return `${m} min ${String(sec).padStart(2, '0')} s`;
 }
 
+/** A duration that never wraps in a table cell or key-value line ("2 min 5 s" stays whole). */
+export function formatDurationUnbroken(s: number | null): string {
+  return formatDuration(s).replace(/ /g, '\u00a0');
+}
+
 /** "2026-11-26 14:03" in the given zone (the station's own when null). */
 export function timeFormatter(timeZone: string | null): (iso: string | null) => string {
   const f = new Intl.DateTimeFormat('en-CA', {

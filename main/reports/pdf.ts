@@ -1,5 +1,12 @@
-import { formatBytes, formatDuration, formatRam, timeFormatter, zoneName } from './format.js';
+import {
+  formatBytes,
+  formatDurationUnbroken,
+  formatRam,
+  timeFormatter,
+  zoneName,
+} from './format.js';
 import { colors, PdfLayout, type Cell } from './pdf-layout.js';
+import { windowsInstallSection } from './pdf-windows.js';
 import type { MachineReport, Paper, Report, StepReport } from './types.js';
 
 /**
@@ -37,7 +44,7 @@ function machineTitle(m: MachineReport): string {
 
 /** Keeps "2026-11-26 14:03" and "23 min 50 s" on one line in a table cell. */
 const nb = (s: string): string => s.replace(/ /g, '\u00a0');
-const dur = (s: number | null): string => nb(formatDuration(s));
+const dur = formatDurationUnbroken;
 
 export async function reportPdf(r: Report, o: PdfOptions): Promise<Buffer> {
   const zoned = timeFormatter(o.timeZone);
@@ -232,31 +239,7 @@ function machine(
     ['Total time', `${dur(m.timing.totalSeconds)}${m.timing.endedAt ? '' : ' so far'}`],
     ['Agent version', m.agentVersion ?? ''],
   ]);
-  const w = m.windowsInstall;
-  if (w) {
-    L.heading('Windows install (WinPE)');
-    L.keyValues(
-      [
-        ['Medium', w.medium ?? ''],
-        [
-          'Edition',
-          `${w.edition ?? ''}${w.index ? ` (image index ${w.index}${w.imageKind ? `, .${w.imageKind}` : ''})` : ''}`,
-        ],
-        [
-          'Driver packs',
-          [...w.winpeDriverPacks.map((p) => `${p} (WinPE)`), ...w.driverPacks].join(', ') || 'none',
-        ],
-        [
-          'Disk',
-          `${w.disk ?? ''}${w.layout ? `, ${w.layout.toUpperCase()}` : ''}${w.firmware ? `, ${w.firmware}` : ''}`,
-        ],
-        ['Image download', w.downloadSeconds === null ? '' : dur(w.downloadSeconds)],
-        ['Image apply', w.applySeconds === null ? '' : dur(w.applySeconds)],
-        ...(w.failedPhase ? [['Failed in', w.failedPhase] as [string, string]] : []),
-      ],
-      1,
-    );
-  }
+  if (m.windowsInstall) windowsInstallSection(L, m.windowsInstall);
   const apps = m.steps.filter((s) => s.kind === 'app');
   const config = m.steps.filter((s) => s.kind === 'config' || s.kind === 'inventory');
   const checks = m.steps.filter((s) => s.kind === 'check');
