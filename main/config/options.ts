@@ -82,6 +82,14 @@ export const optionsSchema = z
         error: 'must be one of: fatal, error, warn, info, debug, trace',
       })
       .default('info'),
+    database: z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\/\S+$/,
+        'must be a PostgreSQL URL: postgres://user:password@host/db',
+      )
+      .optional(),
+    stationName: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional(),
   })
   .strict();
 
@@ -116,6 +124,9 @@ export const optionHelp: Record<OptionName, string> = {
     'x64 UEFI PXE under Secure Boot: auto (iPXE until a PC refuses it, then the signed chain), signed (shim + GRUB, Linux), ipxe (unsigned iPXE only) (default auto)',
   stallMinutes: 'minutes without word before an active machine is marked stalled (default 20)',
   logLevel: 'fatal | error | warn | info | debug | trace (default info)',
+  database:
+    'the shop PostgreSQL, postgres://user:password@host:5432/db: machine events are shipped there (default: none, the station stands alone)',
+  stationName: "this station's name in the shop view (default: the host name)",
 };
 
 export function kebab(name: string): string {
