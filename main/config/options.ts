@@ -90,6 +90,7 @@ export const optionsSchema = z
       )
       .optional(),
     stationName: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional(),
+    shopView: bool.default(false),
   })
   .strict();
 
@@ -127,6 +128,7 @@ export const optionHelp: Record<OptionName, string> = {
   database:
     'the shop PostgreSQL, postgres://user:password@host:5432/db: machine events are shipped there (default: none, the station stands alone)',
   stationName: "this station's name in the shop view (default: the host name)",
+  shopView: 'add the shop view (every station of the shop, live, from --database) to this UI',
 };
 
 export function kebab(name: string): string {

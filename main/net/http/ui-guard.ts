@@ -13,6 +13,9 @@ declare module 'fastify' {
   }
 }
 
+/** What the browser checks read: the UI listener's own host name. */
+export type UiHostContext = { options: Pick<StationContext['options'], 'uiHost'> };
+
 /** The route option that puts a route on the short list of what needs no token. */
 export const publicRoute = { config: { public: true } } as const;
 
@@ -66,7 +69,7 @@ export function refusalLogger(perWindow = 20, windowMs = 10_000, maxClients = 10
  * The token gate of the UI listener, as an onRequest hook on the root instance, so it
  * runs for every route of every plugin and for the not-found handler alike.
  */
-export function installTokenGate(app: FastifyInstance, ctx: StationContext): void {
+export function installTokenGate(app: FastifyInstance, ctx: Pick<StationContext, 'uiToken'>): void {
   const warn = refusalLogger();
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (isPublicRequest(req)) return;
@@ -156,7 +159,7 @@ export function sameOriginWrite(req: FastifyRequest): boolean {
  * Browser-facing checks of the UI listener, before the token: the Host header against
  * DNS rebinding on every request, and the Origin of every state-changing one.
  */
-export function installBrowserChecks(app: FastifyInstance, ctx: StationContext): void {
+export function installBrowserChecks(app: FastifyInstance, ctx: UiHostContext): void {
   const warn = refusalLogger();
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!hostAllowed(req.headers.host, ctx.options.uiHost)) {

@@ -17,16 +17,26 @@ import {
   registerPublicStatic,
 } from './ui-guard.js';
 
-export type UiRoutes = (app: FastifyInstance, ctx: StationContext) => void | Promise<void>;
+export type UiRoutes<C = StationContext> = (app: FastifyInstance, ctx: C) => void | Promise<void>;
+
+/**
+ * What the UI listener itself reads. A station passes its whole context; the headless shop
+ * view (`prepstation shop serve`, no SQLite, no bench) passes just these, and gets the same
+ * guarded server: token gate, host and origin checks, login, event stream, static UI.
+ */
+export type UiServerContext = Pick<
+  StationContext,
+  'logger' | 'uiToken' | 'version' | 'services' | 'bus'
+> & { options: Pick<StationContext['options'], 'uiHost'>; paths: { rendererDir: string } };
 
 /**
  * The UI listener: the built renderer and /api/v1, on loopback by default. Every route but
  * the short public list (the UI's static files, /api/v1/health, the login) needs the token
  * (Authorization: Bearer T, or the cookie set when the page was opened with ?token=T).
  */
-export async function createUiServer(
-  ctx: StationContext,
-  extraRoutes: UiRoutes[] = [],
+export async function createUiServer<C extends UiServerContext = StationContext>(
+  ctx: C,
+  extraRoutes: UiRoutes<C>[] = [],
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger.child({ svc: 'ui' }) as FastifyBaseLogger,
