@@ -1,4 +1,5 @@
 import type { BootDecision, BootRequest } from './types.js';
+import { assertNever } from '../util/assert-never.js';
 
 /**
  * BootDecision -> GRUB configuration for the signed chain (shim -> GRUB -> kernel). Pure.
@@ -240,10 +241,6 @@ export function renderGrubDecision(
         '',
       ].join('\n');
     default:
-      return assertNever(decision);
+      return assertNever(decision, 'boot decision');
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected boot decision ${JSON.stringify(x)}`);
 }

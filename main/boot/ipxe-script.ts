@@ -1,4 +1,5 @@
 import type { BootDecision, BootRequest } from './types.js';
+import { assertNever } from '../util/assert-never.js';
 
 /**
  * BootDecision -> iPXE script text. Pure. Everything here is read by iPXE's script
@@ -114,10 +115,6 @@ export function renderDecision(
         '',
       ].join('\n');
     default:
-      return assertNever(decision);
+      return assertNever(decision, 'boot decision');
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected boot decision ${JSON.stringify(x)}`);
 }

@@ -1,6 +1,6 @@
 import type { MachineDetail, MachineState, MachineStep, MachineSummary } from '../api/contract.js';
 import { winpeDriverWarning } from './winpe-progress.js';
-import { assertNever } from './state.js';
+import { assertNever } from '../util/assert-never.js';
 import type { MachineView, StepView } from './types.js';
 
 /** What a dashboard row says a machine is doing when no step is running. */

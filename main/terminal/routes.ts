@@ -14,6 +14,7 @@ import { originAllowed } from './origin.js';
 import { createTerminalBody, parseClientMessage } from './protocol.js';
 import type { TerminalSocket } from './session.js';
 import { guardUpgrades } from './upgrade-guard.js';
+import { assertNever } from '../util/assert-never.js';
 
 export interface TerminalRouteDeps {
   manager: TerminalManager;
@@ -183,7 +184,7 @@ function bridge(deps: TerminalRouteDeps, ctx: StationContext, ws: WebSocket, id:
       case 'ack':
         return session.ack(msg.bytes);
       default:
-        return assertNever(msg);
+        return assertNever(msg, 'message');
     }
   });
   // A tab whose network vanished never sends a close; a ping it cannot answer finds out.
@@ -201,8 +202,4 @@ function bridge(deps: TerminalRouteDeps, ctx: StationContext, ws: WebSocket, id:
   });
   ws.on('error', (err) => ctx.logger.debug({ err, terminal: id }, 'terminal socket error'));
   session.attach(socket);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
 }

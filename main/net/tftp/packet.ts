@@ -3,6 +3,8 @@
  * Option names are case-insensitive (RFC 2347), so decode lowercases them.
  */
 
+import { assertNever } from '../../util/assert-never.js';
+
 export const Opcode = { rrq: 1, wrq: 2, data: 3, ack: 4, error: 5, oack: 6 } as const;
 
 /** RFC 1350 §5 error codes, plus 8 from RFC 2347. */
@@ -129,15 +131,11 @@ export function encode(p: TftpPacket): Buffer {
       return Buffer.concat([op, ...optionBytes(p.options)]);
     }
     default:
-      return assertNever(p);
+      return assertNever(p, 'packet');
   }
 }
 
 /** The 4-byte DATA header alone: the server sends it with the file bytes as a second buffer. */
 export function dataHeader(block: number): Buffer {
   return header(Opcode.data, block);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected packet ${JSON.stringify(x)}`);
 }

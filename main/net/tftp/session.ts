@@ -4,6 +4,7 @@ import { dataHeader, decode, encode, ErrorCode, type TftpPacket } from './packet
 import type { ReadTransfer, TransferAction, TransferResult } from './transfer.js';
 import type { UdpSocket } from './udp.js';
 import { gsoAddon, gsoMaxBytes, gsoMaxSegments, sendSegments } from './gso.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /** One finished (or refused) request, for the boot log and the machine timeline. */
 export interface TransferRecord {
@@ -187,7 +188,7 @@ export class Session {
           void this.finish(a.result, a.error);
           break;
         default:
-          assertNever(a);
+          assertNever(a, 'action');
       }
     }
   }
@@ -335,8 +336,4 @@ export class Session {
     });
     await this.fh.close().catch(() => undefined);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected action ${JSON.stringify(x)}`);
 }

@@ -1,5 +1,6 @@
 import type { TransferParams } from './negotiate.js';
 import { ErrorCode, type TftpOptions, type TftpPacket } from './packet.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /**
  * The sending side of one read transfer, as pure logic: packets and timer ticks in,
@@ -107,7 +108,7 @@ export class ReadTransfer {
           { type: 'done', result: 'error', error: `client sent ${p.op} during a read transfer` },
         ];
       default:
-        return assertNever(p);
+        return assertNever(p, 'packet');
     }
   }
 
@@ -165,8 +166,4 @@ export class ReadTransfer {
     this.sentTo = to;
     return { type: 'blocks', from, to };
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected packet ${JSON.stringify(x)}`);
 }

@@ -4,6 +4,7 @@ import { RenderError, type RenderContext } from './context.js';
 import { renderKickstart } from './kickstart.js';
 import { renderPreseed } from './preseed.js';
 import { renderWinpeFiles, type WinpeFiles } from './winpe.js';
+import { assertNever } from '../../util/assert-never.js';
 
 export * from './context.js';
 export { renderIpxeInstall, WIMBOOT_PATH } from './ipxe.js';
@@ -33,10 +34,8 @@ export function answerFormatFor(rc: Pick<RenderContext, 'profile'>): AnswerForma
     case 'rocky':
     case 'alma':
       return 'kickstart';
-    default: {
-      const never: never = rc.profile.target;
-      throw new Error(`unknown target ${String(never)}`);
-    }
+    default:
+      return assertNever(rc.profile.target, 'target');
   }
 }
 

@@ -3,6 +3,7 @@ import { RenderError, filesUrl, machineUrl, type RenderContext } from './context
 import { posixLocale, xkb } from './locale-maps.js';
 import { oneWord } from './linux.js';
 import { machineHostname } from './names.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /** What iPXE loads for a Linux installer: kernel, initrd, and the kernel command line. */
 export interface LinuxBoot {
@@ -92,10 +93,8 @@ function linuxBootUnchecked(rc: RenderContext): LinuxBoot {
         'unsupported',
         'a Windows profile boots WinPE with wimboot, not a Linux kernel',
       );
-    default: {
-      const never: never = t;
-      throw new Error(`unknown target ${String(never)}`);
-    }
+    default:
+      return assertNever(t, 'target');
   }
 }
 
