@@ -306,6 +306,22 @@ describe('dhcpPart, failures a technician can fix', () => {
     expect(h.ctx.services.get('dhcp')!.error).toMatch(/no permission/);
   });
 
+  it('says the device binding needs CAP_NET_RAW, even on a high port', async () => {
+    const h = await start(flags('proxy'), {
+      open: async (spec) => {
+        const e = new Error(
+          spec.iface ? 'SO_BINDTODEVICE: Operation not permitted' : 'bind: Operation not permitted',
+        ) as NodeJS.ErrnoException;
+        e.code = 'EPERM';
+        throw e;
+      },
+    });
+    // Linux binds both sockets to the bench device; elsewhere a high port is the firewall's.
+    const fix = process.platform === 'linux' ? /CAP_NET_RAW.*setcap cap_net_raw=\+ep/ : /firewall/;
+    expect(h.ctx.services.get('dhcp')!.fix).toMatch(fix);
+    expect(h.ctx.services.get('proxydhcp')!.fix).toMatch(fix);
+  });
+
   it('says how to build the native part when it is missing', async () => {
     const h = await start(flags('proxy'), {
       open: async () => {
