@@ -13,6 +13,8 @@ export interface ApiError {
   code: string;
   /** One sentence a technician can act on. */
   message: string;
+  /** What to do about it, when the station knows. */
+  fix?: string;
   /** Optional details, e.g. validation issues with file:line:col. */
   details?: unknown;
 }

@@ -3,19 +3,18 @@ import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import type { Health } from '../../api/contract.js';
+import { z } from 'zod';
+import { acknowledged } from '../../api/common.js';
+import { health, serviceStatus, sessionBody } from '../../api/station.js';
 import type { StationContext } from '../../context.js';
 import { maskUrl } from '../../log/logger.js';
 import { TOKEN_COOKIE, tokenMatches } from './auth.js';
+import { route, trackRoutes } from './contract.js';
 import { installErrorHandler, sendError } from './errors.js';
+import { openApiDocument } from './openapi.js';
 import { streamEvents } from './sse.js';
 import { installRequestDeadlines } from './timeouts.js';
-import {
-  installBrowserChecks,
-  installTokenGate,
-  publicRoute,
-  registerPublicStatic,
-} from './ui-guard.js';
+import { installBrowserChecks, installTokenGate, registerPublicStatic } from './ui-guard.js';
 
 export type UiRoutes<C = StationContext> = (app: FastifyInstance, ctx: C) => void | Promise<void>;
 
@@ -45,8 +44,10 @@ export async function createUiServer<C extends UiServerContext = StationContext>
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: false,
   });
-  // Before any route: a route takes the error handler of its scope when it is added.
+  // Before any route: a route takes the error handler of its scope when it is added, and
+  // the OpenAPI document lists what the onRoute hook saw.
   installErrorHandler(app, 'UI API');
+  const registered = trackRoutes(app);
   installRequestDeadlines(app);
   await app.register(fastifyCookie);
   // JSON APIs take application/json only: a page can send text/plain cross-site without a
@@ -71,28 +72,94 @@ export async function createUiServer<C extends UiServerContext = StationContext>
   });
   installTokenGate(app, ctx);
 
-  app.get('/api/v1/health', publicRoute, async (): Promise<Health> => ({
-    ok: true,
-    version: ctx.version,
-  }));
-  app.get('/api/v1/services', async () => ctx.services.list());
-  app.get('/api/v1/events', (req, reply) => streamEvents(ctx.bus, req, reply));
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/health',
+      tag: 'station',
+      summary: 'The station answers, and its version (no token needed).',
+      public: true,
+      reply: health,
+    },
+    async () => ({ ok: true as const, version: ctx.version }),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/services',
+      tag: 'station',
+      summary: "Every service's state, address, and what to do when it failed.",
+      reply: z.array(serviceStatus),
+    },
+    async () => ctx.services.list(),
+  );
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/events',
+      tag: 'station',
+      summary:
+        'The live event stream (server-sent events): a JSON array of events per batch; resumes from Last-Event-ID or ?since=N.',
+      query: z.object({ since: z.string().optional() }),
+      reply: { contentType: 'text/event-stream', description: 'StationEvent[] per data: line' },
+    },
+    async ({ req, reply }) => {
+      streamEvents(ctx.bus, req, reply);
+      return reply;
+    },
+  );
   // The browser login form: a valid token becomes the same HttpOnly cookie as ?token=T.
-  app.post('/api/v1/session', publicRoute, async (req, reply) => {
-    const given = (req.body as { token?: unknown } | null)?.token;
-    if (typeof given !== 'string' || !tokenMatches(given, ctx.uiToken)) {
-      return sendError(
-        reply,
-        401,
-        'unauthorized',
-        'That token is not right. Use the one printed when the station started (also in ui-token in the data folder).',
-      );
-    }
-    reply.setCookie(TOKEN_COOKIE, given, { path: '/', httpOnly: true, sameSite: 'strict' });
-    return { ok: true };
-  });
-  app.post('/api/v1/session/logout', async (_req, reply) =>
-    reply.clearCookie(TOKEN_COOKIE, { path: '/' }).send({ ok: true }),
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/session',
+      tag: 'station',
+      summary: 'Log in with the station token: sets the HttpOnly session cookie.',
+      public: true,
+      body: sessionBody,
+      reply: acknowledged,
+    },
+    async ({ body, reply }) => {
+      const given = body.token;
+      if (typeof given !== 'string' || !tokenMatches(given, ctx.uiToken)) {
+        return sendError(
+          reply,
+          401,
+          'unauthorized',
+          'That token is not right. Use the one printed when the station started (also in ui-token in the data folder).',
+        );
+      }
+      reply.setCookie(TOKEN_COOKIE, given, { path: '/', httpOnly: true, sameSite: 'strict' });
+      return { ok: true as const };
+    },
+  );
+  route(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/session/logout',
+      tag: 'station',
+      summary: 'Log out: clears the session cookie.',
+      reply: acknowledged,
+    },
+    async ({ reply }) => reply.clearCookie(TOKEN_COOKIE, { path: '/' }).send({ ok: true }),
+  );
+  // Token-guarded like the rest: it names every route, which is no one else's business.
+  let openApi: Record<string, unknown> | null = null;
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/openapi.json',
+      tag: 'station',
+      summary: 'This document: the OpenAPI 3.0 description of the UI API, made from its schemas.',
+      reply: z.record(z.string(), z.unknown()),
+    },
+    async () => (openApi ??= openApiDocument(registered(), ctx.version)),
   );
 
   for (const routes of extraRoutes) await routes(app, ctx);

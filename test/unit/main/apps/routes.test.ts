@@ -26,17 +26,14 @@ describe('app library over the UI API and the CLI', () => {
       body,
     });
     expect(res.status).toBe(201);
-    const created = (await res.json()) as {
-      ok: true;
-      value: { id: string; path: string; sha256: string };
-    };
-    expect(created.value).toMatchObject({ id: '7-zip', sha256: sha(body) });
+    const created = (await res.json()) as { id: string; path: string; sha256: string };
+    expect(created).toMatchObject({ id: '7-zip', sha256: sha(body) });
 
-    const list = (await (await s.api('/api/v1/apps')).json()) as { value: { id: string }[] };
-    expect(list.value.map((a) => a.id)).toEqual(['7-zip']);
+    const list = (await (await s.api('/api/v1/apps')).json()) as { id: string }[];
+    expect(list.map((a) => a.id)).toEqual(['7-zip']);
 
     // An interrupted download resumes where it stopped.
-    const part = await fetch(`${s.benchUrl}/files/${created.value.path}`, {
+    const part = await fetch(`${s.benchUrl}/files/${created.path}`, {
       headers: { range: `bytes=${body.length - 1000}-` },
     });
     expect(part.status).toBe(206);
@@ -66,9 +63,7 @@ describe('app library over the UI API and the CLI', () => {
       },
     );
     expect(wrong.status).toBe(400);
-    expect(((await (await s.api('/api/v1/apps')).json()) as { value: unknown[] }).value).toEqual(
-      [],
-    );
+    expect((await (await s.api('/api/v1/apps')).json()) as unknown[]).toEqual([]);
   });
 
   it('prepstation apps import puts a file into the same library', async () => {
@@ -94,10 +89,8 @@ describe('app library over the UI API and the CLI', () => {
       out.mockRestore();
     }
     expect(code).toBe(0);
-    const list = (await (await s.api('/api/v1/apps')).json()) as {
-      value: { id: string; size: number }[];
-    };
-    expect(list.value).toMatchObject([{ id: 'setup-tool', size: 15 }]);
+    const list = (await (await s.api('/api/v1/apps')).json()) as { id: string; size: number }[];
+    expect(list).toMatchObject([{ id: 'setup-tool', size: 15 }]);
     const got = await fetch(`${s.benchUrl}/files/apps/setup-tool/2.1/setup.sh`);
     expect(await got.text()).toBe('echo installed\n');
   });
