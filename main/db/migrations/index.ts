@@ -7,6 +7,7 @@ import { m0035BootLog } from './0035-boot-log.js';
 import { m0040Profiles } from './0040-profiles.js';
 import { m0050Apps } from './0050-apps.js';
 import { m0060ShopOutbox } from './0060-shop-outbox.js';
+import { m0070ShopLibrary } from './0070-shop-library.js';
 
 /**
  * Every migration, in order. Add a file `NNNN-name.ts` and one line here; never edit a
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   m0040Profiles,
   m0050Apps,
   m0060ShopOutbox,
+  m0070ShopLibrary,
 ];

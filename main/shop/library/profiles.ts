@@ -1,0 +1,475 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../../log/logger.js';
+import { textHash, unifiedDiff } from '../../profiles/history.js';
+import type { ProfileStore, SaveResult } from '../../profiles/store.js';
+import type { SyncStore } from './sync-store.js';
+import type { ProfileConflict, SharedSaveResult } from './types.js';
+
+interface Head {
+  version: number;
+  hash: string;
+  text: string;
+  author: string;
+  station: string;
+  savedAt: string;
+}
+
+/**
+ * Profiles shared through PostgreSQL with optimistic concurrency. The station's profile
+ * folder stays the copy it deploys from; the database holds every accepted version and the
+ * head. A save names the version it was based on; the head moves only if it is still that
+ * version (one UPDATE ... WHERE head_version = base), so of two edits from one version the
+ * second is refused, with the diff, and its text kept on the station. While the database is
+ * away a save is kept locally as "not shared yet" and pushed later with the same base.
+ */
+export class SharedProfiles {
+  /** Ids being written by this class: their change events are not local edits. */
+  private readonly writing = new Set<string>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: ProfileStore,
+    private readonly sync: SyncStore,
+    private readonly stationId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The profile save route's entry: shared first, then written locally, or refused. */
+  async save(
+    id: string,
+    text: string,
+    author: string,
+    baseHash: string | undefined,
+  ): Promise<SharedSaveResult> {
+    const base = await this.baseVersion(id, baseHash);
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      return this.saveUnshared(id, text, author, base, err as Error);
+    }
+    try {
+      await client.query('BEGIN');
+      const moved = await this.moveHead(client, id, base, text, author);
+      if (!moved) {
+        const head = await this.head(client, id);
+        await client.query('ROLLBACK');
+        if (head && head.hash === textHash(text)) {
+          // The same text is already the shop's: nothing to refuse, adopt it.
+          return this.writeLocal(id, text, author, head.version, head.hash);
+        }
+        return this.refuse(id, text, author, base, head);
+      }
+      const local = this.writeLocal(id, text, author, base + 1, textHash(text));
+      if (!local.ok) {
+        await client.query('ROLLBACK');
+        return local;
+      }
+      try {
+        await client.query('COMMIT');
+        await this.notify(`profile:${id}`);
+      } catch (err) {
+        // Written locally, not shared: the push retries it with its base.
+        this.markPending(id, text, author, base, `not shared yet: ${(err as Error).message}`);
+        return { ...local, shop: this.pendingNote(err as Error) };
+      }
+      return { ...local, shop: { state: 'shared', version: base + 1 } };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      return this.saveUnshared(id, text, author, base, err as Error);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A change seen by the profile store (a save, or an edit in another editor). */
+  onLocalChange(ids: string[]): void {
+    for (const id of ids) {
+      if (this.writing.has(id)) continue;
+      const text = this.store.text(id);
+      if (text === undefined) continue;
+      const h = textHash(text);
+      const s = this.sync.profile(id);
+      if (s && (h === s.sharedHash || h === s.localHash)) continue;
+      this.markPending(id, text, 'edited outside the station', s?.sharedVersion ?? 0, null);
+    }
+  }
+
+  /** Pushes edits not shared yet, then takes the shop's newer versions. Throws when offline. */
+  async syncOnce(): Promise<{ pushed: number; pulled: number; conflicts: number }> {
+    let pushed = 0;
+    let conflicts = 0;
+    // A station joining a shop: its own profiles the shop does not know yet go up as new.
+    for (const p of this.store.list()) {
+      if (!this.sync.profile(p.id) && p.ok) {
+        this.markPending(p.id, this.store.text(p.id)!, 'this station', 0, 'joining the shop');
+      }
+    }
+    for (const s of this.sync.profiles()) {
+      if (s.state !== 'pending') continue;
+      const text = this.store.text(s.profileId);
+      if (text === undefined || !this.store.get(s.profileId)) continue; // fix it locally first
+      const r = await this.push(s.profileId, text, s.author ?? 'this station', s.sharedVersion);
+      if (r === 'shared') pushed++;
+      else conflicts++;
+    }
+    const pulled = await this.pull();
+    return { pushed, pulled, conflicts };
+  }
+
+  /** Gives up this station's unshared edit (it stays in the refused list) for the shop's head. */
+  async takeShared(id: string): Promise<SharedSaveResult | null> {
+    const head = await this.head(this.pool, id);
+    if (!head) return null;
+    const local = this.store.text(id);
+    const s = this.sync.profile(id);
+    if (local !== undefined && s && s.state !== 'synced' && textHash(local) !== head.hash) {
+      this.sync.refuse({
+        profileId: id,
+        baseVersion: s.sharedVersion,
+        headVersion: head.version,
+        text: local,
+        author: s.author ?? 'this station',
+      });
+    }
+    return this.writeLocal(
+      id,
+      head.text,
+      `${head.author} (shop v${head.version})`,
+      head.version,
+      head.hash,
+    );
+  }
+
+  async conflict(id: string): Promise<ProfileConflict | null> {
+    const s = this.sync.profile(id);
+    const text = this.store.text(id);
+    if (!s || s.state !== 'conflict' || text === undefined) return null;
+    const head = await this.head(this.pool, id);
+    return head ? this.describe(id, text, s.sharedVersion, head, null) : null;
+  }
+
+  private async push(
+    id: string,
+    text: string,
+    author: string,
+    base: number,
+  ): Promise<'shared' | 'conflict'> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (await this.moveHead(client, id, base, text, author)) {
+        await client.query('COMMIT');
+        this.sync.putProfile({
+          profileId: id,
+          sharedVersion: base + 1,
+          sharedHash: textHash(text),
+          state: 'synced',
+          localHash: null,
+          author: null,
+          note: null,
+        });
+        this.logger.info({ profile: id, version: base + 1 }, 'profile shared with the shop');
+        await this.notify(`profile:${id}`);
+        return 'shared';
+      }
+      const head = await this.head(client, id);
+      await client.query('ROLLBACK');
+      if (head && head.hash === textHash(text)) {
+        this.markSynced(id, head);
+        return 'shared';
+      }
+      const refusedId = this.sync.refuse({
+        profileId: id,
+        baseVersion: base,
+        headVersion: head?.version ?? 0,
+        text,
+        author,
+      });
+      this.sync.putProfile({
+        profileId: id,
+        sharedVersion: base,
+        sharedHash: this.sync.profile(id)?.sharedHash ?? null,
+        state: 'conflict',
+        localHash: textHash(text),
+        author,
+        note: `edited here from shop v${base} while ${head?.station ?? 'another station'} saved v${head?.version ?? '?'}; kept as refused edit #${refusedId}`,
+      });
+      this.logger.warn(
+        { profile: id, base, head: head?.version, refused: refusedId },
+        'an edit made while the shop database was away conflicts with a newer shop version; kept on this station, shown with the diff',
+      );
+      return 'conflict';
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async pull(): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string; head_version: number; head_hash: string }>(
+      'SELECT id, head_version, head_hash FROM shop_profiles ORDER BY id',
+    );
+    let todo = rows.filter((r) => {
+      const s = this.sync.profile(r.id);
+      if (s && s.state !== 'synced') return false; // the push or the technician decides
+      if (s && s.sharedVersion === r.head_version && s.sharedHash === r.head_hash) return false;
+      const local = this.store.text(r.id);
+      if (local !== undefined && textHash(local) === r.head_hash) {
+        this.sync.putProfile({
+          profileId: r.id,
+          sharedVersion: r.head_version,
+          sharedHash: r.head_hash,
+          state: 'synced',
+          localHash: null,
+          author: null,
+          note: null,
+        });
+        return false;
+      }
+      return true;
+    });
+    let pulled = 0;
+    // A profile extending a base not pulled yet is invalid until the base arrives: retry.
+    for (let round = 0; round < 5 && todo.length > 0; round++) {
+      const left: typeof todo = [];
+      for (const r of todo) {
+        const head = await this.head(this.pool, r.id);
+        if (!head) continue;
+        const res = this.writeLocal(
+          r.id,
+          head.text,
+          `${head.author} (shop v${head.version}, ${head.station})`,
+          head.version,
+          head.hash,
+        );
+        if (res.ok) pulled++;
+        else left.push(r);
+      }
+      if (left.length === todo.length) {
+        for (const r of left) {
+          this.logger.warn(
+            { profile: r.id, version: r.head_version },
+            'the shop version of this profile does not resolve on this station; kept the local one',
+          );
+        }
+        break;
+      }
+      todo = left;
+    }
+    return pulled;
+  }
+
+  /** The version a save is based on: the hash the editor started from, else the local copy's. */
+  private async baseVersion(id: string, baseHash: string | undefined): Promise<number> {
+    const s = this.sync.profile(id);
+    const local = s?.sharedVersion ?? 0;
+    if (!baseHash || baseHash === s?.sharedHash || baseHash === s?.localHash) return local;
+    try {
+      const { rows } = await this.pool.query<{ v: number | null }>(
+        'SELECT max(version) AS v FROM shop_profile_versions WHERE profile_id = $1 AND hash = $2',
+        [id, baseHash],
+      );
+      return rows[0]?.v ?? local;
+    } catch {
+      return local;
+    }
+  }
+
+  private async moveHead(
+    client: PoolClient,
+    id: string,
+    base: number,
+    text: string,
+    author: string,
+  ): Promise<boolean> {
+    const hash = textHash(text);
+    const r =
+      base === 0
+        ? await client.query(
+            `INSERT INTO shop_profiles (id, head_version, head_hash, updated_by)
+             VALUES ($1, 1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+            [id, hash, this.stationId],
+          )
+        : await client.query(
+            `UPDATE shop_profiles SET head_version = $2 + 1, head_hash = $3, updated_at = now(), updated_by = $4
+             WHERE id = $1 AND head_version = $2`,
+            [id, base, hash, this.stationId],
+          );
+    if (r.rowCount !== 1) return false;
+    await client.query(
+      `INSERT INTO shop_profile_versions (profile_id, version, hash, text, author, station_id)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, base + 1, hash, text, author, this.stationId],
+    );
+    return true;
+  }
+
+  private async head(db: Pool | PoolClient, id: string): Promise<Head | null> {
+    const { rows } = await db.query<{
+      version: number;
+      hash: string;
+      text: string;
+      author: string;
+      station: string;
+      saved_at: Date;
+    }>(
+      `SELECT v.version, v.hash, v.text, v.author, v.station_id AS station, v.saved_at
+       FROM shop_profiles p JOIN shop_profile_versions v ON v.profile_id = p.id AND v.version = p.head_version
+       WHERE p.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return { ...r, savedAt: new Date(r.saved_at).toISOString() };
+  }
+
+  private refuse(
+    id: string,
+    text: string,
+    author: string,
+    base: number,
+    head: Head | null,
+  ): SharedSaveResult {
+    const refusedId = this.sync.refuse({
+      profileId: id,
+      baseVersion: base,
+      headVersion: head?.version ?? 0,
+      text,
+      author,
+    });
+    const conflict = this.describe(id, text, base, head, refusedId);
+    this.logger.info(
+      { profile: id, base, head: head?.version, refused: refusedId, author },
+      'profile save refused: based on an older shop version',
+    );
+    return { ok: false, code: 'conflict', message: conflict.message, conflict };
+  }
+
+  private describe(
+    id: string,
+    text: string,
+    base: number,
+    head: Head | null,
+    refusedId: number | null,
+  ): ProfileConflict {
+    const current = head ?? {
+      version: 0,
+      hash: '',
+      text: '',
+      author: '',
+      station: '',
+      savedAt: '',
+    };
+    const kept =
+      refusedId === null
+        ? 'Your text is this station’s profile file until you resolve it.'
+        : `Your text is kept on this station as refused edit #${refusedId} (GET /api/v1/shop/profiles/${id}/refused).`;
+    return {
+      profileId: id,
+      baseVersion: base,
+      current: {
+        version: current.version,
+        hash: current.hash,
+        author: current.author,
+        stationId: current.station,
+        savedAt: current.savedAt,
+      },
+      refusedId,
+      diff: unifiedDiff(
+        `${id}.yaml (shop v${current.version})`,
+        `${id}.yaml (your edit from v${base})`,
+        current.text,
+        text,
+      ),
+      message: `Not saved: "${id}" was changed by ${current.author || 'someone'} on station ${current.station || '?'} (shop version ${current.version}) after the version you edited (${base}). ${kept} Open the current version, apply your change to it and save again.`,
+    };
+  }
+
+  private writeLocal(
+    id: string,
+    text: string,
+    author: string,
+    version: number,
+    hash: string,
+  ): SaveResult {
+    this.writing.add(id);
+    let r: SaveResult;
+    try {
+      r = this.store.save(id, text, author);
+    } finally {
+      this.writing.delete(id);
+    }
+    if (r.ok) this.markSynced(id, { version, hash });
+    return r;
+  }
+
+  private saveUnshared(
+    id: string,
+    text: string,
+    author: string,
+    base: number,
+    err: Error,
+  ): SharedSaveResult {
+    this.writing.add(id);
+    let r: SaveResult;
+    try {
+      r = this.store.save(id, text, author);
+    } finally {
+      this.writing.delete(id);
+    }
+    if (!r.ok) return r;
+    this.markPending(id, text, author, base, `not shared yet: ${err.message}`);
+    this.logger.warn(
+      { profile: id, base, err: err.message },
+      'the shop database is unreachable: profile saved on this station, shared when it is back',
+    );
+    return { ...r, shop: this.pendingNote(err) };
+  }
+
+  private pendingNote(err: Error): { state: 'pending'; message: string } {
+    return {
+      state: 'pending',
+      message: `Saved on this station; not shared with the shop yet (${err.message}). It is sent when the shop database is back; if someone changed it there meanwhile, you are shown the difference and nothing is lost.`,
+    };
+  }
+
+  private markPending(
+    id: string,
+    text: string,
+    author: string,
+    base: number,
+    note: string | null,
+  ): void {
+    const s = this.sync.profile(id);
+    this.sync.putProfile({
+      profileId: id,
+      sharedVersion: base,
+      sharedHash: s?.sharedHash ?? null,
+      state: 'pending',
+      localHash: textHash(text),
+      author,
+      note,
+    });
+  }
+
+  private markSynced(id: string, head: { version: number; hash: string }): void {
+    this.sync.putProfile({
+      profileId: id,
+      sharedVersion: head.version,
+      sharedHash: head.hash,
+      state: 'synced',
+      localHash: null,
+      author: null,
+      note: null,
+    });
+  }
+
+  private async notify(what: string): Promise<void> {
+    await this.pool
+      .query("SELECT pg_notify('prepstation_library', $1)", [what])
+      .catch(() => undefined);
+  }
+}
