@@ -91,6 +91,8 @@ export const optionsSchema = z
       .optional(),
     stationName: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional(),
     shopView: bool.default(false),
+    shopUrl: z.url({ error: 'must be an http:// URL, e.g. http://10.0.0.21:8080' }).optional(),
+    libraryOrigin: z.url({ error: 'must be an http(s):// URL' }).optional(),
   })
   .strict();
 
@@ -129,6 +131,10 @@ export const optionHelp: Record<OptionName, string> = {
     'the shop PostgreSQL, postgres://user:password@host:5432/db: machine events are shipped there (default: none, the station stands alone)',
   stationName: "this station's name in the shop view (default: the host name)",
   shopView: 'add the shop view (every station of the shop, live, from --database) to this UI',
+  shopUrl:
+    "how the shop's other stations reach this station's bench listener for shared library files (default: the bench URL)",
+  libraryOrigin:
+    'an HTTP origin or cache tried first for shared library files, as <origin>/<sha256> (default: none, the holding stations only)',
 };
 
 export function kebab(name: string): string {
