@@ -22,7 +22,8 @@ import { useStore } from './store';
 import { selectAttentionCount } from './store/machines';
 import { selectMissingSecretCount } from './store/readiness';
 import { selectFailedServiceCount } from './store/services';
-import { selectAuth, selectStream } from './store/session';
+import { selectAuth, selectStream, selectStreamLostAt } from './store/session';
+import { selectLargeText, selectTheme } from './store/ui-prefs';
 
 /**
  * The screens, in nav order; Alt+key switches to one. A new screen (the Terminal, for one)
@@ -106,7 +107,7 @@ async function loadAll(): Promise<void> {
 
 /** The station stopped answering: said plainly, with the time, while the page retries. */
 function StationDown() {
-  const lostAt = useStore((s) => s.streamLostAt);
+  const lostAt = useStore(selectStreamLostAt);
   if (lostAt === null) return null;
   return (
     <div className="station-down" role="alert" data-testid="station-down">
@@ -122,8 +123,8 @@ export function App() {
   const failed = useStore(selectFailedServiceCount);
   const attention = useStore(selectAttentionCount);
   const missingSecrets = useStore(selectMissingSecretCount);
-  const theme = useStore((s) => s.theme);
-  const largeText = useStore((s) => s.largeText);
+  const theme = useStore(selectTheme);
+  const largeText = useStore(selectLargeText);
   const parts = useHashParts();
   const route = routeOf(parts);
 

@@ -2,7 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { BatchSummary, MachineSummary } from '../../../main/api/contract';
 import { displayName } from '../lib/bench-view';
 import { useStore } from '../store';
-import { selectBatchList } from '../store/machines';
+import { selectBatchList, selectMachines } from '../store/machines';
 
 /** Arrived (assigned to the batch) and finished are counted apart: arriving is not done. */
 export function batchProgress(
@@ -27,8 +27,8 @@ const names = (b: BatchSummary, machines: Record<string, MachineSummary>): strin
 
 export function BatchList() {
   const batches = useStore(useShallow(selectBatchList));
-  const machines = useStore((s) => s.machines);
-  const setFilter = useStore((s) => s.setBenchFilter);
+  const machines = useStore(selectMachines);
+  const { setBenchFilter: setFilter } = useStore.getState();
   const shown = batches.filter((b) => b.open).concat(batches.filter((b) => !b.open).slice(0, 3));
   if (shown.length === 0) return null;
   return (

@@ -3,16 +3,17 @@ import { ConfirmDialog } from '../components/confirm';
 import { ProfilePicker } from '../components/profile-picker';
 import { ReadinessNote, readinessSentence } from '../components/readiness-note';
 import { useStore } from '../store';
-import { selectBatchList } from '../store/machines';
+import { selectOpenBatchCount } from '../store/machines';
 import { selectAssignableProfiles } from '../store/profiles';
+import { selectBatchesHidden } from '../store/ui-prefs';
 import { BatchList } from './batch-list';
 import { useBatchForm, type BatchConfirm } from './use-batch-form';
 
 /** "The next N machines that boot → this profile", and how far each batch is. */
 export function BatchPanel() {
-  const hidden = useStore((s) => s.batchesHidden);
-  const openCount = useStore(useShallow((s) => selectBatchList(s).filter((b) => b.open).length));
-  const setPrefs = useStore((s) => s.setPrefs);
+  const hidden = useStore(selectBatchesHidden);
+  const openCount = useStore(selectOpenBatchCount);
+  const { setPrefs } = useStore.getState();
   if (hidden) {
     return (
       <div className="batch-panel folded" data-testid="batch-panel-folded">
@@ -97,7 +98,7 @@ function BatchPanelOpen({ onHide }: { onHide: () => void }) {
           body={confirmText(f.confirm, f.profile)}
           confirmLabel={f.confirm.readiness ? 'Create anyway' : 'Create batch'}
           onCancel={f.cancel}
-          onConfirm={() => void f.create()}
+          onConfirm={f.create}
         />
       ) : null}
     </div>

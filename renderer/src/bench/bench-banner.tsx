@@ -1,17 +1,12 @@
 import { useStore } from '../store';
-import { selectNeedsSetup } from '../store/network';
+import { selectDhcpBannerHidden, selectDhcpOff, selectNeedsSetup } from '../store/network';
 
 /** "No bench network / DHCP off": hidden on request, and while PCs boot (the bench works). */
 export function BenchDhcpBanner() {
   const needsSetup = useStore(selectNeedsSetup);
-  const dhcpOff = useStore((s) => s.network?.dhcpMode === 'off');
-  // PCs booting now prove the bench answers (e.g. another server boots them): no warning.
-  const hidden = useStore(
-    (s) =>
-      s.dhcpBannerHidden ||
-      Object.values(s.machines).some((m) => m.state === 'booting' || m.state === 'installing-os'),
-  );
-  const setPrefs = useStore((s) => s.setPrefs);
+  const dhcpOff = useStore(selectDhcpOff);
+  const hidden = useStore(selectDhcpBannerHidden);
+  const { setPrefs } = useStore.getState();
   if (!(needsSetup || dhcpOff) || hidden) return null;
   return (
     <p className="warning banner-row" data-testid="bench-dhcp-off">

@@ -1,22 +1,30 @@
 import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { facets, stateCounts, visibleMachineIds, type StateFilter } from '../lib/bench-view';
+import { facets, stateCounts, visibleMachineIds } from '../lib/bench-view';
+import { useChangedAt } from '../lib/use-changed-at';
 import { FirstRunSetup } from '../pages/first-run';
 import { useStore } from '../store';
 import { selectBenchFilter } from '../store/bench-ui';
-import { selectNeedsSetup } from '../store/network';
+import {
+  selectMachineCount,
+  selectMachines,
+  selectMachinesError,
+  selectMachinesLoad,
+} from '../store/machines';
+import { selectNeedsSetup, selectSetupDismissed } from '../store/network';
 import { BatchPanel } from './batch-panel';
 import { BenchDhcpBanner } from './bench-banner';
 import { BenchToolbar } from './bench-toolbar';
 import { MachineTable } from './machine-table';
 import { SelectionBar } from './selection-bar';
+import { StateChips } from './state-chips';
 import { useBenchKeys, useRangeSelect } from './use-bench-keys';
 
 export function BenchPage() {
   const needsSetup = useStore(selectNeedsSetup);
-  const dismissed = useStore((s) => s.setupDismissed);
-  const count = useStore((s) => Object.keys(s.machines).length);
-  const load = useStore((s) => s.machinesLoad);
+  const dismissed = useStore(selectSetupDismissed);
+  const count = useStore(selectMachineCount);
+  const load = useStore(selectMachinesLoad);
   // The network settings arrive with the machines: until then neither the setup nor the
   // bench is shown, so the screen does not flip from one to the other.
   if (load === 'idle' || load === 'loading') {
@@ -31,13 +39,13 @@ export function BenchPage() {
 }
 
 function Bench() {
-  const machines = useStore((s) => s.machines);
-  const load = useStore((s) => s.machinesLoad);
-  const loadError = useStore((s) => s.machinesError);
+  const machines = useStore(selectMachines);
+  const load = useStore(selectMachinesLoad);
+  const loadError = useStore(selectMachinesError);
   const filter = useStore(useShallow(selectBenchFilter));
-  const setFilter = useStore((s) => s.setBenchFilter);
+  const { setBenchFilter: setFilter } = useStore.getState();
   // The order is recomputed on every batch; the clock in rows ticks on its own.
-  const orderNow = useMemo(() => Date.now(), [machines]); // eslint-disable-line react-hooks/exhaustive-deps
+  const orderNow = useChangedAt(machines);
   const ids = useMemo(
     () => visibleMachineIds(machines, filter, orderNow),
     [machines, filter, orderNow],
@@ -49,30 +57,11 @@ function Bench() {
   const onSelect = useRangeSelect(ids);
   useBenchKeys(ids, search);
 
-  const active = total - counts.discovered - counts.done - counts.failed - counts.stalled;
-  const chip = (state: StateFilter, label: string, n: number, cls: string) => (
-    <button
-      type="button"
-      className={`chip ${cls} ${filter.state === state ? 'on' : ''}`}
-      data-testid={`count-${state}`}
-      onClick={() => setFilter({ state: filter.state === state ? 'all' : state })}
-    >
-      {label} <strong>{n}</strong>
-    </button>
-  );
-
   return (
     <section className="page bench" data-testid="bench-page">
       <div className="bench-head">
         <h1>Bench</h1>
-        <div className="chips">
-          {chip('all', 'All', total, '')}
-          {chip('discovered', 'Waiting', counts.discovered, 'state-discovered')}
-          {chip('active', 'Working', active, 'state-provisioning')}
-          {chip('failed', 'Failed', counts.failed, 'state-failed')}
-          {chip('stalled', 'Stalled', counts.stalled, 'state-stalled')}
-          {chip('done', 'Done', counts.done, 'state-done')}
-        </div>
+        <StateChips total={total} counts={counts} />
       </div>
       <BenchDhcpBanner />
       <BatchPanel />

@@ -1,17 +1,31 @@
 import type { RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { ChoiceSelect, type Choice } from '../components/choice-select';
 import { machineStates, stateLabels, type SortKey, type StateFilter } from '../lib/bench-view';
 import { useStore } from '../store';
 import { selectBenchFilter } from '../store/bench-ui';
-import type { Density } from '../store/ui-prefs';
+import { selectBatches } from '../store/machines';
+import { selectDensity, type Density } from '../store/ui-prefs';
 
-const sorts: { id: SortKey; label: string }[] = [
-  { id: 'attention', label: 'Needs attention first' },
-  { id: 'name', label: 'Name' },
-  { id: 'state', label: 'State' },
-  { id: 'progress', label: 'Progress' },
-  { id: 'elapsed', label: 'Longest running' },
-  { id: 'updated', label: 'Last change' },
+const sorts: Choice<SortKey>[] = [
+  { value: 'attention', label: 'Needs attention first' },
+  { value: 'name', label: 'Name' },
+  { value: 'state', label: 'State' },
+  { value: 'progress', label: 'Progress' },
+  { value: 'elapsed', label: 'Longest running' },
+  { value: 'updated', label: 'Last change' },
+];
+
+const stateChoices: Choice<StateFilter>[] = [
+  { value: 'all', label: 'Any state' },
+  { value: 'active', label: 'Working' },
+  { value: 'attention', label: 'Failed or stalled' },
+  ...machineStates.map((s) => ({ value: s, label: stateLabels[s] })),
+];
+
+const densities: Choice<Density>[] = [
+  { value: 'compact', label: 'Compact rows' },
+  { value: 'comfortable', label: 'Comfortable rows' },
 ];
 
 /** Search, filters, row density and sort: one line at 1280 px. */
@@ -25,10 +39,18 @@ export function BenchToolbar({
   batches: string[];
 }) {
   const filter = useStore(useShallow(selectBenchFilter));
-  const setFilter = useStore((s) => s.setBenchFilter);
-  const batchInfo = useStore((s) => s.batches);
-  const density = useStore((s) => s.density);
-  const setPrefs = useStore((s) => s.setPrefs);
+  const batchInfo = useStore(selectBatches);
+  const density = useStore(selectDensity);
+  const { setBenchFilter: setFilter, setPrefs } = useStore.getState();
+  const customerChoices: Choice<string>[] = [
+    { value: '', label: 'Any customer' },
+    ...customers.map((c) => ({ value: c, label: c })),
+  ];
+  const batchChoices: Choice<string>[] = [
+    { value: '', label: 'Any batch' },
+    { value: '-', label: 'In no batch' },
+    ...batches.map((b) => ({ value: b, label: batchInfo[b]?.name ?? b })),
+  ];
   return (
     <div className="toolbar" role="search">
       <input
@@ -40,69 +62,41 @@ export function BenchToolbar({
         onChange={(e) => setFilter({ search: e.target.value })}
         className="grow"
       />
-      <select
-        data-testid="filter-state"
-        aria-label="State"
+      <ChoiceSelect
+        testId="filter-state"
+        label="State"
         value={filter.state}
-        onChange={(e) => setFilter({ state: e.target.value as StateFilter })}
-      >
-        <option value="all">Any state</option>
-        <option value="active">Working</option>
-        <option value="attention">Failed or stalled</option>
-        {machineStates.map((s) => (
-          <option key={s} value={s}>
-            {stateLabels[s]}
-          </option>
-        ))}
-      </select>
-      <select
-        data-testid="filter-customer"
-        aria-label="Customer"
+        choices={stateChoices}
+        onChange={(state) => setFilter({ state })}
+      />
+      <ChoiceSelect
+        testId="filter-customer"
+        label="Customer"
         value={filter.customer}
-        onChange={(e) => setFilter({ customer: e.target.value })}
-      >
-        <option value="">Any customer</option>
-        {customers.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
-      <select
-        data-testid="filter-batch"
-        aria-label="Batch"
+        choices={customerChoices}
+        onChange={(customer) => setFilter({ customer })}
+      />
+      <ChoiceSelect
+        testId="filter-batch"
+        label="Batch"
         value={filter.batch}
-        onChange={(e) => setFilter({ batch: e.target.value })}
-      >
-        <option value="">Any batch</option>
-        <option value="-">In no batch</option>
-        {batches.map((b) => (
-          <option key={b} value={b}>
-            {batchInfo[b]?.name ?? b}
-          </option>
-        ))}
-      </select>
-      <select
-        data-testid="bench-density"
-        aria-label="Row density"
+        choices={batchChoices}
+        onChange={(batch) => setFilter({ batch })}
+      />
+      <ChoiceSelect
+        testId="bench-density"
+        label="Row density"
         value={density}
-        onChange={(e) => setPrefs({ density: e.target.value as Density })}
-      >
-        <option value="compact">Compact rows</option>
-        <option value="comfortable">Comfortable rows</option>
-      </select>
-      <select
-        data-testid="bench-sort"
-        aria-label="Sort"
+        choices={densities}
+        onChange={(d) => setPrefs({ density: d })}
+      />
+      <ChoiceSelect
+        testId="bench-sort"
+        label="Sort"
         value={filter.sort}
-        onChange={(e) => setFilter({ sort: e.target.value as SortKey })}
-      >
-        {sorts.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.label}
-          </option>
-        ))}
-      </select>
+        choices={sorts}
+        onChange={(sort) => setFilter({ sort })}
+      />
     </div>
   );
 }

@@ -1,7 +1,8 @@
-import { useState } from 'react';
 import { fetchMachines } from '../api/machines';
 import { postJson } from '../api/client';
+import { ActionNote } from '../components/action-note';
 import { ConfirmDialog } from '../components/confirm';
+import { outcome, useAction } from '../lib/use-action';
 import { useStore } from '../store';
 
 /**
@@ -10,26 +11,22 @@ import { useStore } from '../store';
  * The list is fetched again afterwards, since forgetting is not an event of the stream.
  */
 export function ForgetButton({ ids, disabled }: { ids: string[]; disabled?: boolean }) {
-  const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction<true>();
 
-  const forget = async (): Promise<void> => {
-    setAsking(false);
-    setBusy(true);
-    setError(null);
-    const r = await postJson<{ forgotten: string[] }>('/api/v1/machines/forget', {
-      machines: ids,
+  // The bench shows the result: only a refusal is said here.
+  const forget = () =>
+    void action.run(async () => {
+      const r = await postJson<{ forgotten: string[] }>('/api/v1/machines/forget', {
+        machines: ids,
+      });
+      if (r.ok) {
+        const list = await fetchMachines();
+        const st = useStore.getState();
+        if (list.ok) st.setMachines(list.value);
+        st.clearSelected();
+      }
+      return outcome(r, null);
     });
-    if (!r.ok) setError(r.error.message);
-    else {
-      const list = await fetchMachines();
-      const st = useStore.getState();
-      if (list.ok) st.setMachines(list.value);
-      st.clearSelected();
-    }
-    setBusy(false);
-  };
 
   return (
     <>
@@ -37,24 +34,20 @@ export function ForgetButton({ ids, disabled }: { ids: string[]; disabled?: bool
         type="button"
         className="danger-outline"
         data-testid="selection-forget"
-        disabled={disabled || busy || ids.length === 0}
+        disabled={disabled || action.busy || ids.length === 0}
         title="Remove from the station (a deploying machine must be reset first)"
-        onClick={() => setAsking(true)}
+        onClick={() => action.ask(true)}
       >
         Forget…
       </button>
-      {error ? (
-        <span className="error" role="alert" data-testid="forget-error">
-          {error}
-        </span>
-      ) : null}
-      {asking ? (
+      <ActionNote message={action.message} testId="forget-error" />
+      {action.pending ? (
         <ConfirmDialog
           title={`Forget ${ids.length} machine(s)?`}
           body="They disappear from the bench and the registry. If one boots again, it shows up as a new machine."
           confirmLabel="Forget"
-          onCancel={() => setAsking(false)}
-          onConfirm={() => void forget()}
+          onCancel={action.cancel}
+          onConfirm={forget}
         />
       ) : null}
     </>

@@ -6,6 +6,8 @@ import { displayName, elapsedMs, stepLine, whyLine } from '../lib/bench-view';
 import { formatDuration } from '../lib/format';
 import { go } from '../lib/route';
 import { useStore } from '../store';
+import { selectIsExpanded, selectIsSelected } from '../store/bench-ui';
+import { selectMachine } from '../store/machines';
 import { MachineStatePill } from './state-pill';
 
 /** Row heights per density; large text makes every row taller. */
@@ -41,9 +43,9 @@ export const MachineRow = memo(function MachineRow({
   density: Density;
   onSelect: (id: string, e: { shiftKey: boolean }) => void;
 }) {
-  const m = useStore((s) => s.machines[id]);
-  const selected = useStore((s) => s.selected[id] === true);
-  const expanded = useStore((s) => s.expanded[id] === true);
+  const m = useStore(selectMachine(id));
+  const selected = useStore(selectIsSelected(id));
+  const expanded = useStore(selectIsExpanded(id));
   if (!m) return null;
   const why = whyLine(m, now);
   const eta = etaFromRuns(m, estimates, now);

@@ -2,7 +2,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useNow } from '../lib/use-now';
 import { useStore } from '../store';
-import { selectSelected } from '../store/bench-ui';
+import { selectExpanded, selectSelected } from '../store/bench-ui';
+import { selectEstimates } from '../store/estimates';
+import { selectDensity, selectLargeText } from '../store/ui-prefs';
 import { MachineRow, rowHeight } from './machine-row';
 
 /**
@@ -19,10 +21,10 @@ export function MachineTable({
   onSelect: (id: string, e: { shiftKey: boolean }) => void;
 }) {
   const selected = useStore(selectSelected);
-  const density = useStore((s) => s.density);
-  const largeText = useStore((s) => s.largeText);
-  const expanded = useStore((s) => s.expanded);
-  const estimates = useStore((s) => s.estimates);
+  const density = useStore(selectDensity);
+  const largeText = useStore(selectLargeText);
+  const expanded = useStore(selectExpanded);
+  const estimates = useStore(selectEstimates);
   // The clock in rows ticks on its own; the order is recomputed on every batch (bench page).
   const now = useNow(1000);
   const scroller = useRef<HTMLDivElement>(null);

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ActionNote } from '../components/action-note';
 import { ConfirmDialog } from '../components/confirm';
 import { ForgetButton } from './forget-button';
 import { ProfilePicker } from '../components/profile-picker';
@@ -60,7 +61,7 @@ export function SelectionBar({ shownIds }: { shownIds: string[] }) {
         className="danger-outline"
         data-testid="selection-reset"
         disabled={sel.busy || n === 0}
-        onClick={() => sel.setConfirm({ kind: 'reset' })}
+        onClick={() => sel.ask({ kind: 'reset' })}
       >
         Reset…
       </button>
@@ -68,15 +69,7 @@ export function SelectionBar({ shownIds }: { shownIds: string[] }) {
       <button type="button" className="secondary" onClick={sel.clear}>
         Clear selection (Esc)
       </button>
-      {sel.message ? (
-        <span
-          className={sel.message.ok ? 'ok-text' : 'error'}
-          role={sel.message.ok ? 'status' : 'alert'}
-          data-testid="selection-message"
-        >
-          {sel.message.text}
-        </span>
-      ) : null}
+      <ActionNote message={sel.message} testId="selection-message" />
       {sel.confirm ? (
         <ConfirmDialog
           title={titleOf(sel.confirm, n, sel.all.length, sel.hidden)}
@@ -88,9 +81,9 @@ export function SelectionBar({ shownIds }: { shownIds: string[] }) {
                 ? 'Assign anyway'
                 : 'Assign'
           }
-          onCancel={() => sel.setConfirm(null)}
+          onCancel={sel.cancel}
           onConfirm={() =>
-            sel.confirm?.kind === 'assign' ? void sel.assign(sel.confirm.profile) : sel.reset()
+            sel.confirm?.kind === 'assign' ? sel.assign(sel.confirm.profile) : sel.reset()
           }
         />
       ) : null}

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import type { ProfileReadiness } from '../../../main/api/contract';
 import { createBatch } from '../api/machines';
+import { outcome, useAction } from '../lib/use-action';
 import { useStore } from '../store';
+import { selectReadinessLoaded, selectReadinessOf } from '../store/readiness';
 
 export type BatchConfirm = { readiness: ProfileReadiness | null; waiting: number };
 
@@ -13,38 +15,31 @@ export type BatchConfirm = { readiness: ProfileReadiness | null; waiting: number
 export function useBatchForm() {
   const [count, setCount] = useState('10');
   const [profile, setProfile] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState<BatchConfirm | null>(null);
-  const [created, setCreated] = useState<string | null>(null);
-  const readiness = useStore((s) => (profile ? (s.readiness[profile] ?? null) : null));
-  const readinessLoaded = useStore((s) => s.readinessLoaded);
+  const action = useAction<BatchConfirm>();
+  const readiness = useStore(selectReadinessOf(profile));
+  const readinessLoaded = useStore(selectReadinessLoaded);
 
   const n = Number(count);
   const valid = Number.isInteger(n) && n > 0 && n <= 1000 && profile !== '';
 
-  const create = async () => {
-    setConfirm(null);
-    setBusy(true);
-    setError(null);
-    const r = await createBatch(profile, n);
-    setBusy(false);
-    if (!r.ok) setError(r.error.message);
-    else {
-      setCreated(`Batch created: the next ${n} machines that boot get ${profile}.`);
-      const st = useStore.getState();
-      st.setBatches([...Object.values(st.batches).filter((b) => b.id !== r.value.id), r.value]);
-    }
-  };
+  const create = () =>
+    void action.run(async () => {
+      const r = await createBatch(profile, n);
+      if (r.ok) {
+        const st = useStore.getState();
+        st.setBatches([...Object.values(st.batches).filter((b) => b.id !== r.value.id), r.value]);
+      }
+      return outcome(r, `Batch created: the next ${n} machines that boot get ${profile}.`);
+    });
   const submit = () => {
     if (!valid) return;
-    setCreated(null);
+    action.say(null);
     const waiting = Object.values(useStore.getState().machines).filter(
       (m) => m.state === 'discovered',
     ).length;
     const notReady = readiness !== null && !readiness.ready;
-    if (notReady || waiting > 0) setConfirm({ readiness: notReady ? readiness : null, waiting });
-    else void create();
+    if (notReady || waiting > 0) action.ask({ readiness: notReady ? readiness : null, waiting });
+    else create();
   };
   /** For tests and the form: whether the chosen profile's readiness is known yet. */
   const readinessState: 'unknown' | 'ready' | 'not-ready' =
@@ -59,15 +54,16 @@ export function useBatchForm() {
     setCount,
     profile,
     setProfile,
-    busy,
-    error,
+    busy: action.busy,
+    /** The form shows a refusal and a success in different places. */
+    error: action.message?.ok === false ? action.message.text : null,
     valid,
     n,
     readiness,
     readinessState,
-    confirm,
-    created,
-    cancel: () => setConfirm(null),
+    confirm: action.pending,
+    created: action.message?.ok ? action.message.text : null,
+    cancel: action.cancel,
     submit,
     create,
   };

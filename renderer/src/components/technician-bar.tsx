@@ -8,7 +8,7 @@ import { selectTechnician } from '../store/ui-prefs';
  */
 export function TechnicianPrompt() {
   const technician = useStore(selectTechnician);
-  const setPrefs = useStore((s) => s.setPrefs);
+  const { setPrefs } = useStore.getState();
   const [later, setLater] = useState(false);
   const [name, setName] = useState('');
   if (technician || later) return null;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from '../store';
+import { selectStreamLostAt } from '../store/session';
 
 /**
  * The current time, refreshed every `ms`: elapsed clocks tick without store writes. While
@@ -7,7 +8,7 @@ import { useStore } from '../store';
  * machine's time keeps running on the station, not on a screen that hears nothing.
  */
 export function useNow(ms = 1000): number {
-  const lostAt = useStore((s) => s.streamLostAt);
+  const lostAt = useStore(selectStreamLostAt);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (lostAt !== null) return;

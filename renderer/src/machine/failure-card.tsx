@@ -1,6 +1,7 @@
-import { useState } from 'react';
 import type { MachineLogEntry, MachineSummary } from '../../../main/api/contract';
 import { machineAction, stepAction } from '../api/machines';
+import { ActionNote } from '../components/action-note';
+import { outcome, useAction } from '../lib/use-action';
 
 /**
  * Why the machine failed, what to do about it, and the log it sent with the failure (a
@@ -13,25 +14,24 @@ export function FailureCard({
   machine: MachineSummary;
   timeline: MachineLogEntry[];
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const f = machine.failure;
   if (machine.state !== 'failed' || !f) return null;
   const entry = timeline.findLast(
     (e) => e.kind === 'failed' && e.deployment === machine.deployment,
   );
   const tail = Array.isArray(entry?.data.logTail) ? (entry.data.logTail as string[]) : [];
-  const retry = async () => {
-    setBusy(true);
-    setError(null);
-    // A failure outside any step has nothing to retry in place: the deployment starts over
-    // (a PC held before its installer started has not been touched).
-    const r = f.stepId
-      ? await stepAction(machine.id, f.stepId, 'retry')
-      : await machineAction(machine.id, 'reset');
-    setBusy(false);
-    if (!r.ok) setError(r.error.message);
-  };
+  // A failure outside any step has nothing to retry in place: the deployment starts over
+  // (a PC held before its installer started has not been touched).
+  const retry = () =>
+    void action.run(async () =>
+      outcome(
+        f.stepId
+          ? await stepAction(machine.id, f.stepId, 'retry')
+          : await machineAction(machine.id, 'reset'),
+        null,
+      ),
+    );
   return (
     <div className="card failure-card" data-testid="failure-card" role="alert">
       <strong>{f.step ? `Failed at ${f.step}` : 'The machine failed'}</strong>
@@ -46,15 +46,10 @@ export function FailureCard({
           {tail.join('\n')}
         </pre>
       ) : null}
-      <button
-        type="button"
-        data-testid="failure-retry"
-        disabled={busy}
-        onClick={() => void retry()}
-      >
+      <button type="button" data-testid="failure-retry" disabled={action.busy} onClick={retry}>
         Retry
       </button>
-      {error ? <span className="error small">{error}</span> : null}
+      <ActionNote message={action.message} className="small" />
     </div>
   );
 }

@@ -8,7 +8,9 @@ import { clock, formatDuration } from '../lib/format';
 import { describeEntry, isMilestone } from '../lib/timeline-text';
 import { useNow } from '../lib/use-now';
 import { useStore } from '../store';
+import { selectEstimates } from '../store/estimates';
 import { selectOpenMachine } from '../store/machine-detail';
+import { selectMachine } from '../store/machines';
 import { MachineActions } from './machine-actions';
 import { RenderedView } from './rendered-view';
 import { StepList } from './step-list';
@@ -17,9 +19,9 @@ import { InventoryView } from './inventory-view';
 
 /** One machine: where it is, every step with its log, its inventory, what it is given. */
 export function MachinePage({ id }: { id: string }) {
-  const machine = useStore((s) => s.machines[id]);
+  const machine = useStore(selectMachine(id));
   const open = useStore(selectOpenMachine);
-  const estimates = useStore((s) => s.estimates);
+  const estimates = useStore(selectEstimates);
   const [error, setError] = useState<string | null>(null);
   const now = useNow(1000);
 

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import type { MachineStep, StepStatus } from '../../../main/api/contract';
 import { stepAction } from '../api/machines';
+import { ActionNote } from '../components/action-note';
 import { ConfirmDialog } from '../components/confirm';
 import { between, clock, formatDuration } from '../lib/format';
+import { outcome, useAction } from '../lib/use-action';
 import { StepLogView } from './step-log-view';
 import { useStepLog } from './use-step-log';
 
@@ -72,10 +74,9 @@ function StepItem({
     step.status === 'failed' || step.status === 'running' || step.status === 'interrupted',
   );
   const [full, setFull] = useState(false);
-  const [busy, setBusy] = useState(false);
   // A message belongs to the step as it was when acted on: a new status clears it.
-  const [message, setMessage] = useState<{ text: string; status: string } | null>(null);
-  const [confirmSkip, setConfirmSkip] = useState(false);
+  const action = useAction<'skip'>(step.status);
+  const { busy } = action;
   const { log, error } = useStepLog(
     machineId,
     step.id,
@@ -88,13 +89,9 @@ function StepItem({
       ? between(step.startedAt, new Date(now).toISOString())
       : between(step.startedAt, step.endedAt);
 
-  const act = async (action: 'retry' | 'skip') => {
-    setBusy(true);
-    setMessage(null);
-    const r = await stepAction(machineId, step.id, action);
-    setBusy(false);
-    if (!r.ok) setMessage({ text: r.error.message, status: step.status });
-  };
+  // Success says nothing here: the step's new status shows it.
+  const act = (what: 'retry' | 'skip') =>
+    void action.run(async () => outcome(await stepAction(machineId, step.id, what), null));
 
   return (
     <li
@@ -136,7 +133,7 @@ function StepItem({
               className="small-btn"
               data-testid="step-retry"
               disabled={busy}
-              onClick={() => void act('retry')}
+              onClick={() => act('retry')}
             >
               Retry
             </button>
@@ -145,7 +142,7 @@ function StepItem({
               className="small-btn secondary"
               data-testid="step-skip"
               disabled={busy}
-              onClick={() => setConfirmSkip(true)}
+              onClick={() => action.ask('skip')}
             >
               Skip…
             </button>
@@ -153,11 +150,7 @@ function StepItem({
         ) : null}
       </div>
       {step.message ? <div className="small step-msg">{step.message}</div> : null}
-      {message && message.status === step.status ? (
-        <div className="small error" role="alert" data-testid="step-message">
-          {message.text}
-        </div>
-      ) : null}
+      <ActionNote message={action.message} as="div" className="small" testId="step-message" />
       {open ? (
         <div className="log-box">
           <StepLogView log={log} fallback={step.logTail} full={full} failed={error !== null} />
@@ -174,16 +167,13 @@ function StepItem({
           {error ? <span className="error small">{error}</span> : null}
         </div>
       ) : null}
-      {confirmSkip ? (
+      {action.pending ? (
         <ConfirmDialog
           title={`Skip "${step.label}"?`}
           body="The machine goes on with the next step, and the report will show this step as skipped, not done."
           confirmLabel="Skip this step"
-          onCancel={() => setConfirmSkip(false)}
-          onConfirm={() => {
-            setConfirmSkip(false);
-            void act('skip');
-          }}
+          onCancel={action.cancel}
+          onConfirm={() => act('skip')}
         />
       ) : null}
     </li>

@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import type { MediaRecord } from '../../../main/media/types';
 import { api } from '../api/client';
 import { ConfirmDialog } from '../components/confirm';
+import { outcome, useAction } from '../lib/use-action';
 import { size } from './upload';
 
 /** The imported media, their editions and WinPE tools; delete asks first. */
@@ -12,7 +12,8 @@ export function MediaList({
   media: MediaRecord[] | null;
   onError: (m: string | null) => void;
 }) {
-  const [deleting, setDeleting] = useState<MediaRecord | null>(null);
+  const action = useAction<MediaRecord>();
+  const deleting = action.pending;
   if (!media) return null;
   if (media.length === 0) {
     return (
@@ -21,13 +22,18 @@ export function MediaList({
       </p>
     );
   }
-  const remove = async (m: MediaRecord) => {
-    setDeleting(null);
-    const r = await api<{ id: string }>(`/api/v1/media/${encodeURIComponent(m.id)}`, {
-      method: 'DELETE',
-    });
-    onError(r.ok ? null : r.error.message);
-  };
+  // The page shows a refusal (beside its upload errors); the list itself shows the deletion.
+  const remove = (m: MediaRecord) =>
+    void action
+      .run(async () =>
+        outcome(
+          await api<{ id: string }>(`/api/v1/media/${encodeURIComponent(m.id)}`, {
+            method: 'DELETE',
+          }),
+          null,
+        ),
+      )
+      .then((said) => onError(said?.text ?? null));
   return (
     <>
       <table className="table" data-testid="media-table">
@@ -77,7 +83,7 @@ export function MediaList({
                   type="button"
                   className="danger secondary"
                   data-testid={`media-delete-${m.id}`}
-                  onClick={() => setDeleting(m)}
+                  onClick={() => action.ask(m)}
                 >
                   Delete
                 </button>
@@ -91,8 +97,8 @@ export function MediaList({
           title={`Delete medium ${deleting.id}?`}
           body={`Its files (${size(deleting.bytes)}) are removed from the station. Profiles that name it cannot be deployed until it is imported again.`}
           confirmLabel="Delete"
-          onConfirm={() => void remove(deleting)}
-          onCancel={() => setDeleting(null)}
+          onConfirm={() => remove(deleting)}
+          onCancel={action.cancel}
         />
       ) : null}
     </>

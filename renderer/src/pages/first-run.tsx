@@ -6,7 +6,7 @@ import { useStore } from '../store';
  * a technician needs to know which DHCP mode fits the bench before a PC boots.
  */
 export function FirstRunSetup() {
-  const dismiss = useStore((s) => s.dismissSetup);
+  const { dismissSetup: dismiss } = useStore.getState();
   return (
     <section className="page first-run" data-testid="first-run">
       <h1>Set up the bench network</h1>

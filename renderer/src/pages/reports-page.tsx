@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ReportFormat, ReportPaper } from '../../../main/api/contract';
 import { fetchBatches, fetchMachines } from '../api/machines';
 import { useStore } from '../store';
-import { selectBatchList, selectMachines } from '../store/machines';
+import { selectBatchList, selectMachineList } from '../store/machines';
 
 const formats: { id: ReportFormat; label: string }[] = [
   { id: 'pdf', label: 'PDF' },
@@ -29,7 +29,7 @@ function reportHref(
  * report route: a browser downloads it, the desktop app asks where to save it.
  */
 export function ReportsPage() {
-  const machines = useStore(useShallow((s) => Object.values(selectMachines(s))));
+  const machines = useStore(useShallow(selectMachineList));
   const batches = useStore(useShallow(selectBatchList));
   const [paper, setPaper] = useState<ReportPaper>('a4');
   // Who works at this browser prepared the machines; the shop's default when nobody said.

@@ -1,6 +1,7 @@
 import { ShopSettingsForm } from '../settings/shop-settings';
 import { useStore } from '../store';
-import type { Theme } from '../store/ui-prefs';
+import { selectVersion } from '../store/session';
+import { selectLargeText, selectTechnician, selectTheme, type Theme } from '../store/ui-prefs';
 
 const shortcuts: [string, string][] = [
   ['Alt+1 … Alt+6', 'Bench, Profiles, Reports, Services, Settings, Terminal'],
@@ -14,13 +15,11 @@ const shortcuts: [string, string][] = [
 ];
 
 export function SettingsPage() {
-  const theme = useStore((s) => s.theme);
-  const largeText = useStore((s) => s.largeText);
-  const setTheme = useStore((s) => s.setTheme);
-  const setLargeText = useStore((s) => s.setLargeText);
-  const version = useStore((s) => s.version);
-  const technician = useStore((s) => s.technician);
-  const setPrefs = useStore((s) => s.setPrefs);
+  const theme = useStore(selectTheme);
+  const largeText = useStore(selectLargeText);
+  const version = useStore(selectVersion);
+  const technician = useStore(selectTechnician);
+  const { setTheme, setLargeText, setPrefs } = useStore.getState();
   return (
     <section className="page" data-testid="settings-page">
       <h1>Settings</h1>

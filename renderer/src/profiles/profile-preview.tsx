@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { fetchPreview, issuesOf, type Preview, type PreviewMachine } from '../api/profiles';
 import { displayName } from '../lib/bench-view';
 import { useStore } from '../store';
+import { selectPreviewMachines } from '../store/machines';
 
 /**
  * What the profile renders to (answer file, iPXE script, WinPE files) for a sample machine
@@ -10,13 +11,7 @@ import { useStore } from '../store';
  * machine token show masked.
  */
 export function ProfilePreview({ id, text }: { id: string; text: string }) {
-  const machines = useStore(
-    useShallow((s) =>
-      Object.values(s.machines)
-        .filter((m) => m.profile === id || m.state === 'discovered')
-        .slice(0, 200),
-    ),
-  );
+  const machines = useStore(useShallow(selectPreviewMachines(id)));
   const [machine, setMachine] = useState('');
   const [firmware, setFirmware] = useState<'uefi' | 'bios'>('uefi');
   const [preview, setPreview] = useState<Preview | null>(null);

@@ -5,7 +5,13 @@ import { draftIds } from '../lib/drafts';
 import { idFromName, newProfileText } from '../lib/profile-form';
 import { go } from '../lib/route';
 import { useStore } from '../store';
-import { selectProfiles } from '../store/profiles';
+import {
+  selectBaseProfiles,
+  selectProfiles,
+  selectProfilesError,
+  selectProfilesLoad,
+} from '../store/profiles';
+import { selectReadiness } from '../store/readiness';
 import { ReadinessNote } from '../components/readiness-note';
 import { AppLibrary } from './app-library';
 import { ProfileEditor } from './profile-editor';
@@ -17,9 +23,9 @@ export function ProfilesPage({ profileId }: { profileId: string | null }) {
 
 function ProfileList() {
   const profiles = useStore(useShallow(selectProfiles));
-  const load = useStore((s) => s.profilesLoad);
-  const error = useStore((s) => s.profilesError);
-  const readiness = useStore((s) => s.readiness);
+  const load = useStore(selectProfilesLoad);
+  const error = useStore(selectProfilesError);
+  const readiness = useStore(selectReadiness);
   const [creating, setCreating] = useState(false);
   const drafts = useMemo(() => new Set(draftIds()), []);
   useEffect(() => {
@@ -114,7 +120,7 @@ function ProfileList() {
 }
 
 function NewProfileForm({ onDone }: { onDone: () => void }) {
-  const bases = useStore(useShallow((s) => s.profiles.filter((p) => p.abstract && p.ok)));
+  const bases = useStore(useShallow(selectBaseProfiles));
   const [name, setName] = useState('');
   const [id, setId] = useState('');
   const [idTouched, setIdTouched] = useState(false);

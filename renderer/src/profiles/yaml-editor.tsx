@@ -68,11 +68,14 @@ export const YamlEditor = forwardRef<
   const issuesRef = useRef(issues);
   const callbacks = useRef({ onChange, onSave });
   const language = useRef(new Compartment());
+  // The editor is created once per opened profile (the parent remounts it by key): later
+  // values of `initial` are the saved text moving on, not a new document to load.
+  const initialText = useRef(initial);
   callbacks.current = { onChange, onSave };
 
   useEffect(() => {
     const state = EditorState.create({
-      doc: initial,
+      doc: initialText.current,
       extensions: [
         basicSetup,
         language.current.of(yaml()),
@@ -101,8 +104,6 @@ export const YamlEditor = forwardRef<
       v.destroy();
       view.current = null;
     };
-    // The editor is created once per opened profile; the parent remounts it by key.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { SecretInfo } from '../../../main/api/contract';
+import { ActionNote } from '../components/action-note';
 import { ConfirmDialog } from '../components/confirm';
 import { clock } from '../lib/format';
 import { useSecrets, type SecretsState } from './use-secrets';
@@ -24,15 +25,7 @@ export function SecretsPage() {
           Could not load the secrets: {error}
         </p>
       ) : null}
-      {message ? (
-        <p
-          className={message.ok ? 'ok-text' : 'error'}
-          role={message.ok ? 'status' : 'alert'}
-          data-testid="secrets-message"
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <ActionNote message={message} as="p" testId="secrets-message" />
       {listing && listing.missing.length > 0 ? (
         <div className="card warning-card" data-testid="secrets-missing">
           <h2>Missing: profiles use these, but they are not set</h2>
@@ -56,7 +49,7 @@ export function SecretsPage() {
 }
 
 function SecretTable({ secrets, state }: { secrets: SecretInfo[]; state: SecretsState }) {
-  const [deleting, setDeleting] = useState<SecretInfo | null>(null);
+  const { deleting } = state;
   const [replacing, setReplacing] = useState<string | null>(null);
   if (secrets.length === 0) {
     return (
@@ -120,7 +113,7 @@ function SecretTable({ secrets, state }: { secrets: SecretInfo[]; state: Secrets
                       type="button"
                       className="small-btn danger-outline"
                       data-testid="secret-delete"
-                      onClick={() => setDeleting(s)}
+                      onClick={() => state.askRemove(s)}
                     >
                       Delete…
                     </button>
@@ -140,12 +133,8 @@ function SecretTable({ secrets, state }: { secrets: SecretInfo[]; state: Secrets
               : 'No profile uses it.'
           }
           confirmLabel="Delete"
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => {
-            const name = deleting.name;
-            setDeleting(null);
-            void state.remove(name);
-          }}
+          onCancel={state.cancelRemove}
+          onConfirm={() => state.remove(deleting.name)}
         />
       ) : null}
     </>

@@ -1,14 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import { deleteSecret, fetchSecrets, setSecret, type SecretsListing } from '../api/secrets';
+import type { SecretInfo } from '../../../main/api/contract';
+import { outcome, useAction, type ActionMessage } from '../lib/use-action';
 import { useStore } from '../store';
 
 export interface SecretsState {
   listing: SecretsListing | null;
   error: string | null;
   busy: boolean;
-  message: { ok: boolean; text: string } | null;
+  message: ActionMessage | null;
+  /** The secret whose deletion waits for the technician's confirmation. */
+  deleting: SecretInfo | null;
+  askRemove: (secret: SecretInfo) => void;
+  cancelRemove: () => void;
   save: (name: string, value: string) => Promise<boolean>;
-  remove: (name: string) => Promise<void>;
+  remove: (name: string) => void;
 }
 
 /**
@@ -18,8 +24,7 @@ export interface SecretsState {
 export function useSecrets(): SecretsState {
   const [listing, setListing] = useState<SecretsListing | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const action = useAction<SecretInfo>();
 
   const reload = useCallback(async () => {
     const r = await fetchSecrets();
@@ -34,28 +39,31 @@ export function useSecrets(): SecretsState {
   }, [reload]);
 
   const save = async (name: string, value: string): Promise<boolean> => {
-    setBusy(true);
-    setMessage(null);
     const existed = listing?.secrets.some((s) => s.name === name) ?? false;
-    const r = await setSecret(name, value);
-    setBusy(false);
-    if (!r.ok) {
-      setMessage({ ok: false, text: `"${name}" was not saved: ${r.error.message}` });
-      return false;
-    }
-    setMessage({ ok: true, text: `"${name}" ${existed ? 'replaced' : 'set'}.` });
+    const said = await action.run(async () =>
+      outcome(
+        await setSecret(name, value),
+        `"${name}" ${existed ? 'replaced' : 'set'}.`,
+        (reason) => `"${name}" was not saved: ${reason}`,
+      ),
+    );
+    if (!said?.ok) return false;
     await reload();
     return true;
   };
-  const remove = async (name: string) => {
-    setBusy(true);
-    setMessage(null);
-    const r = await deleteSecret(name);
-    setBusy(false);
-    setMessage(
-      r.ok ? { ok: true, text: `"${name}" deleted.` } : { ok: false, text: r.error.message },
-    );
-    await reload();
+  const remove = (name: string) =>
+    void action
+      .run(async () => outcome(await deleteSecret(name), `"${name}" deleted.`))
+      .then(reload);
+  return {
+    listing,
+    error,
+    busy: action.busy,
+    message: action.message,
+    deleting: action.pending,
+    askRemove: action.ask,
+    cancelRemove: action.cancel,
+    save,
+    remove,
   };
-  return { listing, error, busy, message, save, remove };
 }

@@ -16,7 +16,7 @@ const bare = (mac: string) => mac.toLowerCase().replace(/[^0-9a-f]/g, '');
 /** What the station saw of PCs trying to boot: for the PC that does not. */
 export function BootLog() {
   const log = useStore(selectBootLog);
-  const clear = useStore((s) => s.clearBootLog);
+  const { clearBootLog: clear } = useStore.getState();
   const [mac, setMac] = useState('');
   const [proto, setProto] = useState<'' | BootLogEvent['protocol']>('');
   const [paused, setPaused] = useState<BootLogEvent[] | null>(null);

@@ -49,7 +49,7 @@ const secureBootChoices: { id: SecureBootPolicy; title: string; what: string }[]
  */
 export function NetworkForm({ onSaved }: { onSaved?: (s: NetworkSettings) => void }) {
   const saved = useStore(selectNetwork);
-  const setNetwork = useStore((s) => s.setNetwork);
+  const { setNetwork } = useStore.getState();
   const otherDhcp = useStore(selectOtherDhcpWarning);
   const [ifaces, setIfaces] = useState<NetworkInterface[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { BootLogEvent, BootLogPage, StoredBootEvent } from '../../../main/api/contract';
 import { api } from '../api/client';
 import { useStore } from '../store';
+import { selectNewestBootSeq } from '../store/boot-log';
 
 export interface BootHistory {
   events: StoredBootEvent[];
@@ -35,7 +36,7 @@ export function useBootHistory(
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Changes when a line arrives: the first page is fetched again (debounced below).
-  const newest = useStore((s) => s.bootLog.at(-1)?.seq ?? 0);
+  const newest = useStore(selectNewestBootSeq);
 
   useEffect(() => {
     if (!enabled) return;

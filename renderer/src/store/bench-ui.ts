@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { defaultFilter, type BenchFilter } from '../lib/bench-view';
+import { defaultFilter, type BenchFilter, type StateFilter } from '../lib/bench-view';
 import type { Store } from './index';
 
 /** The Bench screen's filter and selection: kept here so they survive opening a machine. */
@@ -41,3 +41,13 @@ export const selectSelected = (s: Store): Record<string, true> => s.selected;
 /** Selected ids that still exist (a machine can disappear on a reload). */
 export const selectSelectedIds = (s: Store): string[] =>
   Object.keys(s.selected).filter((id) => s.machines[id] !== undefined);
+export const selectExpanded = (s: Store): Record<string, true> => s.expanded;
+export const selectIsSelected =
+  (id: string) =>
+  (s: Store): boolean =>
+    s.selected[id] === true;
+export const selectIsExpanded =
+  (id: string) =>
+  (s: Store): boolean =>
+    s.expanded[id] === true;
+export const selectBenchStateFilter = (s: Store): StateFilter => s.benchFilter.state;

@@ -24,3 +24,5 @@ export const createBootLogSlice: StateCreator<Store, [], [], BootLogSlice> = (se
 });
 
 export const selectBootLog = (s: Store): BootLogEvent[] => s.bootLog;
+/** The newest line's sequence number (0 before any): changes when a line arrives. */
+export const selectNewestBootSeq = (s: Store): number => s.bootLog.at(-1)?.seq ?? 0;

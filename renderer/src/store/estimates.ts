@@ -32,3 +32,5 @@ export const createEstimatesSlice: StateCreator<Store, [], [], EstimatesSlice> =
     return null;
   },
 });
+
+export const selectEstimates = (s: Store): RunEstimates | null => s.estimates;

@@ -57,3 +57,17 @@ export const selectBatchList = (s: Store): BatchSummary[] =>
 export const selectMachineCount = (s: Store): number => Object.keys(s.machines).length;
 export const selectAttentionCount = (s: Store): number =>
   Object.values(s.machines).filter((m) => m.state === 'failed' || m.state === 'stalled').length;
+export const selectMachinesLoad = (s: Store): LoadState => s.machinesLoad;
+export const selectMachinesError = (s: Store): string | null => s.machinesError;
+/** Every row as a list (a new array: read it with useShallow). */
+export const selectMachineList = (s: Store): MachineSummary[] => Object.values(s.machines);
+export const selectBatches = (s: Store): Record<string, BatchSummary> => s.batches;
+export const selectOpenBatchCount = (s: Store): number =>
+  Object.values(s.batches).filter((b) => b.open).length;
+/** Machines a profile's preview can render for: its own, and those waiting (read with useShallow). */
+export const selectPreviewMachines =
+  (profileId: string) =>
+  (s: Store): MachineSummary[] =>
+    Object.values(s.machines)
+      .filter((m) => m.profile === profileId || m.state === 'discovered')
+      .slice(0, 200);

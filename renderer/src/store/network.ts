@@ -30,3 +30,12 @@ export const selectOtherDhcpWarning = (s: Store): string | null => {
   }
   return null;
 };
+export const selectSetupDismissed = (s: Store): boolean => s.setupDismissed;
+export const selectDhcpOff = (s: Store): boolean => s.network?.dhcpMode === 'off';
+/**
+ * The "no bench network / DHCP off" banner stays away when dismissed, and while PCs boot:
+ * they prove the bench answers (e.g. another server boots them).
+ */
+export const selectDhcpBannerHidden = (s: Store): boolean =>
+  s.dhcpBannerHidden ||
+  Object.values(s.machines).some((m) => m.state === 'booting' || m.state === 'installing-os');

@@ -41,3 +41,12 @@ export const selectProfiles = (s: Store): ProfileSummary[] => s.profiles;
 /** Profiles a machine can be assigned to: valid customer profiles (bases are templates). */
 export const selectAssignableProfiles = (s: Store): ProfileSummary[] =>
   s.profiles.filter((p) => !p.abstract && p.ok);
+export const selectProfilesLoad = (s: Store): LoadState => s.profilesLoad;
+export const selectProfilesError = (s: Store): string | null => s.profilesError;
+export const selectProfileSummary =
+  (id: string) =>
+  (s: Store): ProfileSummary | undefined =>
+    s.profiles.find((p) => p.id === id);
+/** Valid base profiles a new profile can extend (a new array: read it with useShallow). */
+export const selectBaseProfiles = (s: Store): ProfileSummary[] =>
+  s.profiles.filter((p) => p.abstract && p.ok);

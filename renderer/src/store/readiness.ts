@@ -54,3 +54,6 @@ export const selectMissingSecretCount = (s: Store): number => {
   }
   return names.size;
 };
+
+export const selectReadiness = (s: Store): Record<string, ProfileReadiness> => s.readiness;
+export const selectReadinessLoaded = (s: Store): boolean => s.readinessLoaded;

@@ -37,3 +37,5 @@ export const createSessionSlice: StateCreator<Store, [], [], SessionSlice> = (se
 export const selectAuth = (s: Store): AuthState => s.auth;
 export const selectStream = (s: Store): StreamState => s.stream;
 export const selectVersion = (s: Store): string | null => s.version;
+/** When the stream was lost (ms), while it is; screens' clocks stop there. */
+export const selectStreamLostAt = (s: Store): number | null => s.streamLostAt;

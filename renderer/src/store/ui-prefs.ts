@@ -75,3 +75,7 @@ export const createUiPrefsSlice: StateCreator<Store, [], [], UiPrefsSlice> = (se
 };
 
 export const selectTechnician = (s: Store): string | null => s.technician;
+export const selectTheme = (s: Store): Theme => s.theme;
+export const selectLargeText = (s: Store): boolean => s.largeText;
+export const selectDensity = (s: Store): Density => s.density;
+export const selectBatchesHidden = (s: Store): boolean => s.batchesHidden;

@@ -20,7 +20,7 @@ const stateText: Record<TerminalTab['state'], string> = {
 export function TerminalPage() {
   const tabs = useStore(selectTerminalTabs);
   const activeId = useStore(selectActiveTerminal);
-  const setActive = useStore((s) => s.setActiveTerminal);
+  const { setActiveTerminal: setActive } = useStore.getState();
   const [askSsh, setAskSsh] = useState(false);
   const active = tabs.find((t) => t.id === activeId) ?? null;
 

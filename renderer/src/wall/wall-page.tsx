@@ -13,6 +13,9 @@ import { etaFromRuns, osProgress } from '../lib/eta';
 import { formatDuration } from '../lib/format';
 import { useNow } from '../lib/use-now';
 import { useStore } from '../store';
+import { selectEstimates } from '../store/estimates';
+import { selectMachines } from '../store/machines';
+import { selectStreamLostAt } from '../store/session';
 
 /**
  * For a monitor above the bench: every machine as a tile with its state and percentage in
@@ -20,9 +23,9 @@ import { useStore } from '../store';
  * it without the navigation.
  */
 export function WallPage() {
-  const machines = useStore((s) => s.machines);
-  const estimates = useStore((s) => s.estimates);
-  const lostAt = useStore((s) => s.streamLostAt);
+  const machines = useStore(selectMachines);
+  const estimates = useStore(selectEstimates);
+  const lostAt = useStore(selectStreamLostAt);
   const now = useNow(1000);
   const ids = useMemo(
     () => visibleMachineIds(machines, { ...defaultFilter, sort: 'attention' }, Date.now()),
