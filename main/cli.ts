@@ -7,6 +7,7 @@ import { media } from './commands/media.js';
 import { render } from './commands/render.js';
 import { report } from './commands/report.js';
 import { serve, serveHelp } from './commands/serve.js';
+import { shop } from './commands/shop.js';
 import { simulateCommand } from './commands/simulate.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -32,6 +33,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   report: {
     run: (argv) => report(argv),
     help: 'report (--machine MAC | --batch ID) --format pdf|csv|json --out FILE',
+  },
+  shop: {
+    run: (argv) => shop(argv),
+    help: 'shop serve --database URL: every station live (see shop --help)',
   },
   simulate: {
     run: (argv) => simulateCommand(argv),

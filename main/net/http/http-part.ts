@@ -4,7 +4,7 @@ import { explainListenError } from '../../services/registry.js';
 
 /** A fastify server as a station part: listens, records its state, closes on stop. */
 export function httpPart(
-  ctx: StationContext,
+  ctx: Pick<StationContext, 'services' | 'logger'>,
   spec: {
     name: string;
     label: string;
