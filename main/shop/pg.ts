@@ -45,6 +45,9 @@ export function describePgError(err: unknown, url: string): string {
   if (code === 'ECONNREFUSED') {
     return `the shop database at ${where} refuses connections (${text}): is PostgreSQL running and listening on that address?`;
   }
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') {
+    return `the shop database at ${where} is unreachable from this station (${text}): check the cable and the network between this station and the database host`;
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `the shop database host in ${where} cannot be resolved (${text}): check the host name in --database`;
   }

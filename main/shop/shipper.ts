@@ -91,11 +91,17 @@ export class Shipper {
     this.loop = this.run();
   }
 
+  /**
+   * Never waits long: a query on a dead link may take queryTimeoutMs to fail, and the
+   * station must stop within its own deadline. A chunk still in flight is simply sent
+   * again at the next start (the database absorbs the resend).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    await this.loop;
-    await this.pool.end().catch(() => undefined);
+    const grace = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+    await Promise.race([this.loop, grace(1_000)]);
+    await Promise.race([this.pool.end().catch(() => undefined), grace(500)]);
   }
 
   status(): ShopShipStatus {
@@ -117,6 +123,8 @@ export class Shipper {
         failures = 0;
         if (!shipped) await this.sleep(this.d.idlePollMs ?? 200);
       } catch (err) {
+        // Stopping: the SQLite handle may be closed already; the next start resends.
+        if (this.stopped) return;
         failures++;
         this.disconnected(err, failures);
         const max = this.d.maxBackoffMs ?? 10_000;
@@ -156,6 +164,7 @@ export class Shipper {
       }
       const backlogAfter = Math.max(0, this.outbox.backlog() - events.length);
       const outcome = await shipChunk(client, this.row(), events, views, backlogAfter);
+      if (this.stopped) return false; // committed there, still queued here: resent next start
       await this.settle(client, outcome);
       return outcome.kind === 'shipped';
     } catch (err) {
