@@ -66,6 +66,8 @@ export interface ShopEvent {
   status: ShopStatus;
   stations: ShopStation[];
   machines: ShopMachine[];
+  /** Machines the station forgot (its technician removed them): the rows go. */
+  removed: { stationId: string; machineId: string }[];
   reload: boolean;
 }
 

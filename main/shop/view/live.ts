@@ -172,14 +172,17 @@ export class ShopLive {
     this.pending = new Map();
     if (ranges.length === 0 || this.stopped) return;
     const machines: ShopMachine[] = [];
+    const removed: ShopEvent['removed'] = [];
     for (const [station, r] of ranges) {
-      machines.push(...(await this.o.model.machinesChanged(station, r.from, r.to)));
+      const changed = await this.o.model.machinesChanged(station, r.from, r.to);
+      machines.push(...changed.machines);
+      for (const machineId of changed.removed) removed.push({ stationId: station, machineId });
     }
     const stations = this.changedStations(
       await this.o.model.stations(),
       new Set(ranges.map((r) => r[0])),
     );
-    this.publish(stations, machines, false);
+    this.publish(stations, machines, false, removed);
   }
 
   /** Stations whose row changed since last pushed (online, backlog, gap...), or all on reload. */
@@ -210,13 +213,19 @@ export class ShopLive {
     return out;
   }
 
-  private publish(stations: ShopStation[], machines: ShopMachine[], reload: boolean): void {
+  private publish(
+    stations: ShopStation[],
+    machines: ShopMachine[],
+    reload: boolean,
+    removed: ShopEvent['removed'] = [],
+  ): void {
     if (this.stopped) return;
     const event: Omit<ShopEvent, 'seq' | 'at'> = {
       type: 'shop',
       status: this.status(),
       stations,
       machines,
+      removed,
       reload,
     };
     // ShopEvent joins StationEvent in main/api/contract.ts (C's file, requested in handoff).

@@ -34,13 +34,25 @@ export class ShopReadModel {
    * NOTIFY about that range changed. A machine changed again by a later chunk is included
    * by that chunk's NOTIFY, so nothing is missed and nothing is read twice for long.
    */
-  async machinesChanged(stationId: string, fromSeq: number, toSeq: number): Promise<ShopMachine[]> {
+  async machinesChanged(
+    stationId: string,
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<{ machines: ShopMachine[]; removed: string[] }> {
     const r = await this.pool.query<MachineRow>(
       `${MACHINE_SELECT} WHERE m.station_id = $1 AND m.updated_seq BETWEEN $2 AND $3
         ORDER BY m.updated_seq`,
       [stationId, fromSeq, toSeq],
     );
-    return r.rows.map(machineOf);
+    // A machine the range's events name that has no row any more was forgotten there.
+    const gone = await this.pool.query<{ machine_id: string }>(
+      `SELECT DISTINCT e.machine_id FROM shop_events e
+        WHERE e.station_id = $1 AND e.seq BETWEEN $2 AND $3
+          AND NOT EXISTS (SELECT 1 FROM shop_machines m
+                           WHERE m.station_id = e.station_id AND m.machine_id = e.machine_id)`,
+      [stationId, fromSeq, toSeq],
+    );
+    return { machines: r.rows.map(machineOf), removed: gone.rows.map((g) => g.machine_id) };
   }
 
   private station(r: StationRow): ShopStation {
