@@ -13,7 +13,6 @@ import type { ProfileStore } from '../../profiles/store.js';
 import { blobRoutes, type FetchCounters } from './blobs.js';
 import { CatalogSync } from './catalog-sync.js';
 import { SharedProfiles } from './profiles.js';
-import { libraryUiRoutes } from './routes.js';
 import { SharedSecrets } from './secrets.js';
 import { SHOP_KEY_FILE, ShopKeyError, keyCheck, resolveShopKey } from './shop-key.js';
 import { SyncStore } from './sync-store.js';
@@ -42,6 +41,8 @@ export interface ShopLibraryDeps {
   intervalMs?: number;
   /** Describes a database error without its password (main/shop/pg.ts describePgError). */
   describeError?: (err: unknown) => string;
+  /** Run before the first pass succeeds (the database migrations). */
+  prepare?: () => Promise<void>;
 }
 
 /**
@@ -73,6 +74,7 @@ export class ShopLibrary implements ShopLibraryApi {
   private again = false;
   private stopped = false;
   private readonly unsubscribe: (() => void)[] = [];
+  private prepared = false;
 
   constructor(private readonly deps: ShopLibraryDeps) {
     this.sync = new SyncStore(deps.db, deps.now);
@@ -90,6 +92,7 @@ export class ShopLibrary implements ShopLibraryApi {
   status(): ShopLibraryStatus {
     const profiles = this.sync.profiles();
     return {
+      enabled: true,
       connected: this.connected,
       lastError: this.lastError,
       lastSyncAt: this.lastSyncAt,
@@ -105,7 +108,6 @@ export class ShopLibrary implements ShopLibraryApi {
   }
 
   /** Routes of the UI listener: status, refused edits, conflicts. */
-  readonly uiRoutes = (app: FastifyInstance): void => libraryUiRoutes(app, this);
 
   /** The library file route of the bench listener (for other stations, with a grant). */
   readonly benchRoutes = (app: FastifyInstance): void =>
@@ -169,6 +171,10 @@ export class ShopLibrary implements ShopLibraryApi {
   private async pass(): Promise<void> {
     const { logger } = this.deps;
     try {
+      if (!this.prepared) {
+        await this.deps.prepare?.();
+        this.prepared = true;
+      }
       if (!this.key) await this.resolveKey();
       await this.profiles.syncOnce();
       if (this.key) {

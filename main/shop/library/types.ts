@@ -32,6 +32,7 @@ export interface LibraryFile {
 }
 
 export interface ShopLibraryStatus {
+  enabled: boolean;
   connected: boolean;
   lastError: string | null;
   lastSyncAt: string | null;
