@@ -1,9 +1,12 @@
 import { useState } from 'react';
-import type { MachineSummary, ProfileReadiness } from '../../../main/api/contract';
+import type { MachineSummary, ProfileReadiness, Result } from '../../../main/api/contract';
 import { readinessSentence } from '../components/readiness-note';
 import { useStore } from '../store';
 import { assignMachine, machineAction, wakeMachine } from '../api/machines';
+import { ActionNote } from '../components/action-note';
 import { ConfirmDialog } from '../components/confirm';
+import { assertNever } from '../../../main/util/assert-never';
+import { outcome, useAction } from '../lib/use-action';
 import { ProfilePicker } from '../components/profile-picker';
 import { openTerminal } from '../terminal/open-terminal';
 
@@ -15,24 +18,19 @@ type Pending =
 /** Assign or reassign, reset, mark done; the destructive ones ask first. */
 export function MachineActions({ machine }: { machine: MachineSummary }) {
   const [profile, setProfile] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [pending, setPending] = useState<Pending | null>(null);
+  const action = useAction<Pending>();
+  const { busy, pending } = action;
+  const asked = pending ? confirmation(pending) : null;
 
-  const run = async (label: string, p: ReturnType<typeof machineAction>) => {
-    setBusy(true);
-    setMessage(null);
-    const r = await p;
-    setBusy(false);
-    setMessage(r.ok ? { ok: true, text: label } : { ok: false, text: r.error.message });
-  };
+  const run = (label: string, send: () => Promise<Result<unknown>>) =>
+    void action.run(async () => outcome(await send(), label));
   const unassigned = machine.state === 'discovered';
   const assign = () => {
     const r = useStore.getState().readiness[profile];
     const readiness = r && !r.ready ? r : null;
     if (unassigned && !readiness)
-      void run(`Assigned to ${profile}.`, assignMachine(machine.id, profile));
-    else setPending({ kind: 'reassign', profile, readiness, unassigned });
+      run(`Assigned to ${profile}.`, () => assignMachine(machine.id, profile));
+    else action.ask({ kind: 'reassign', profile, readiness, unassigned });
   };
 
   return (
@@ -56,7 +54,7 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         className="danger-outline"
         data-testid="action-reset"
         disabled={busy || unassigned}
-        onClick={() => setPending({ kind: 'reset' })}
+        onClick={() => action.ask({ kind: 'reset' })}
       >
         Reset…
       </button>
@@ -65,7 +63,7 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         className="secondary"
         data-testid="action-mark-done"
         disabled={busy || machine.state === 'done' || unassigned}
-        onClick={() => setPending({ kind: 'mark-done' })}
+        onClick={() => action.ask({ kind: 'mark-done' })}
       >
         Mark done…
       </button>
@@ -75,21 +73,14 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
         data-testid="action-wake"
         disabled={busy}
         title="Wake-on-LAN: a magic packet on the bench network"
-        onClick={() => {
-          setBusy(true);
-          setMessage(null);
-          void wakeMachine(machine.id).then((r) => {
-            setBusy(false);
-            setMessage(
-              r.ok
-                ? {
-                    ok: true,
-                    text: `Wake-on-LAN sent to ${r.value.macs.join(', ')} (${r.value.to}).`,
-                  }
-                : { ok: false, text: r.error.message },
-            );
-          });
-        }}
+        onClick={() =>
+          void action.run(async () =>
+            outcome(
+              await wakeMachine(machine.id),
+              (v) => `Wake-on-LAN sent to ${v.macs.join(', ')} (${v.to}).`,
+            ),
+          )
+        }
       >
         Wake
       </button>
@@ -110,65 +101,64 @@ export function MachineActions({ machine }: { machine: MachineSummary }) {
       >
         Open terminal
       </button>
-      {message ? (
-        <span
-          className={message.ok ? 'ok-text' : 'error'}
-          role={message.ok ? 'status' : 'alert'}
-          data-testid="action-message"
-        >
-          {message.text}
-        </span>
-      ) : null}
-      {pending?.kind === 'reset' ? (
+      <ActionNote message={action.message} testId="action-message" />
+      {pending && asked ? (
         <ConfirmDialog
-          title="Reset this machine?"
-          body="Its deployment starts over: the next network boot installs the OS again and wipes the disk."
-          confirmLabel="Reset and deploy again"
-          onCancel={() => setPending(null)}
-          onConfirm={() => {
-            setPending(null);
-            void run(
-              'Reset: it deploys again on its next network boot.',
-              machineAction(machine.id, 'reset'),
-            );
-          }}
-        />
-      ) : pending?.kind === 'mark-done' ? (
-        <ConfirmDialog
-          title="Mark this machine done?"
-          body="The steps not run yet are left out, and the next network boot starts from the local disk. The report shows it was marked done by hand."
-          confirmLabel="Mark done"
-          onCancel={() => setPending(null)}
-          onConfirm={() => {
-            setPending(null);
-            void run('Marked done.', machineAction(machine.id, 'done'));
-          }}
-        />
-      ) : pending?.kind === 'reassign' ? (
-        <ConfirmDialog
-          title={`${pending.unassigned ? 'Assign' : 'Reassign'} to ${pending.profile}?`}
-          body={[
-            pending.readiness
-              ? `${pending.profile} is not ready: ${readinessSentence(pending.readiness)}. This PC would wipe its disk and then stop.`
-              : '',
-            pending.unassigned
-              ? 'Its next network boot installs the OS and wipes the disk.'
-              : 'Its current deployment ends; the next network boot installs the new profile from scratch and wipes the disk.',
-          ]
-            .filter(Boolean)
-            .join(' ')}
-          confirmLabel={pending.readiness ? 'Assign anyway' : 'Reassign'}
-          onCancel={() => setPending(null)}
-          onConfirm={() => {
-            const p = pending.profile;
-            setPending(null);
-            void run(
-              `${pending.unassigned ? 'Assigned' : 'Reassigned'} to ${p}.`,
-              assignMachine(machine.id, p),
-            );
-          }}
+          title={asked.title}
+          body={asked.body}
+          confirmLabel={asked.confirmLabel}
+          onCancel={action.cancel}
+          onConfirm={() => run(asked.done, () => sendFor(machine.id, pending))}
         />
       ) : null}
     </div>
   );
 }
+
+/** The dialog that asks first, and the message once it is done. */
+function confirmation(p: Pending): {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  done: string;
+} {
+  switch (p.kind) {
+    case 'reset':
+      return {
+        title: 'Reset this machine?',
+        body: 'Its deployment starts over: the next network boot installs the OS again and wipes the disk.',
+        confirmLabel: 'Reset and deploy again',
+        done: 'Reset: it deploys again on its next network boot.',
+      };
+    case 'mark-done':
+      return {
+        title: 'Mark this machine done?',
+        body: 'The steps not run yet are left out, and the next network boot starts from the local disk. The report shows it was marked done by hand.',
+        confirmLabel: 'Mark done',
+        done: 'Marked done.',
+      };
+    case 'reassign':
+      return {
+        title: `${p.unassigned ? 'Assign' : 'Reassign'} to ${p.profile}?`,
+        body: [
+          p.readiness
+            ? `${p.profile} is not ready: ${readinessSentence(p.readiness)}. This PC would wipe its disk and then stop.`
+            : '',
+          p.unassigned
+            ? 'Its next network boot installs the OS and wipes the disk.'
+            : 'Its current deployment ends; the next network boot installs the new profile from scratch and wipes the disk.',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        confirmLabel: p.readiness ? 'Assign anyway' : 'Reassign',
+        done: `${p.unassigned ? 'Assigned' : 'Reassigned'} to ${p.profile}.`,
+      };
+    default:
+      return assertNever(p, 'machine action');
+  }
+}
+
+const sendFor = (id: string, p: Pending): Promise<Result<unknown>> =>
+  p.kind === 'reassign'
+    ? assignMachine(id, p.profile)
+    : machineAction(id, p.kind === 'reset' ? 'reset' : 'done');

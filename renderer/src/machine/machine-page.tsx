@@ -45,7 +45,8 @@ export function MachinePage({ id }: { id: string }) {
         id,
         steps: r.value.steps,
         inventory: r.value.inventory,
-        timeline: t.ok ? t.value : [],
+        // The one pass over the whole log: the store keeps milestones only from here on.
+        timeline: t.ok ? t.value.filter(isMilestone) : [],
       });
     })();
     return () => {
@@ -73,7 +74,7 @@ export function MachinePage({ id }: { id: string }) {
   const why = whyLine(machine, now);
   const eta = etaFromRuns(machine, estimates, now);
   const os = osProgress(machine, estimates, now);
-  const timeline = (detail?.timeline ?? []).filter(isMilestone);
+  const timeline = detail?.timeline ?? [];
 
   return (
     <section className="page machine" data-testid="machine-page">
@@ -138,7 +139,7 @@ export function MachinePage({ id }: { id: string }) {
         </div>
         <MachineActions machine={machine} />
       </div>
-      <FailureCard machine={machine} timeline={detail?.timeline ?? []} />
+      <FailureCard machine={machine} timeline={timeline} />
 
       <div className="machine-grid">
         <div>

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { MachineLogEntry, MachineStep, StationEvent } from '../../../main/api/contract';
+import { isMilestone } from '../lib/timeline-text';
 import type { Store } from './index';
 
 /** Lines of a step's log kept on screen; the full log is fetched on demand. */
@@ -10,6 +11,11 @@ export interface OpenMachine {
   id: string;
   steps: MachineStep[];
   inventory: Record<string, unknown> | null;
+  /**
+   * Its milestones, oldest first: kept that way as they arrive, so no render filters a
+   * 5,000-entry log. Progress and log lines live in the steps (tail) and the step-log
+   * endpoint (whole).
+   */
   timeline: MachineLogEntry[];
 }
 
@@ -42,7 +48,11 @@ export const createMachineDetailSlice: StateCreator<Store, [], [], MachineDetail
         if (i < 0) continue;
         const step = steps[i]!;
         steps[i] = { ...step, logTail: step.logTail.concat(e.lines).slice(-LOG_TAIL_LIMIT) };
-      } else if (e.type === 'machine-timeline' && e.entry.machineId === open.id) {
+      } else if (
+        e.type === 'machine-timeline' &&
+        e.entry.machineId === open.id &&
+        isMilestone(e.entry)
+      ) {
         timeline ??= [...open.timeline];
         timeline.push(e.entry);
       }
