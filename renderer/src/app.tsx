@@ -15,6 +15,9 @@ import { ServicesPage } from './pages/services-page';
 import { SettingsPage } from './pages/settings-page';
 import { ProfilesPage } from './profiles/profiles-page';
 import { SecretsPage } from './secrets/secrets-page';
+import { fetchShopMode } from './shop/shop-api';
+import { ShopPage } from './shop/shop-page';
+import { selectShopMode, type ShopMode } from './shop/shop-slice';
 import { WallPage } from './wall/wall-page';
 import { TerminalPage } from './terminal/terminal-page';
 import { TechnicianBadge, TechnicianPrompt } from './components/technician-bar';
@@ -40,15 +43,26 @@ export const routes = [
   { id: 'settings', label: 'Settings', key: '5' },
   { id: 'terminal', label: 'Terminal', key: '6' },
   { id: 'wall', label: 'Wall view', key: '0' },
+  { id: 'shop', label: 'Shop', key: 's' },
 ] as const;
 export type RouteId = (typeof routes)[number]['id'];
 
-function routeOf(parts: string[]): RouteId {
-  return (routes.find((r) => r.id === parts[0])?.id ?? 'bench') as RouteId;
+function routeOf(parts: string[], shop: ShopMode = 'off'): RouteId {
+  const route = (routes.find((r) => r.id === parts[0])?.id ?? 'bench') as RouteId;
+  return shopRoutes(shop).some((r) => r.id === route)
+    ? route
+    : shop === 'shop-only'
+      ? 'shop'
+      : 'bench';
 }
 
-function Page({ parts }: { parts: string[] }): ReactNode {
-  const route = routeOf(parts);
+/** The shop page only with a shop view; `shop serve` has no station pages, only the shop's. */
+function shopRoutes(shop: ShopMode) {
+  if (shop === 'shop-only') return routes.filter((r) => r.id === 'shop' || r.id === 'services');
+  return shop === 'off' ? routes.filter((r) => r.id !== 'shop') : routes;
+}
+
+function Page({ parts, route }: { parts: string[]; route: RouteId }): ReactNode {
   switch (route) {
     case 'services':
       return <ServicesPage />;
@@ -74,6 +88,8 @@ function Page({ parts }: { parts: string[] }): ReactNode {
       return <MediaPage />;
     case 'drivers':
       return <DriversPage />;
+    case 'shop':
+      return <ShopPage />;
   }
 }
 
@@ -89,6 +105,7 @@ async function loadAll(): Promise<void> {
   }
   st.setServices(services.value);
   st.setAuth('ok');
+  void fetchShopMode().then((mode) => useStore.getState().setShopMode(mode));
   const [network, machines, batches] = await Promise.all([
     fetchNetworkSettings(),
     fetchMachines(),
@@ -126,7 +143,8 @@ export function App() {
   const theme = useStore(selectTheme);
   const largeText = useStore(selectLargeText);
   const parts = useHashParts();
-  const route = routeOf(parts);
+  const shopMode = useStore(selectShopMode);
+  const route = routeOf(parts, shopMode);
 
   const load = useCallback(() => void loadAll(), []);
 
@@ -169,7 +187,7 @@ export function App() {
     <div className="shell">
       <nav className="nav" aria-label="Main">
         <div className="brand">PrepStation</div>
-        {routes.map((r) => (
+        {shopRoutes(shopMode).map((r) => (
           <a
             key={r.id}
             href={`#/${r.id}`}
@@ -207,7 +225,7 @@ export function App() {
       </nav>
       <main className="content">
         <StationDown />
-        <Page parts={parts} />
+        <Page parts={parts} route={route} />
       </main>
     </div>
   );

@@ -11,6 +11,7 @@ import { createProfilesSlice, type ProfilesSlice } from './profiles';
 import { createReadinessSlice, type ReadinessSlice } from './readiness';
 import { createServicesSlice, type ServicesSlice } from './services';
 import { createSessionSlice, type SessionSlice } from './session';
+import { createShopSlice, type ShopSlice } from '../shop/shop-slice';
 import { createTerminalSlice, type TerminalSlice } from './terminal';
 import { createUiPrefsSlice, type UiPrefsSlice } from './ui-prefs';
 
@@ -32,6 +33,7 @@ export type Store = SessionSlice &
   BenchUiSlice &
   TerminalSlice &
   MediaSlice &
+  ShopSlice &
   EventsSlice;
 
 /** Slices contribute a patch per batch; add a new slice's applier here. */
@@ -51,6 +53,7 @@ export const useStore = create<Store>()((...a) => {
     ...createBenchUiSlice(...a),
     ...createTerminalSlice(...a),
     ...createMediaSlice(...a),
+    ...createShopSlice(...a),
     applyEvents: (batch) => {
       const s = get();
       const patch = {
@@ -62,6 +65,7 @@ export const useStore = create<Store>()((...a) => {
         ...s.applyProfileEvents(batch),
         ...s.applyReadinessEvents(batch),
         ...s.applyEstimateEvents(batch),
+        ...s.applyShopEvents(batch),
       };
       if (Object.keys(patch).length > 0) set(patch);
     },
