@@ -3,87 +3,16 @@ import path from 'node:path';
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineSummary } from '../../main/api/contract.js';
 import { createLogger } from '../../main/log/logger.js';
 import { createPool, migratePg, type Pool } from '../../main/shop/pg.js';
-import { registerStation, shipChunk, type StationRow } from '../../main/shop/ship-chunk.js';
-import type { ShopEvent, ShopSnapshot } from '../../main/shop/view/contract.js';
+import { registerStation, type StationRow } from '../../main/shop/ship-chunk.js';
+import type { ShopSnapshot } from '../../main/shop/view/contract.js';
 import { startShopServer, type ShopServer } from '../../main/shop/view/server.js';
 import { requireOrSkip } from '../helpers/env.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { shipOne, summary, until, watchShopEvents } from './shop-view-helpers.js';
 
 const skip = requireOrSkip(postgresUnavailable());
-
-/** A station's dashboard row, as the shipper sends it (the station is the authority). */
-function summary(id: string, mac: string, state: MachineSummary['state'], step: string | null) {
-  const s: MachineSummary = {
-    id,
-    name: null,
-    macs: [mac],
-    uuid: null,
-    serial: null,
-    vendor: null,
-    model: null,
-    ip: null,
-    state,
-    stalledIn: null,
-    profile: 'acme',
-    profileVersion: null,
-    customer: 'Acme',
-    batch: null,
-    deployment: 1,
-    step,
-    stepId: null,
-    stepsDone: 0,
-    stepsTotal: 3,
-    progress: 0,
-    startedAt: null,
-    updatedAt: new Date().toISOString(),
-    lastSeenAt: null,
-    failure: null,
-  };
-  return s;
-}
-
-/** Reads the shop server's event stream; `shop` events in arrival order. */
-function watchShopEvents(server: ShopServer) {
-  const events: ShopEvent[] = [];
-  const ac = new AbortController();
-  const done = (async () => {
-    const res = await fetch(`${server.url}/api/v1/events`, {
-      headers: { authorization: `Bearer ${server.token}` },
-      signal: ac.signal,
-    });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buf += value;
-      let i;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!data) continue;
-        for (const e of JSON.parse(data.slice(6)) as { type: string }[]) {
-          if (e.type === 'shop') events.push(e as ShopEvent);
-        }
-      }
-    }
-  })().catch(() => undefined);
-  return { events, stop: () => (ac.abort(), done) };
-}
-
-async function until<T>(what: string, f: () => T | undefined | null | false, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The shop view over a real PostgreSQL, fed by the shipper's own chunk statements: a
@@ -106,31 +35,8 @@ describe.skipIf(skip !== null)(
     };
     const b: StationRow = { id: 'st-b', name: 'Bench B', bench: null, version: 't' };
 
-    const ship = async (st: StationRow, seq: number, id: string, view: MachineSummary) => {
-      const c = await pool.connect();
-      try {
-        const data = JSON.stringify({ kind: 'discovered', mac: view.macs[0], via: 'dhcp' });
-        const out = await shipChunk(
-          c,
-          st,
-          [
-            {
-              seq,
-              machineId: id,
-              at: new Date().toISOString(),
-              deployment: 0,
-              kind: 'discovered',
-              data,
-            },
-          ],
-          new Map([[id, view]]),
-          0,
-        );
-        expect(out.kind).toBe('shipped');
-      } finally {
-        c.release();
-      }
-    };
+    const ship = (st: StationRow, seq: number, _id: string, view: ReturnType<typeof summary>) =>
+      shipOne(pool, st, seq, view);
 
     beforeAll(async () => {
       db = await startPostgres();
@@ -161,7 +67,7 @@ describe.skipIf(skip !== null)(
 
     it('pushes what a shipped chunk changed, with the station, and serves the snapshot', async () => {
       await until('the view to connect', () => server.view.live.status().connected);
-      const watch = watchShopEvents(server);
+      const watch = watchShopEvents(server.url, server.token);
       await new Promise((r) => setTimeout(r, 300));
       await ship(a, 1, 'm-a1', summary('m-a1', '52:54:00:00:0a:01', 'discovered', null));
       await ship(
@@ -199,7 +105,7 @@ describe.skipIf(skip !== null)(
     });
 
     it('says when the database is lost, reconnects, reloads, and goes on', async () => {
-      const watch = watchShopEvents(server);
+      const watch = watchShopEvents(server.url, server.token);
       await new Promise((r) => setTimeout(r, 300));
       // Every connection of the view ends, as when PostgreSQL restarts.
       const admin = new pg.Client({ connectionString: db.url });
@@ -229,7 +135,7 @@ describe.skipIf(skip !== null)(
     });
 
     it('shows a silent station as offline since its last word', async () => {
-      const watch = watchShopEvents(server);
+      const watch = watchShopEvents(server.url, server.token);
       await new Promise((r) => setTimeout(r, 300));
       await pool.query(
         `UPDATE shop_stations SET last_seen = now() - interval '5 minutes' WHERE id = 'st-b'`,
