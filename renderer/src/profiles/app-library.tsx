@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { AppPackage } from '../../../main/api/contract';
 import { fetchApps, importApp } from '../api/profiles';
+import { ActionNote } from '../components/action-note';
 import { formatBytes } from '../lib/format';
+import { outcome, useAction } from '../lib/use-action';
 
 /** Installers the station serves to machines; profiles name them by id. */
 export function AppLibrary() {
@@ -10,8 +12,7 @@ export function AppLibrary() {
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [version, setVersion] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const action = useAction();
 
   const load = () =>
     void fetchApps().then((r) => {
@@ -20,23 +21,15 @@ export function AppLibrary() {
     });
   useEffect(load, []);
 
-  const upload = async () => {
-    if (!file) return;
-    setBusy(true);
-    setMessage(null);
-    const r = await importApp(file, name, version);
-    setBusy(false);
-    if (!r.ok) {
-      setMessage({ ok: false, text: r.error.message });
-      return;
-    }
-    setMessage({
-      ok: true,
-      text: `Imported ${r.value.name} ${r.value.version} as "${r.value.id}".`,
+  const upload = (f: File) =>
+    void action.run(async () => {
+      const r = await importApp(f, name, version);
+      if (r.ok) {
+        setFile(null);
+        load();
+      }
+      return outcome(r, (a) => `Imported ${a.name} ${a.version} as "${a.id}".`);
     });
-    setFile(null);
-    load();
-  };
 
   return (
     <div className="section" data-testid="app-library">
@@ -45,7 +38,7 @@ export function AppLibrary() {
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          void upload();
+          if (file) upload(file);
         }}
       >
         <input
@@ -74,19 +67,11 @@ export function AppLibrary() {
         <button
           type="submit"
           data-testid="app-import"
-          disabled={!file || !name || !version || busy}
+          disabled={!file || !name || !version || action.busy}
         >
-          {busy ? 'Importing…' : 'Import installer'}
+          {action.busy ? 'Importing…' : 'Import installer'}
         </button>
-        {message ? (
-          <span
-            className={message.ok ? 'ok-text' : 'error'}
-            role={message.ok ? 'status' : 'alert'}
-            data-testid="app-message"
-          >
-            {message.text}
-          </span>
-        ) : null}
+        <ActionNote message={action.message} testId="app-message" />
       </form>
       {error ? (
         <p className="error">Could not list the app library: {error}</p>

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { saveProfile } from '../api/profiles';
+import { ActionNote } from '../components/action-note';
 import { draftIds } from '../lib/drafts';
 import { idFromName, newProfileText } from '../lib/profile-form';
 import { go } from '../lib/route';
+import { outcome, useAction } from '../lib/use-action';
 import { useStore } from '../store';
 import {
   selectBaseProfiles,
@@ -127,15 +129,13 @@ function NewProfileForm({ onDone }: { onDone: () => void }) {
   const [customer, setCustomer] = useState('');
   const [code, setCode] = useState('');
   const [base, setBase] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const theId = idTouched ? id : idFromName(name || customer);
   const valid =
     /^[a-z0-9][a-z0-9-]{0,62}$/.test(theId) && customer && /^[A-Za-z0-9-]{1,10}$/.test(code);
 
+  // Success leaves this form for the new profile's editor: only a refusal is said here.
   const create = async () => {
-    setBusy(true);
-    setError(null);
     const text = newProfileText({
       id: theId,
       name: name || customer,
@@ -143,12 +143,8 @@ function NewProfileForm({ onDone }: { onDone: () => void }) {
       customer,
       code,
     });
-    const r = await saveProfile(theId, text);
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error.message);
-      return;
-    }
+    const refused = await action.run(async () => outcome(await saveProfile(theId, text), null));
+    if (refused) return;
     await useStore.getState().loadProfiles();
     onDone();
     go('profiles', theId);
@@ -211,14 +207,10 @@ function NewProfileForm({ onDone }: { onDone: () => void }) {
           setId(e.target.value);
         }}
       />
-      {error ? (
-        <p className="error" role="alert" data-testid="new-profile-error">
-          {error}
-        </p>
-      ) : null}
+      <ActionNote message={action.message} as="p" testId="new-profile-error" />
       <div className="actions">
-        <button type="submit" data-testid="new-profile-create" disabled={!valid || busy}>
-          {busy ? 'Creating…' : 'Create and edit'}
+        <button type="submit" data-testid="new-profile-create" disabled={!valid || action.busy}>
+          {action.busy ? 'Creating…' : 'Create and edit'}
         </button>
         <button type="button" className="secondary" onClick={onDone}>
           Cancel
