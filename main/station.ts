@@ -2,16 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stationPaths } from './config/load.js';
 import { optionsSchema, type StationOptions } from './config/options.js';
-import { agentScriptRoutes, machineAgentScriptRoutes } from './agent/scripts/routes.js';
+import { agentScriptRoutes } from './agent/scripts/routes.js';
 import { AppLibrary } from './apps/library.js';
 import { appRoutes } from './apps/routes.js';
 import type { Result } from './api/contract.js';
-import type { StationContext, StationPart } from './context.js';
+import { BenchNetwork, type StationContext, type StationPart } from './context.js';
 import { openDatabase } from './db/open.js';
-import { unknownMachines } from './boot/types.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, flushLogger, type Logger } from './log/logger.js';
 import { bootLogPart } from './bootlog/part.js';
+import { machineApiDeps, machineApiRoutes } from './machine-api/index.js';
 import { createMachines } from './machines/part.js';
 import { createMedia } from './media/part.js';
 import { DriverLibrary } from './drivers/library.js';
@@ -35,6 +35,7 @@ import { ServiceRegistry } from './services/registry.js';
 import { saveConfigValues } from './settings/config-file.js';
 import { checkNetworkSettings, listInterfaces, type NetworkSettings } from './settings/network.js';
 import { currentNetworkSettings, networkSettingsRoutes } from './settings/routes.js';
+import { machineAddressFrom } from './terminal/machine-address.js';
 import { terminalPart } from './terminal/part.js';
 import { packageRoot, packageVersion } from './util/package-root.js';
 
@@ -58,6 +59,7 @@ export class Station {
 
   private constructor(
     readonly ctx: StationContext,
+    private readonly network: BenchNetwork,
     private readonly parts: StationPart[],
     private readonly ui: ReturnType<typeof httpPart>,
     private readonly benchRoutes: BenchRoutes[],
@@ -74,32 +76,53 @@ export class Station {
     const bus = new EventBus();
     const now = start.now ?? (() => new Date());
     const db = openDatabase(p.dbFile);
-    const ctx: StationContext = {
-      options,
-      paths: { ...p, rendererDir: path.join(packageRoot(), 'dist', 'renderer') },
+    // The graph, in dependency order: each piece is built from what exists before it, and
+    // the context is made once at the end. Nothing is assigned to it afterwards.
+    const network = new BenchNetwork(options);
+    const paths = { ...p, rendererDir: path.join(packageRoot(), 'dist', 'renderer') };
+    const services = new ServiceRegistry(bus, now);
+    const clients = new ClientDirectory();
+    const stores = createProfileStores({ paths: p, db, logger, bus, now });
+    const apps = new AppLibrary(db, p.filesDir, bus, now);
+    // Before the machines: their renderers look media and drivers up.
+    const media = createMedia({ paths, logger, bus, now, services });
+    const drivers = new DriverLibrary(p.filesDir, now);
+    const machines = createMachines(
+      withLive(network, {
+        paths,
+        db,
+        logger,
+        bus,
+        now,
+        clients,
+        ...stores,
+        media: media.library,
+        drivers,
+      }),
+      { packages: apps.lookup },
+    );
+    const fixed: Omit<StationContext, 'options' | 'benchUrl'> = {
+      paths,
       version: packageVersion(),
       db,
       logger,
       bus,
-      services: new ServiceRegistry(bus, now),
+      services,
       uiToken: loadOrCreateUiToken(p.dataDir, options.uiToken),
-      benchUrl: benchUrlFor(options, options.httpPort),
       now,
-      clients: new ClientDirectory(),
+      clients,
       loaderWatch: new LoaderWatch(),
-      boot: unknownMachines,
-      ...createProfileStores({ paths: p, db, logger, bus, now }),
+      boot: machines.boot,
+      machineSighted: (s) => machines.lifecycle.benchSighting(s),
+      ...stores,
+      media: media.library,
+      drivers,
     };
-    const apps = new AppLibrary(db, p.filesDir, bus, now);
-    // Before the machines: their renderers look media up through ctx.media.
-    const media = createMedia(ctx);
-    ctx.media = media.library;
-    const drivers = new DriverLibrary(p.filesDir, now);
-    ctx.drivers = drivers;
-    const machines = createMachines(ctx, { packages: apps.lookup });
-    ctx.boot = machines.boot;
+    const ctx: StationContext = withLive(network, fixed);
 
-    const terminal = terminalPart(ctx);
+    const terminal = terminalPart(ctx, {
+      machineAddress: machineAddressFrom(machines.lifecycle),
+    });
     const bootLog = bootLogPart(ctx);
     const uiRoutes: UiRoutes[] = [
       machines.uiRoutes,
@@ -115,9 +138,8 @@ export class Station {
     const benchRoutes: BenchRoutes[] = [
       bootRoutes,
       filesRoutes,
-      ...machines.benchRoutes,
+      ...machineApiRoutes(machineApiDeps(machines, ctx)),
       agentScriptRoutes,
-      machineAgentScriptRoutes({ registry: machines.registry, tokens: machines.tokens }),
     ];
 
     const ui = httpPart(ctx, {
@@ -137,15 +159,9 @@ export class Station {
       profilesPart(ctx),
       media.part,
       // The Secure Boot hint goes on the machine's row and timeline (issue 17).
-      loaderWatchPart(ctx, ctx.loaderWatch!, (hint) => {
-        const view = machines.registry.byMacAddress(hint.mac);
-        if (!view) return;
-        machines.registry.append(view.id, [
-          { kind: 'boot-hint', reason: hint.reason, fix: hint.fix, loader: hint.loader },
-        ]);
-      }),
+      loaderWatchPart(ctx, ctx.loaderWatch!, (hint) => machines.lifecycle.bootHinted(hint)),
     ];
-    const station = new Station(ctx, parts, ui, benchRoutes);
+    const station = new Station(ctx, network, parts, ui, benchRoutes);
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
     await startAll(ctx, parts);
     await station.startBootParts();
@@ -173,9 +189,7 @@ export class Station {
       option: '--http-port',
       create: () => createBenchServer(ctx, this.benchRoutes),
       // With --http-port 0 the real port is known only now; machines must be told it.
-      onListening: (port) => {
-        ctx.benchUrl = benchUrlFor(o, port);
-      },
+      onListening: (port) => this.network.listening(port),
     });
     this.bench = bench;
     const parts: StationPart[] = [bench, tftpPart(ctx, benchHost)];
@@ -239,8 +253,7 @@ export class Station {
         'bench network changed; restarting the boot services',
       );
       await this.stopBootParts();
-      this.ctx.options = next.data;
-      this.ctx.benchUrl = benchUrlFor(next.data, next.data.httpPort);
+      this.network.replace(next.data);
       await this.startBootParts();
     });
     this.reconfiguring = run.catch(() => undefined);
@@ -298,9 +311,17 @@ async function stopAll(ctx: StationContext, parts: StationPart[]): Promise<void>
   }
 }
 
-/** The URL machines use to reach the bench listener. */
-function benchUrlFor(o: StationOptions, port: number): string {
-  const host = o.httpHost ?? o.benchAddress ?? '127.0.0.1';
-  const announced = o.benchAddress ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
-  return `http://${announced}:${port}`;
+/**
+ * `fixed` with the bench network's two live fields beside it: `options` and `benchUrl` are
+ * getters over BenchNetwork (read on each use), so no part keeps a stale copy and no one
+ * assigns them.
+ */
+function withLive<T extends object>(
+  network: BenchNetwork,
+  fixed: T,
+): T & { readonly options: StationOptions; readonly benchUrl: string } {
+  return Object.defineProperties(fixed, {
+    options: { get: () => network.options, enumerable: true },
+    benchUrl: { get: () => network.benchUrl, enumerable: true },
+  }) as T & { readonly options: StationOptions; readonly benchUrl: string };
 }

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { AssignmentRule, BatchSummary } from '../api/contract.js';
 import { buildPlanSteps, type PackageLookup } from '../agent/plan.js';
-import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
+import type { MachineEventSink } from './events.js';
 import { chooseAssignment, parseMacList, type OpenBatch } from './assignment.js';
 import type { ProfileLookup } from './profile-lookup.js';
 import { MachineError, type MachineRegistry } from './registry.js';
@@ -14,7 +14,8 @@ const BENCH_DEFAULT = 'machines.bench-default';
 export interface AssignerDeps {
   registry: MachineRegistry;
   store: MachineStore;
-  bus: EventBus;
+  /** Where batch changes go (events.ts). */
+  events: MachineEventSink;
   logger: Logger;
   now: () => Date;
   profiles: () => ProfileLookup;
@@ -30,11 +31,6 @@ export class Assigner {
 
   constructor(private readonly d: AssignerDeps) {
     this.batchRows = d.store.batches();
-    d.registry.autoAssign = (view) => this.autoAssign(view);
-    d.registry.onBatchChange = (id) => {
-      const b = this.batch(id);
-      if (b) d.bus.publish({ type: 'batch', batch: b });
-    };
   }
 
   /** Starts a new deployment of `profileId` on the machine (assign, reassign, reset). */
@@ -76,6 +72,9 @@ export class Assigner {
         steps,
       },
     ]);
+    // The batch gained a machine (or kept it, on a reset): its row shows the new count.
+    const changed = batch ? this.batch(batch) : null;
+    if (changed) this.d.events({ kind: 'batch-changed', batch: changed });
     this.d.logger.info(
       {
         machine: id,
@@ -90,7 +89,11 @@ export class Assigner {
     return next;
   }
 
-  private autoAssign(view: MachineView): void {
+  /**
+   * A machine showed up with no profile: the first of a MAC-list batch, a rule, a next-N
+   * batch or the bench default that claims it assigns it (assignment.ts decides which).
+   */
+  assignAutomatically(view: MachineView): void {
     const decision = chooseAssignment(
       view,
       this.openBatches(),
@@ -169,7 +172,7 @@ export class Assigner {
       }
     }
     const b = this.batch(row.id)!;
-    this.d.bus.publish({ type: 'batch', batch: b });
+    this.d.events({ kind: 'batch-changed', batch: b });
     return b;
   }
 
@@ -179,7 +182,7 @@ export class Assigner {
     const at = this.d.now().toISOString();
     if (this.d.store.closeBatch(id, at)) row.closedAt = at;
     const b = this.batch(id)!;
-    this.d.bus.publish({ type: 'batch', batch: b });
+    this.d.events({ kind: 'batch-changed', batch: b });
     return b;
   }
 

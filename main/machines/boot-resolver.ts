@@ -1,7 +1,8 @@
 import type { BootDecision, BootRequest, BootResolver } from '../boot/types.js';
 import type { Logger } from '../log/logger.js';
 import type { AgentTokens } from '../agent/tokens.js';
-import { MachineError, type MachineRegistry } from './registry.js';
+import type { MachineLifecycle } from './lifecycle.js';
+import { MachineError } from './registry.js';
 import type { MachineView } from './types.js';
 
 /** Renders the installer's iPXE lines for one machine (the profiles' renderIpxeInstall). */
@@ -34,7 +35,7 @@ export type BootPreflight = (view: MachineView, req: BootRequest) => BootProblem
  * PXE-boots again mid-install or when done never reinstalls in a loop.
  */
 export function machineBootResolver(deps: {
-  registry: MachineRegistry;
+  lifecycle: MachineLifecycle;
   tokens: AgentTokens;
   benchUrl: () => string;
   installScript: () => InstallScript | null;
@@ -43,20 +44,9 @@ export function machineBootResolver(deps: {
   addressOwner?: (ip: string) => string | null;
   logger: Logger;
 }): BootResolver {
-  /**
-   * The failure goes on the machine's row and timeline, once per deployment and reason
-   * (iPXE asks again every few seconds while it waits).
-   */
+  /** The failure goes on the machine's row and timeline (lifecycle.installerHeld). */
   const hold = (view: MachineView, problem: BootProblem): BootDecision => {
-    const same =
-      view.state === 'failed' &&
-      view.failure?.stepId === null &&
-      view.failure.reason === problem.reason;
-    if (!same) {
-      view = deps.registry.append(view.id, [
-        { kind: 'failed', stepId: null, reason: problem.reason, fix: problem.fix },
-      ]);
-    }
+    view = deps.lifecycle.installerHeld(view, problem);
     return {
       kind: 'wait',
       reason: 'held',
@@ -69,7 +59,7 @@ export function machineBootResolver(deps: {
       const ip = req.ip.replace(/^::ffff:/, '');
       let view: MachineView;
       try {
-        view = deps.registry.sighting({
+        view = deps.lifecycle.machineSighted({
           mac: req.mac,
           ip,
           via: 'http',
@@ -148,16 +138,11 @@ export function machineBootResolver(deps: {
               fix: `Fix the profile on the Profiles screen (its Preview shows the same error), then Retry.`,
             });
           }
-          if (view.state !== 'booting' || view.bootIp !== ip) {
-            view = deps.registry.append(view.id, [
-              {
-                kind: 'booting',
-                ip,
-                ...(req.platform ? { platform: req.platform } : {}),
-                chain: req.chain ?? 'ipxe',
-              },
-            ]);
-          }
+          view = deps.lifecycle.installerHandedOut(view, {
+            ip,
+            ...(req.platform ? { platform: req.platform } : {}),
+            chain: req.chain ?? 'ipxe',
+          });
           return { kind: 'install', machineId: view.id, script };
         }
         default:

@@ -1,34 +1,50 @@
-import { answerFileRoutes, type AnswerFileRenderer } from '../agent/answer-routes.js';
 import type { PackageLookup } from '../agent/plan.js';
-import { secretValuesOf } from '../agent/mask.js';
-import { agentRoutes, type AgentDeps } from '../agent/routes.js';
 import { AgentTokens, loadOrCreateAgentKey } from '../agent/tokens.js';
 import type { BootResolver } from '../boot/types.js';
 import type { StationContext, StationPart } from '../context.js';
-import type { BenchRoutes } from '../net/http/bench-server.js';
-import type { Profile } from '../profiles/schema.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import type { MediaLookup } from '../media/types.js';
+import type { ProfileStore } from '../profiles/store.js';
+import type { SecretStore } from '../profiles/secrets.js';
+import { stationReadiness } from '../profiles/readiness-routes.js';
 import { Assigner } from './assigner.js';
+import { machineBootResolver, type InstallScript } from './boot-resolver.js';
 import { DiscoveryLimiter } from './discovery-limit.js';
 import { cachedEstimates } from './estimates.js';
-import { installerEventRoutes } from './installer-events.js';
-import { benchBroadcast, sendMagicPacket, WOL_PORT, type WakeTarget } from './wake.js';
-import { machineBootResolver, type InstallScript } from './boot-resolver.js';
+import { machineEventsToBus } from './events.js';
+import { MachineLifecycle } from './lifecycle.js';
 import { directoryProfiles, type ProfileLookup } from './profile-lookup.js';
 import { MachineRegistry } from './registry.js';
-import { stationReadiness } from '../profiles/readiness-routes.js';
 import {
   profileAnswerFiles,
   profileBootPreflight,
   profileInstallScript,
   profilePlanParams,
+  type AnswerFileRenderer,
 } from './renderers.js';
 import { machineUiRoutes } from './routes.js';
 import { MachineStore } from './store.js';
+import type { MachineView } from './types.js';
+import { benchBroadcast, sendMagicPacket, WOL_PORT, type WakeTarget } from './wake.js';
+
+/**
+ * What the machines part is built from: the station's pieces it uses, nothing more.
+ * `options` and `benchUrl` are read on each use (the bench network can change). The
+ * profile and secret stores are optional so a test can build the part without them; then
+ * nothing is rendered from profiles (installer, answer files, plan values).
+ */
+export type MachinesContext = Pick<
+  StationContext,
+  'options' | 'benchUrl' | 'paths' | 'db' | 'logger' | 'bus' | 'now' | 'clients'
+> & {
+  profiles?: ProfileStore;
+  secrets?: SecretStore;
+  media?: MediaLookup;
+  drivers?: StationContext['drivers'];
+};
 
 export interface MachinesOptions {
-  /** Resolved profiles; default: the profile store on the context, else the profiles dir. */
+  /** Resolved profiles; default: the profile store, else the profiles dir read directly. */
   profiles?: () => ProfileLookup;
   installScript?: () => InstallScript | null;
   answerFile?: () => AnswerFileRenderer | null;
@@ -37,37 +53,8 @@ export interface MachinesOptions {
   media?: MediaLookup | null;
 }
 
-/** The shape of the profile store (main/profiles/store.ts) that the registry reads. */
-interface StoreLike {
-  get(id: string): { profile: Profile; hash: string } | undefined;
-}
-
-/**
- * The profile store on the context once the profiles part puts it there (ctx.profiles),
- * else the profiles dir read directly; looked up on each use, so wiring order is free.
- */
-function contextProfiles(ctx: StationContext): () => ProfileLookup {
-  const fallback = directoryProfiles(ctx.paths.profilesDir);
-  return () => {
-    const store = (ctx as unknown as { profiles?: StoreLike }).profiles;
-    if (!store || typeof store.get !== 'function') return fallback;
-    return {
-      get(id) {
-        const r = store.get(id);
-        return r ? { profile: r.profile, version: r.hash } : null;
-      },
-    };
-  };
-}
-
-/** Tests may build the machines part on a context without the profile and secret stores. */
-function hasProfiles(ctx: StationContext): boolean {
-  const c = ctx as Partial<StationContext>;
-  return !!c.profiles && !!c.secrets;
-}
-
 /** The bench network's broadcast, or why there is none (never any other network). */
-function wakeTarget(ctx: StationContext): WakeTarget | { error: string } {
+function wakeTarget(ctx: MachinesContext): WakeTarget | { error: string } {
   const from = ctx.options.benchAddress;
   if (!from) {
     return {
@@ -81,127 +68,113 @@ function wakeTarget(ctx: StationContext): WakeTarget | { error: string } {
 }
 
 export interface Machines {
+  /** The one entry point: every command that moves a machine (lifecycle.ts). */
+  lifecycle: MachineLifecycle;
   registry: MachineRegistry;
   assigner: Assigner;
   tokens: AgentTokens;
   store: MachineStore;
   boot: BootResolver;
   uiRoutes: UiRoutes;
-  benchRoutes: BenchRoutes[];
-  /** The stall timer, and learning machines from the boot log. */
+  /** Renders a machine's answer files; null when profiles cannot be rendered here. */
+  answerFile: () => AnswerFileRenderer | null;
+  /** Per-machine values for the agent plan's step params (expected hostname, join target). */
+  planParams: (view: MachineView) => Record<string, Record<string, unknown>>;
+  /** The stall timer. */
   part: StationPart;
 }
 
 /**
- * The machines registry, assignment, agent API and boot resolver, built for one station.
+ * The machines registry, assignment, lifecycle and boot resolver, built for one station.
  * The registry is rebuilt from the event log here, before any listener opens, so the
- * first request after a restart already sees every machine as it was.
+ * first request after a restart already sees every machine as it was. The routes that
+ * machines call with their token are built by the station from `lifecycle` (main/machine-api).
  */
-export function createMachines(ctx: StationContext, opts: MachinesOptions = {}): Machines {
+export function createMachines(ctx: MachinesContext, opts: MachinesOptions = {}): Machines {
   const store = new MachineStore(ctx.db);
   const tokens = new AgentTokens(loadOrCreateAgentKey(ctx.paths.dataDir));
   const logger = ctx.logger.child({ svc: 'machines' });
   const discovery = new DiscoveryLimiter();
+  const events = machineEventsToBus(ctx.bus);
   const registry = new MachineRegistry({
     store,
-    bus: ctx.bus,
+    events,
     logger,
     now: ctx.now,
     tokens,
     admitNew: (ip) => discovery.admit(ip),
   });
-  const profiles = opts.profiles ?? contextProfiles(ctx);
+  const profileStore = ctx.profiles;
+  const fallback = directoryProfiles(ctx.paths.profilesDir);
+  const profiles =
+    opts.profiles ??
+    (() =>
+      profileStore
+        ? {
+            get(id: string) {
+              const r = profileStore.get(id);
+              return r ? { profile: r.profile, version: r.hash } : null;
+            },
+          }
+        : fallback);
   const assigner = new Assigner({
     registry,
     store,
-    bus: ctx.bus,
+    events,
     logger,
     now: ctx.now,
     profiles,
     packages: opts.packages,
   });
+  const lifecycle = new MachineLifecycle({
+    registry,
+    assigner,
+    store,
+    clients: ctx.clients,
+    logger,
+    now: ctx.now,
+  });
   const entries = registry.load();
   logger.info({ machines: registry.list().length, entries }, 'machines loaded from the event log');
 
+  // Rendering from profiles needs both stores; a test without them renders its own way.
+  const stores =
+    ctx.profiles && ctx.secrets ? { profiles: ctx.profiles, secrets: ctx.secrets } : null;
+  const installFromProfile = stores ? profileInstallScript(ctx, stores, registry, tokens) : null;
+  const answerFromProfile = stores ? profileAnswerFiles(ctx, stores, registry, tokens) : null;
+  const planParams = stores ? profilePlanParams(ctx, stores, registry) : () => ({});
+  const preflight =
+    stores && !opts.installScript
+      ? profileBootPreflight(
+          ctx,
+          stores,
+          registry,
+          stationReadiness(
+            { secrets: stores.secrets, paths: ctx.paths },
+            opts.packages,
+            opts.media,
+          ),
+          tokens,
+        )
+      : null;
   const boot = machineBootResolver({
-    registry,
+    lifecycle,
     tokens,
     benchUrl: () => ctx.benchUrl,
     addressOwner: (ip) => ctx.clients.dhcpMacFor(ip),
-    installScript: opts.installScript ?? (() => (hasProfiles(ctx) ? installFromProfile : null)),
+    installScript: opts.installScript ?? (() => installFromProfile),
     // A test's own installScript renders without profiles: no preflight then.
-    preflight: () => (hasProfiles(ctx) && !opts.installScript ? preflight : null),
+    preflight: () => preflight,
     logger,
   });
-  const planParams = profilePlanParams(ctx, registry);
-  const secretValues = hasProfiles(ctx) ? secretValuesOf(ctx.secrets) : null;
-  const agentDeps: AgentDeps = {
-    registry,
-    tokens,
-    planParams: (view) => (hasProfiles(ctx) ? planParams(view) : {}),
-    revealSecret: (name) => (hasProfiles(ctx) ? ctx.secrets.reveal(name) : undefined),
-    maskValues: () => [ctx.uiToken, ...(secretValues?.() ?? [])],
-    ownAddresses: (view) => {
-      // Only entries a machine's own requests write (never a sighting, which a claim makes).
-      const own = new Set<string>();
-      for (let after = 0; ;) {
-        const page = store.entriesOf(view.id, after, 5000);
-        for (const e of page) {
-          const d = e.data;
-          if (e.deployment !== view.deployment) continue;
-          if (
-            d.kind === 'booting' ||
-            d.kind === 'installing-os' ||
-            d.kind === 'answer-file' ||
-            d.kind === 'provisioning'
-          ) {
-            own.add(d.ip);
-          }
-        }
-        if (page.length < 5000) break;
-        after = page.at(-1)!.id;
-      }
-      return own;
-    },
-  };
-  const installFromProfile = profileInstallScript(ctx, registry, tokens);
-  const answerFromProfile = profileAnswerFiles(ctx, registry, tokens);
-  const preflight = profileBootPreflight(
-    ctx,
-    registry,
-    stationReadiness(ctx, opts.packages, opts.media),
-    tokens,
-  );
 
   let timer: NodeJS.Timeout | null = null;
-  let offBus: (() => void) | null = null;
-  const stallMs = ctx.options.stallMinutes * 60_000;
-
   const part: StationPart = {
     name: 'machines',
     async start() {
-      // Any DHCP/TFTP/HTTP request with a MAC tells the registry a machine is there.
-      offBus = ctx.bus.on((e) => {
-        if (e.type !== 'boot' || !e.mac) return;
-        const data = e.data ?? {};
-        const ip =
-          e.client && e.client !== '0.0.0.0' ? e.client.replace(/^::ffff:/, '') : undefined;
-        try {
-          registry.sighting({
-            mac: e.mac,
-            via: e.protocol,
-            ...(typeof data.uuid === 'string' ? { uuid: data.uuid } : {}),
-            ...(ip ? { ip } : {}),
-          });
-        } catch (err) {
-          logger.warn(
-            { err: (err as Error).message, mac: e.mac, client: e.client },
-            'boot log event not registered',
-          );
-        }
-      });
+      const stallMs = ctx.options.stallMinutes * 60_000;
       timer = setInterval(
-        () => registry.scanStalls(stallMs),
+        () => lifecycle.scanStalls(stallMs),
         Math.max(1000, Math.min(60_000, stallMs / 4)),
       );
       timer.unref();
@@ -209,18 +182,20 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      offBus?.();
-      offBus = null;
     },
   };
 
   return {
+    lifecycle,
     registry,
     assigner,
     tokens,
     store,
     boot,
+    answerFile: opts.answerFile ?? (() => answerFromProfile),
+    planParams,
     uiRoutes: machineUiRoutes({
+      lifecycle,
       registry,
       assigner,
       store,
@@ -233,14 +208,6 @@ export function createMachines(ctx: StationContext, opts: MachinesOptions = {}):
         () => ctx.now().getTime(),
       ),
     }),
-    benchRoutes: [
-      agentRoutes(agentDeps),
-      installerEventRoutes(agentDeps),
-      answerFileRoutes(
-        agentDeps,
-        opts.answerFile ?? (() => (hasProfiles(ctx) ? answerFromProfile : null)),
-      ),
-    ],
     part,
   };
 }

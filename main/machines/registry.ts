@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import type { MachineSummary } from '../api/contract.js';
 import type { AgentTokens } from '../agent/tokens.js';
-import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { applyEntry, canTransition, newView, normalizeMac } from './state.js';
 import type { MachineStore } from './store.js';
-import { stepOf, summarize } from './summary.js';
+import type { MachineEventSink } from './events.js';
+import { summarize } from './summary.js';
 import type { Entry, EntryData, MachineView } from './types.js';
 
 /** A refused request, with the HTTP status and code the routes send back. */
@@ -52,7 +52,8 @@ export function usableSerial(s: string | undefined | null): string | null {
 
 export interface RegistryDeps {
   store: MachineStore;
-  bus: EventBus;
+  /** Where what changed goes (events.ts; the station sends it to the UI's stream). */
+  events: MachineEventSink;
   logger: Logger;
   now: () => Date;
   tokens: AgentTokens;
@@ -78,10 +79,6 @@ export class MachineRegistry {
   private readonly batchMembers = new Map<string, string[]>();
   /** Last word per machine in ms, heartbeats included (those are not logged). */
   private readonly lastWord = new Map<string, number>();
-  /** Called after a batch gained a machine. */
-  onBatchChange: (batchId: string) => void = () => undefined;
-  /** Called with a machine that showed up unassigned; may assign it. */
-  autoAssign: (view: MachineView) => void = () => undefined;
 
   constructor(private readonly d: RegistryDeps) {}
 
@@ -139,8 +136,8 @@ export class MachineRegistry {
 
   /**
    * A machine showed up: find it by MAC, UUID or serial (creating it when none matches),
-   * record what is new about it, bring it back from stalled, and let assignment rules
-   * claim it if it has no profile.
+   * record what is new about it and bring it back from stalled. Assignment rules claiming
+   * it are the lifecycle's next step (lifecycle.ts machineSighted), not the registry's.
    */
   sighting(s: Sighting): MachineView {
     const mac = s.mac ? normalizeMac(s.mac) : null;
@@ -183,10 +180,6 @@ export class MachineRegistry {
       if (s.model?.trim() && !view.model) news.model = s.model.trim();
       if (Object.keys(news).length > 1) view = this.append(view.id, [news]);
       view = this.heard(view.id);
-    }
-    if (view.state === 'discovered') {
-      this.autoAssign(view);
-      view = this.views.get(view.id)!;
     }
     return view;
   }
@@ -262,7 +255,6 @@ export class MachineRegistry {
     return view;
   }
 
-  /** Keeps the indexes and side tables in step with one applied entry. */
   /**
    * Forgets machines: gone from the registry and the database. Not while one deploys (its
    * token and answer files are live): reset it first. All or nothing: one that cannot be
@@ -302,6 +294,7 @@ export class MachineRegistry {
     return unique;
   }
 
+  /** Keeps the indexes and side tables in step with one applied entry. */
   private track(prev: MachineView, next: MachineView, e: Entry): void {
     const id = next.id;
     for (const mac of next.macs) this.byMac.set(mac, id);
@@ -325,35 +318,7 @@ export class MachineRegistry {
   }
 
   private publish(view: MachineView, entries: Entry[]): void {
-    const bus = this.d.bus;
-    const changedSteps = new Set<string>();
-    for (const e of entries) {
-      const d = e.data;
-      if (d.kind === 'log') {
-        bus.publish({ type: 'machine-log', machineId: view.id, stepId: d.stepId, lines: d.lines });
-      } else if (d.kind !== 'progress') {
-        bus.publish({
-          type: 'machine-timeline',
-          entry: {
-            id: e.id,
-            machineId: view.id,
-            at: e.at,
-            deployment: e.deployment,
-            kind: d.kind,
-            data: timelineData(d),
-          },
-        });
-      }
-      if ('stepId' in d && d.stepId) changedSteps.add(d.stepId);
-    }
-    for (const stepId of changedSteps) {
-      const step = view.steps.find((s) => s.id === stepId);
-      if (step) bus.publish({ type: 'machine-step', machineId: view.id, step: stepOf(step) });
-    }
-    bus.publish({ type: 'machine', machine: summarize(view) });
-    for (const e of entries) {
-      if (e.data.kind === 'assigned' && e.data.batch) this.onBatchChange(e.data.batch);
-    }
+    this.d.events({ kind: 'machine-changed', machine: view, entries });
   }
 
   /** Active machines silent for longer than stallMs become stalled; returns their ids. */
@@ -377,14 +342,4 @@ export class MachineRegistry {
     }
     return stalled;
   }
-}
-
-/** What the timeline shows of an entry: the plan is summarized (the detail route has steps). */
-function timelineData(d: EntryData): Record<string, unknown> {
-  if (d.kind === 'assigned') {
-    const { steps, ...rest } = d;
-    return { ...rest, stepsTotal: steps.length };
-  }
-  const { digest: _digest, ...rest } = d as EntryData & { digest?: string };
-  return rest;
 }

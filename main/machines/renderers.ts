@@ -1,7 +1,7 @@
-import type { StationContext } from '../context.js';
 import { choosePacks } from '../drivers/types.js';
 import type { Profile } from '../profiles/schema.js';
-import type { AnswerFileRenderer } from '../agent/answer-routes.js';
+import type { ProfileStore } from '../profiles/store.js';
+import type { SecretStore } from '../profiles/secrets.js';
 import type { AgentTokens } from '../agent/tokens.js';
 import {
   fixesText,
@@ -21,8 +21,24 @@ import {
   type RenderContext,
 } from '../profiles/render/index.js';
 import type { BootPreflight, InstallScript } from './boot-resolver.js';
+import type { MachinesContext } from './part.js';
 import type { MachineRegistry } from './registry.js';
 import type { MachineView } from './types.js';
+
+/** Renders one per-machine file (autounattend.xml, user-data, ...), or null if unknown. */
+export type AnswerFileRenderer = (input: {
+  view: MachineView;
+  file: string;
+  token: string;
+  machineUrl: string;
+}) => { contentType: string; body: string } | null;
+
+/** What rendering reads: the station's URL, media and drivers, and the two stores. */
+type RenderSource = Pick<MachinesContext, 'benchUrl' | 'media' | 'drivers'>;
+interface Stores {
+  profiles: ProfileStore;
+  secrets: SecretStore;
+}
 
 /**
  * The profiles' renderers (main/profiles/render), fed with what the registry knows of a
@@ -34,15 +50,16 @@ function firmwareOf(platform: string | null | undefined): Firmware {
 }
 
 function renderContext(
-  ctx: StationContext,
+  ctx: RenderSource,
+  stores: Stores,
   registry: MachineRegistry,
   view: MachineView,
   token: string,
   platform: string | null | undefined,
-  secrets = storeSecrets(ctx.secrets),
+  secrets = storeSecrets(stores.secrets),
   tokens?: AgentTokens,
 ): RenderContext {
-  const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
+  const resolved = view.profile ? stores.profiles.get(view.profile) : undefined;
   if (!resolved) throw new Error(`profile "${view.profile ?? ''}" is not loaded`);
   const index = view.batch ? registry.batchMachineIds(view.batch).indexOf(view.id) + 1 : 0;
   return {
@@ -68,7 +85,7 @@ function renderContext(
 
 /** Windows: the medium from the media library and the driver packs for this machine. */
 function windowsInputs(
-  ctx: StationContext,
+  ctx: RenderSource,
   profile: Profile,
   view: MachineView,
 ): Pick<RenderContext, 'media' | 'drivers'> {
@@ -85,13 +102,23 @@ function windowsInputs(
 }
 
 export function profileInstallScript(
-  ctx: StationContext,
+  ctx: RenderSource,
+  stores: Stores,
   registry: MachineRegistry,
   tokens?: AgentTokens,
 ): InstallScript {
   return ({ view, req, token }) =>
     renderIpxeInstall(
-      renderContext(ctx, registry, view, token, req.platform, storeSecrets(ctx.secrets), tokens),
+      renderContext(
+        ctx,
+        stores,
+        registry,
+        view,
+        token,
+        req.platform,
+        storeSecrets(stores.secrets),
+        tokens,
+      ),
     );
 }
 
@@ -101,13 +128,14 @@ export function profileInstallScript(
  * fetch it a minute later. The rendered text is thrown away here; only the verdict is kept.
  */
 export function profileBootPreflight(
-  ctx: StationContext,
+  ctx: RenderSource,
+  stores: Stores,
   registry: MachineRegistry,
   readiness: ReadinessDeps,
   tokens?: AgentTokens,
 ): BootPreflight {
   return (view, req) => {
-    const resolved = view.profile ? ctx.profiles.get(view.profile) : undefined;
+    const resolved = view.profile ? stores.profiles.get(view.profile) : undefined;
     if (!resolved) {
       return {
         reason: `Cannot start the installer: profile "${view.profile ?? ''}" has errors or was removed`,
@@ -128,11 +156,12 @@ export function profileBootPreflight(
     try {
       const rc = renderContext(
         ctx,
+        stores,
         registry,
         view,
         'preflight',
         req.platform,
-        storeSecrets(ctx.secrets),
+        storeSecrets(stores.secrets),
         tokens,
       );
       renderAnswerFile(answerFormatFor(rc), rc);
@@ -147,7 +176,8 @@ export function profileBootPreflight(
 }
 
 export function profileAnswerFiles(
-  ctx: StationContext,
+  ctx: RenderSource,
+  stores: Stores,
   registry: MachineRegistry,
   tokens?: AgentTokens,
 ): AnswerFileRenderer {
@@ -156,11 +186,12 @@ export function profileAnswerFiles(
       file,
       renderContext(
         ctx,
+        stores,
         registry,
         view,
         token,
         view.bootPlatform,
-        storeSecrets(ctx.secrets),
+        storeSecrets(stores.secrets),
         tokens,
       ),
     );
@@ -171,14 +202,15 @@ export function profileAnswerFiles(
  * expects, the workgroup or domain a `joined` check expects (never its password).
  */
 export function profilePlanParams(
-  ctx: StationContext,
+  ctx: RenderSource,
+  stores: Stores,
   registry: MachineRegistry,
 ): (view: MachineView) => Record<string, Record<string, unknown>> {
   return (view) => {
     const out: Record<string, Record<string, unknown>> = {};
     const checks = view.steps.filter((s) => s.kind === 'check');
     if (!checks.some((s) => s.plan.type === 'hostname' || s.plan.type === 'joined')) return out;
-    const rc = renderContext(ctx, registry, view, '', view.bootPlatform, maskedSecrets);
+    const rc = renderContext(ctx, stores, registry, view, '', view.bootPlatform, maskedSecrets);
     const join = rc.profile.join;
     for (const s of checks) {
       if (s.plan.type === 'hostname') out[s.id] = { expected: machineHostname(rc) };

@@ -4,6 +4,7 @@ import type { MachineLogEntry, RunEstimates } from '../api/contract.js';
 import { technicianOf } from '../api/technician.js';
 import { sendError } from '../net/http/errors.js';
 import type { Assigner } from './assigner.js';
+import type { MachineLifecycle } from './lifecycle.js';
 import { MachineError, type MachineRegistry } from './registry.js';
 import type { MachineStore } from './store.js';
 import { stepLogOf } from './step-log.js';
@@ -84,6 +85,7 @@ export function timelineEntry(e: Entry): MachineLogEntry {
 
 /** The UI API for machines, batches, rules and the bench default (DESIGN.md). */
 export function machineUiRoutes(deps: {
+  lifecycle: MachineLifecycle;
   registry: MachineRegistry;
   assigner: Assigner;
   store: MachineStore;
@@ -95,15 +97,11 @@ export function machineUiRoutes(deps: {
     send: (mac: string, t: WakeTarget) => Promise<void>;
   };
 }) {
-  const { registry, assigner, store } = deps;
+  const { lifecycle, registry, assigner, store } = deps;
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (api) => {
       // Errors (MachineError included) go to the listener's one handler: one shape everywhere.
-      const mustGet = (id: string) => {
-        const v = registry.get(id);
-        if (!v) throw new MachineError('not_found', `No machine ${id}.`, 404);
-        return v;
-      };
+      const mustGet = (id: string) => lifecycle.mustGet(id);
 
       api.get('/api/v1/machines', async () => registry.summaries());
 
@@ -112,11 +110,7 @@ export function machineUiRoutes(deps: {
       api.post('/api/v1/machines', async (req, reply) => {
         const body = parse(addMachineBody, req.body, reply);
         if (!body) return reply;
-        let v = registry.sighting({ mac: body.mac, via: 'hand' });
-        if (body.name) v = registry.append(v.id, [{ kind: 'identity', name: body.name }]);
-        if (body.profile && v.state === 'discovered')
-          v = assigner.assign(v.id, body.profile, 'hand');
-        return reply.code(201).send(summarize(v));
+        return reply.code(201).send(summarize(lifecycle.addByHand(body)));
       });
 
       api.get<{ Params: { id: string } }>('/api/v1/machines/:id', async (req) =>
@@ -138,30 +132,21 @@ export function machineUiRoutes(deps: {
         async (req) => {
           const v = mustGet(req.params.id);
           const deployment = Number(req.query.deployment ?? v.deployment) || v.deployment;
-          // Every entry of the machine, page by page: a step's log can be longer than a page.
-          const entries: Entry[] = [];
-          for (let after = 0; ;) {
-            const page = store.entriesOf(req.params.id, after, 5000);
-            entries.push(...page);
-            if (page.length < 5000) break;
-            after = page.at(-1)!.id;
-          }
-          return stepLogOf(entries, req.params.step, deployment);
+          return stepLogOf(lifecycle.allEntriesOf(v.id), req.params.step, deployment);
         },
       );
 
       api.patch<{ Params: { id: string } }>('/api/v1/machines/:id', async (req, reply) => {
         const body = parse(renameBody, req.body, reply);
         if (!body) return reply;
-        mustGet(req.params.id);
-        return summarize(registry.append(req.params.id, [{ kind: 'identity', name: body.name }]));
+        return summarize(lifecycle.rename(req.params.id, body.name));
       });
 
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/assign', async (req, reply) => {
         const body = parse(assignBody, req.body, reply);
         if (!body) return reply;
         return summarize(
-          assigner.assign(req.params.id, body.profile, 'hand', null, technicianOf(req.headers)),
+          lifecycle.assign(req.params.id, body.profile, 'hand', null, technicianOf(req.headers)),
         );
       });
 
@@ -169,11 +154,11 @@ export function machineUiRoutes(deps: {
       api.post('/api/v1/machines/forget', async (req, reply) => {
         const body = parse(forgetBody, req.body, reply);
         if (!body) return reply;
-        return { ok: true, value: { forgotten: registry.forget(body.machines) } };
+        return { ok: true, value: { forgotten: lifecycle.forget(body.machines) } };
       });
       api.delete<{ Params: { id: string } }>('/api/v1/machines/:id', async (req) => ({
         ok: true,
-        value: { forgotten: registry.forget([req.params.id]) },
+        value: { forgotten: lifecycle.forget([req.params.id]) },
       }));
 
       api.post('/api/v1/machines/assign', async (req, reply) => {
@@ -182,7 +167,7 @@ export function machineUiRoutes(deps: {
         body.machines.forEach(mustGet);
         const tech = technicianOf(req.headers);
         return body.machines.map((id) =>
-          summarize(assigner.assign(id, body.profile, 'hand', null, tech)),
+          summarize(lifecycle.assign(id, body.profile, 'hand', null, tech)),
         );
       });
 
@@ -200,20 +185,20 @@ export function machineUiRoutes(deps: {
       });
 
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/reset', async (req) =>
-        summarize(assigner.reset(req.params.id, technicianOf(req.headers))),
+        summarize(lifecycle.reset(req.params.id, technicianOf(req.headers))),
       );
       api.post<{ Params: { id: string } }>('/api/v1/machines/:id/done', async (req) =>
-        summarize(assigner.markDone(req.params.id, technicianOf(req.headers))),
+        summarize(lifecycle.markDone(req.params.id, technicianOf(req.headers))),
       );
       api.post<{ Params: { id: string; step: string } }>(
         '/api/v1/machines/:id/steps/:step/retry',
         async (req) =>
-          summarize(assigner.retryStep(req.params.id, req.params.step, technicianOf(req.headers))),
+          summarize(lifecycle.retryStep(req.params.id, req.params.step, technicianOf(req.headers))),
       );
       api.post<{ Params: { id: string; step: string } }>(
         '/api/v1/machines/:id/steps/:step/skip',
         async (req) =>
-          summarize(assigner.skipStep(req.params.id, req.params.step, technicianOf(req.headers))),
+          summarize(lifecycle.skipStep(req.params.id, req.params.step, technicianOf(req.headers))),
       );
 
       api.get('/api/v1/batches', async () => assigner.batches());

@@ -3,6 +3,7 @@ import { limits } from '../agent/protocol.js';
 import { OS_STEP_ID } from './estimates.js';
 import type { Entry, EntryData, MachineView, StepView } from './types.js';
 import { nextWinpeView, winpeFailureFix, winpeFailureReason } from './winpe-progress.js';
+import { assertNever } from '../util/assert-never.js';
 
 /**
  * The machine state machine, pure: `applyEntry(view, entry)` is the only way state
@@ -375,6 +376,14 @@ export function planSettled(view: MachineView): boolean {
   return view.steps.every((s) => s.status === 'succeeded' || s.status === 'skipped');
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+/** States in which an agent's word is its first in the deployment (the OS install is over). */
+const BEFORE_AGENT: ReadonlySet<MachineState> = new Set(['assigned', 'booting', 'installing-os']);
+
+/**
+ * The rule "an agent's first word moves the machine to provisioning", written once: the
+ * entries the agent's word adds before anything else it says. The lifecycle applies it when
+ * the agent asks for its plan or beats, agent-reports.ts when its first word is a report.
+ */
+export function agentFirstWord(view: MachineView, ip: string): EntryData[] {
+  return BEFORE_AGENT.has(view.state) ? [{ kind: 'provisioning', ip }] : [];
 }

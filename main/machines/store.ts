@@ -96,15 +96,7 @@ export class MachineStore {
   }
 
   batches(): BatchRow[] {
-    return (this.s.allBatches.all() as BatchDbRow[]).map((r) => ({
-      id: r.id,
-      name: r.name,
-      profile: r.profile,
-      count: r.count,
-      macs: r.macs ? (JSON.parse(r.macs) as string[]) : null,
-      createdAt: r.created_at,
-      closedAt: r.closed_at,
-    }));
+    return (this.s.allBatches.all() as BatchDbRow[]).map(batchOf);
   }
 
   insertRule(r: AssignmentRule, position: number): void {
@@ -151,6 +143,59 @@ export class MachineStore {
   }
 }
 
+/**
+ * Read-only named statements over the same tables, for whoever builds from the log without
+ * a live registry (reports: `prepstation report` works on a data dir whether or not a
+ * station runs on it; WAL allows both). Only this module reads machine_events.
+ */
+export class MachineLogReader {
+  private readonly s;
+
+  constructor(db: Db) {
+    this.s = {
+      machineExists: db.prepare('SELECT id FROM machines WHERE id = ?'),
+      entriesOf: db.prepare(
+        'SELECT id, machine_id, at, deployment, kind, data FROM machine_events WHERE machine_id = ? ORDER BY id',
+      ),
+      // Candidates only: the JSON text mentions the MAC; replaying the log confirms it.
+      macCandidates: db.prepare(
+        `SELECT DISTINCT machine_id FROM machine_events
+          WHERE kind IN ('discovered', 'identity', 'inventory') AND instr(lower(data), ?) > 0`,
+      ),
+      batch: db.prepare('SELECT * FROM batches WHERE id = ?'),
+      batchMembers: db.prepare(
+        `SELECT machine_id, MIN(id) AS first FROM machine_events
+          WHERE kind = 'assigned' AND json_extract(data, '$.batch') = ?
+          GROUP BY machine_id ORDER BY first`,
+      ),
+    };
+  }
+
+  machineExists(id: string): boolean {
+    return this.s.machineExists.get(id) !== undefined;
+  }
+
+  /** A machine's whole log, oldest first. */
+  entriesOf(machineId: string): Entry[] {
+    return (this.s.entriesOf.all(machineId) as EntryRow[]).map(entryOf);
+  }
+
+  /** Machines whose identity entries mention this (normalized, lower-case) MAC text. */
+  machinesMentioning(mac: string): string[] {
+    return (this.s.macCandidates.all(mac) as { machine_id: string }[]).map((r) => r.machine_id);
+  }
+
+  batch(id: string): BatchRow | null {
+    const r = this.s.batch.get(id) as BatchDbRow | undefined;
+    return r ? batchOf(r) : null;
+  }
+
+  /** Machines the batch assigned, in the order it assigned them. */
+  batchMachineIds(id: string): string[] {
+    return (this.s.batchMembers.all(id) as { machine_id: string }[]).map((r) => r.machine_id);
+  }
+}
+
 interface EntryRow {
   id: number;
   machine_id: string;
@@ -185,5 +230,17 @@ function entryOf(row: EntryRow): Entry {
     at: row.at,
     deployment: row.deployment,
     data: JSON.parse(row.data) as EntryData,
+  };
+}
+
+function batchOf(r: BatchDbRow): BatchRow {
+  return {
+    id: r.id,
+    name: r.name,
+    profile: r.profile,
+    count: r.count,
+    macs: r.macs ? (JSON.parse(r.macs) as string[]) : null,
+    createdAt: r.created_at,
+    closedAt: r.closed_at,
   };
 }

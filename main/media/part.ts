@@ -11,7 +11,9 @@ import { wimbootStatus } from './wimboot.js';
  * media imported or deleted by another process (`prepstation media import` in a shell on
  * the station) into `media` events, so the Media screen shows them without a reload.
  */
-export function createMedia(ctx: StationContext): {
+export function createMedia(
+  ctx: Pick<StationContext, 'paths' | 'logger' | 'bus' | 'now' | 'services'>,
+): {
   library: MediaLibrary;
   routes: ReturnType<typeof mediaRoutes>;
   part: StationPart;

@@ -1,76 +1,53 @@
 import type { Db } from '../db/open.js';
 import { normalizeMac } from '../machines/state.js';
-import type { Entry, EntryData } from '../machines/types.js';
+import { MachineLogReader } from '../machines/store.js';
+import type { Entry } from '../machines/types.js';
 import type { BatchInfo } from './types.js';
 
 /**
- * Read-only named statements over the machines tables (migration 0010): what a report is
- * built from. It reads SQLite directly, not the live registry, so `prepstation report`
- * works on a data dir whether or not a station is running on it (WAL allows both).
+ * What a report is built from: a machine's log and its batch, read through the machines
+ * part's read-only store (main/machines/store.ts MachineLogReader, the one reader of
+ * machine_events), not the live registry, so `prepstation report` works on a data dir
+ * whether or not a station is running on it.
  */
 export class ReportSource {
-  private readonly s;
+  private readonly log: MachineLogReader;
 
   constructor(db: Db) {
-    this.s = {
-      machineExists: db.prepare('SELECT id FROM machines WHERE id = ?'),
-      entriesOf: db.prepare(
-        'SELECT id, machine_id, at, deployment, data FROM machine_events WHERE machine_id = ? ORDER BY id',
-      ),
-      // Candidates only: the JSON text mentions the MAC; replaying the log confirms it.
-      macCandidates: db.prepare(
-        `SELECT DISTINCT machine_id FROM machine_events
-          WHERE kind IN ('discovered', 'identity', 'inventory') AND instr(lower(data), ?) > 0`,
-      ),
-      batch: db.prepare('SELECT * FROM batches WHERE id = ?'),
-      batchMembers: db.prepare(
-        `SELECT machine_id, MIN(id) AS first FROM machine_events
-          WHERE kind = 'assigned' AND json_extract(data, '$.batch') = ?
-          GROUP BY machine_id ORDER BY first`,
-      ),
-    };
+    this.log = new MachineLogReader(db);
   }
 
   entriesOf(machineId: string): Entry[] {
-    return (this.s.entriesOf.all(machineId) as EntryRow[]).map((r) => ({
-      id: r.id,
-      machineId: r.machine_id,
-      at: r.at,
-      deployment: r.deployment,
-      data: JSON.parse(r.data) as EntryData,
-    }));
+    return this.log.entriesOf(machineId);
   }
 
   /** A machine by its id or any of its MACs (in any notation), or null. */
   findMachine(idOrMac: string): string | null {
-    if (this.s.machineExists.get(idOrMac)) return idOrMac;
+    if (this.log.machineExists(idOrMac)) return idOrMac;
     const mac = normalizeMac(idOrMac);
     if (!mac) return null;
-    const ids = (this.s.macCandidates.all(mac) as { machine_id: string }[]).map(
-      (r) => r.machine_id,
-    );
-    for (const id of ids) {
+    for (const id of this.log.machinesMentioning(mac)) {
       if (macsOf(this.entriesOf(id)).includes(mac)) return id;
     }
     return null;
   }
 
   batch(id: string): BatchInfo | null {
-    const r = this.s.batch.get(id) as BatchRow | undefined;
+    const r = this.log.batch(id);
     if (!r) return null;
     return {
       id: r.id,
       name: r.name,
       profile: r.profile,
       count: r.count,
-      createdAt: r.created_at,
-      closedAt: r.closed_at,
+      createdAt: r.createdAt,
+      closedAt: r.closedAt,
     };
   }
 
   /** Machines the batch assigned, in the order it assigned them. */
   batchMachineIds(id: string): string[] {
-    return (this.s.batchMembers.all(id) as { machine_id: string }[]).map((r) => r.machine_id);
+    return this.log.batchMachineIds(id);
   }
 }
 
@@ -87,21 +64,4 @@ function macsOf(entries: Entry[]): string[] {
     if (d.kind === 'inventory' && Array.isArray(d.inventory.macs)) d.inventory.macs.forEach(add);
   }
   return out;
-}
-
-interface EntryRow {
-  id: number;
-  machine_id: string;
-  at: string;
-  deployment: number;
-  data: string;
-}
-
-interface BatchRow {
-  id: string;
-  name: string | null;
-  profile: string;
-  count: number | null;
-  created_at: string;
-  closed_at: string | null;
 }

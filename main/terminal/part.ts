@@ -43,7 +43,9 @@ export type TerminalPart = StationPart & { routes: UiRoutes; manager: TerminalMa
 /** Terminals as a station part: its routes go on the UI listener; stop ends every shell. */
 export function terminalPart(
   ctx: StationContext,
-  overrides: Partial<ManagerDeps> & Partial<Omit<TerminalRouteDeps, 'manager'>> = {},
+  overrides: Partial<ManagerDeps> &
+    Partial<Omit<TerminalRouteDeps, 'manager'>> &
+    Pick<TerminalRouteDeps, 'machineAddress'>,
 ): TerminalPart {
   const manager = new TerminalManager({
     spawn: overrides.spawn ?? spawnPty,

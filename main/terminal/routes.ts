@@ -8,7 +8,7 @@ import { TOKEN_COOKIE, bearer, tokenMatches } from '../net/http/auth.js';
 import { sendError } from '../net/http/errors.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import { localShell, sshCommand, type SpawnSpec } from './command.js';
-import { machineAddressViaApi, type MachineAddressLookup } from './machine-address.js';
+import type { MachineAddressLookup } from './machine-address.js';
 import { TerminalError, type TerminalManager } from './manager.js';
 import { originAllowed } from './origin.js';
 import { createTerminalBody, parseClientMessage } from './protocol.js';
@@ -21,8 +21,8 @@ export interface TerminalRouteDeps {
   /** Path of the ssh client, or why there is none and how to install it. */
   ssh: () => { path: string } | { missing: string };
   knownHostsFile: string;
-  /** Defaults to the machines API of the same listener. */
-  machineAddress?: MachineAddressLookup;
+  /** A machine's last address, from the machines part (machine-address.ts). */
+  machineAddress: MachineAddressLookup;
   /** WebSocket keepalive: a tab that does not answer a ping within this is dropped. */
   pingMs?: number;
 }
@@ -42,7 +42,7 @@ export function terminalRoutes(deps: TerminalRouteDeps): UiRoutes {
       await app.register(fastifyWebsocket, { options: { maxPayload: 2 * 1024 * 1024 } });
     }
     guardUpgrades(app);
-    const lookup = deps.machineAddress ?? machineAddressViaApi(app, ctx.uiToken);
+    const lookup = deps.machineAddress;
     await app.register(
       async (r) => {
         r.addHook('onRequest', async (req, reply) => guard(ctx, req, reply));

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BootResolver } from '../../main/boot/types.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
 import { bootEvents } from './tftp-helpers.js';
 
@@ -254,20 +255,22 @@ describe('bench HTTP: /files and /boot/ipxe', () => {
   });
 
   it('local and install decisions render for the platform', async () => {
-    const prev = t.station.ctx.boot;
+    // The test stands in for the machines part's resolver (readonly to the station's parts).
+    const ctx = t.station.ctx as { boot: BootResolver };
+    const prev = ctx.boot;
     try {
-      t.station.ctx.boot = { resolve: () => ({ kind: 'local' }) };
+      ctx.boot = { resolve: () => ({ kind: 'local' }) };
       const bios = await raw(t.benchUrl, 'GET', '/boot/ipxe?mac=52:54:00:aa:bb:03&platform=pcbios');
       expect(bios.body.toString()).toContain('sanboot --no-describe --drive 0x80');
       const efi = await raw(t.benchUrl, 'GET', '/boot/ipxe?mac=52:54:00:aa:bb:03&platform=efi');
       expect(efi.body.toString()).toMatch(/\nexit\n$/);
-      t.station.ctx.boot = {
+      ctx.boot = {
         resolve: () => ({ kind: 'install', machineId: 'm', script: 'kernel k\nboot' }),
       };
       const inst = await raw(t.benchUrl, 'GET', '/boot/ipxe?mac=52:54:00:aa:bb:03');
       expect(inst.body.toString()).toMatch(/kernel k\nboot\n$/);
     } finally {
-      t.station.ctx.boot = prev;
+      ctx.boot = prev;
     }
   });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BootDecision, BootRequest } from '../../main/boot/types.js';
+import type { BootDecision, BootRequest, BootResolver } from '../../main/boot/types.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
 import { bootEvents, rawClient, tftpPortOf } from './tftp-helpers.js';
 
@@ -25,7 +25,8 @@ describe('TFTP: files the signed chain asks for', () => {
     const files = t.station.ctx.paths.filesDir;
     fs.mkdirSync(path.join(files, 'lab'), { recursive: true });
     fs.writeFileSync(path.join(files, 'lab', 'k.bin'), Buffer.alloc(3000, 7));
-    t.station.ctx.boot = {
+    // The test stands in for the machines part's resolver (readonly to the station's parts).
+    (t.station.ctx as { boot: BootResolver }).boot = {
       resolve: (req) => {
         asked.push(req);
         return next;

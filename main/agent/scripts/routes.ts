@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { StationContext } from '../../context.js';
 import { sendError } from '../../net/http/errors.js';
 import { packageRoot } from '../../util/package-root.js';
-import { machineForToken, type AgentDeps } from '../routes.js';
 
 /** The agents machines download: no secrets inside, so no token is needed to fetch them. */
 export const agentScripts = {
@@ -98,46 +97,4 @@ export function embedMachine(
   return script
     .replace(/^\$EmbeddedStation = ''$/m, `$EmbeddedStation = ${psQuote(stationUrl)}`)
     .replace(/^\$EmbeddedToken = ''$/m, `$EmbeddedToken = ${psQuote(token)}`);
-}
-
-/**
- * GET /t/<token>/agent.sh and /t/<token>/agent.ps1: the agent with this machine's URL and
- * token inside. Found before the answer-file route (/t/<token>/*): a static segment wins
- * in fastify's router. Only the current deployment's token opens it; unlike answer files
- * it is not tied to the boot address, because the installed OS may get another one.
- */
-export function machineAgentScriptRoutes(deps: AgentDeps) {
-  return (app: FastifyInstance, ctx: StationContext): void => {
-    for (const [name, type] of Object.entries(agentScripts) as [AgentScriptName, string][]) {
-      app.get<{ Params: { token: string } }>(`/t/:token/${name}`, async (req, reply) => {
-        const ip = req.ip.replace(/^::ffff:/, '');
-        const r = machineForToken(req.params.token, deps);
-        if (!('view' in r)) {
-          req.log.warn({ ip, name, code: r.code }, 'agent script refused: token');
-          return sendError(reply, r.status, r.code, r.message);
-        }
-        let text: string;
-        try {
-          text = agentScriptText(name);
-        } catch (err) {
-          req.log.error({ err, ip }, `the ${name} agent script is missing`);
-          return sendError(
-            reply,
-            500,
-            'missing_agent',
-            `The station cannot find ${name}; reinstall PrepStation.`,
-          );
-        }
-        ctx.logger.info(
-          { machine: r.view.id, mac: r.view.macs[0], ip, name },
-          'agent script served',
-        );
-        return reply
-          .code(200)
-          .header('cache-control', 'no-store')
-          .type(type)
-          .send(embedMachine(name, text, ctx.benchUrl, req.params.token));
-      });
-    }
-  };
 }

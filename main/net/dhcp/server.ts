@@ -82,6 +82,13 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
       summary: s.summary,
       data: { ...s.data },
     });
+    // Discovery: the lifecycle hears of the machine typed, not through the boot log line.
+    ctx.machineSighted({
+      mac: s.mac,
+      via: s.protocol,
+      ip: s.client,
+      ...(s.data.uuid ? { uuid: s.data.uuid } : {}),
+    });
   }
 
   async function send(sock: DhcpSocket, reply: DhcpPacket, to: Remote, mac: string): Promise<void> {

@@ -57,6 +57,7 @@ export function bootRoutes(app: FastifyInstance, ctx: StationContext): void {
         summary,
         data: { path, status, bytes: Buffer.byteLength(text) },
       });
+      if (mac) ctx.machineSighted({ mac, via: 'http', ip: req.ip });
       return reply.code(status).type('text/plain; charset=utf-8').send(text);
     };
 

@@ -131,6 +131,7 @@ async function serveFile(
         ...(kernel ? { sendfile: true } : {}),
       },
     });
+    if (mac) ctx.machineSighted({ mac, via: 'http', ip: client });
   };
 
   const resolved = await resolveUnder(ctx.paths.filesDir, name, maxPathLength);

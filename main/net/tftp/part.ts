@@ -87,13 +87,15 @@ export function tftpPart(
               summary: describeGrubDecision(decision),
               data: { chain: 'shim-grub', decision: decision.kind, bytes },
             });
+            if (mac) ctx.machineSighted({ mac, via: 'tftp', ip: client });
           },
         }),
-        onRecord: (r) =>
+        onRecord: (r) => {
+          const mac = ctx.clients.macFor(r.client);
           ctx.bus.publish({
             type: 'boot',
             protocol: 'tftp',
-            mac: ctx.clients.macFor(r.client),
+            mac,
             client: r.client,
             summary: summary(r),
             data: {
@@ -103,7 +105,9 @@ export function tftpPart(
               result: r.result,
               ...(r.error ? { error: r.error } : {}),
             },
-          }),
+          });
+          if (mac) ctx.machineSighted({ mac, via: 'tftp', ip: r.client });
+        },
       });
       try {
         bound = await s.start();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSummary } from '../../../main/api/contract.js';
 import { AgentTokens } from '../../../main/agent/tokens.js';
 import { EventBus } from '../../../main/events/bus.js';
+import { machineEventsToBus } from '../../../main/machines/events.js';
 import { MachineRegistry } from '../../../main/machines/registry.js';
 import { MachineStore } from '../../../main/machines/store.js';
 import type { TestStation } from '../../helpers/station.js';
@@ -40,7 +41,7 @@ describe('forgetting machines', () => {
     // Kept forgotten across a restart: the registry rebuilt from the log skips them.
     const rebuilt = new MachineRegistry({
       store: new MachineStore(ts.station.ctx.db),
-      bus: new EventBus(),
+      events: machineEventsToBus(new EventBus()),
       logger: ts.station.ctx.logger,
       now: () => new Date(),
       tokens: new AgentTokens(Buffer.alloc(32)),

@@ -6,8 +6,11 @@ import { EventBus } from '../../../../main/events/bus.js';
 import { createLogger } from '../../../../main/log/logger.js';
 import { Assigner } from '../../../../main/machines/assigner.js';
 import { chooseAssignment, type OpenBatch } from '../../../../main/machines/assignment.js';
+import { machineEventsToBus } from '../../../../main/machines/events.js';
+import { MachineLifecycle } from '../../../../main/machines/lifecycle.js';
 import { MachineRegistry } from '../../../../main/machines/registry.js';
 import { MachineStore } from '../../../../main/machines/store.js';
+import { ClientDirectory } from '../../../../main/net/clients.js';
 import { profileSchema } from '../../../../main/profiles/schema.js';
 import { acmeInput } from './fixtures.js';
 
@@ -68,6 +71,7 @@ describe('registry and assigner', () => {
   let bus: EventBus;
   let registry: MachineRegistry;
   let assigner: Assigner;
+  let lifecycle: MachineLifecycle;
   let events: StationEvent[];
   let clock = Date.parse('2026-11-26T10:00:00.000Z');
 
@@ -82,14 +86,17 @@ describe('registry and assigner', () => {
     const store = new MachineStore(db);
     const tokens = new AgentTokens(Buffer.alloc(32, 7));
     const logger = createLogger({ level: 'silent' as never, stdout: false });
-    registry = new MachineRegistry({ store, bus, logger, now: () => new Date(clock), tokens });
-    assigner = new Assigner({
+    const events = machineEventsToBus(bus);
+    const now = () => new Date(clock);
+    registry = new MachineRegistry({ store, events, logger, now, tokens });
+    assigner = new Assigner({ registry, store, events, logger, now, profiles: () => profiles });
+    lifecycle = new MachineLifecycle({
       registry,
+      assigner,
       store,
-      bus,
+      clients: new ClientDirectory(),
       logger,
-      now: () => new Date(clock),
-      profiles: () => profiles,
+      now,
     });
     registry.load();
   }
@@ -109,33 +116,33 @@ describe('registry and assigner', () => {
   const mac = (n: number) => `52:54:00:00:01:${n.toString(16).padStart(2, '0')}`;
 
   it('knows a machine again by MAC, UUID or serial, and collects its MACs', () => {
-    const a = registry.sighting({
+    const a = lifecycle.machineSighted({
       mac: mac(1),
       uuid: '4c4c4544-0032-3510-8036-b4c04f4e3732',
       via: 'dhcp',
     });
     // Same UUID, second NIC: the same machine.
-    const b = registry.sighting({
+    const b = lifecycle.machineSighted({
       mac: mac(2),
       uuid: '4C4C4544-0032-3510-8036-B4C04F4E3732',
       via: 'dhcp',
     });
     expect(b.id).toBe(a.id);
     expect(b.macs).toEqual([mac(1), mac(2)]);
-    const c = registry.sighting({ mac: mac(3), serial: 'CZC1234XYZ', via: 'http' });
-    const d = registry.sighting({ mac: null, serial: 'CZC1234XYZ', via: 'http' });
+    const c = lifecycle.machineSighted({ mac: mac(3), serial: 'CZC1234XYZ', via: 'http' });
+    const d = lifecycle.machineSighted({ mac: null, serial: 'CZC1234XYZ', via: 'http' });
     expect(d.id).toBe(c.id);
     expect(registry.list()).toHaveLength(2);
   });
 
   it('never merges machines on placeholder UUIDs or serials', () => {
-    const a = registry.sighting({
+    const a = lifecycle.machineSighted({
       mac: mac(1),
       uuid: '03000200-0400-0500-0006-000700080009',
       serial: 'To be filled by O.E.M.',
       via: 'dhcp',
     });
-    const b = registry.sighting({
+    const b = lifecycle.machineSighted({
       mac: mac(2),
       uuid: '03000200-0400-0500-0006-000700080009',
       serial: 'To be filled by O.E.M.',
@@ -147,11 +154,11 @@ describe('registry and assigner', () => {
 
   it('fills a "next N" batch as machines arrive, then stops', () => {
     const batch = assigner.createBatch({ profile: 'acme', count: 2 });
-    const early = registry.sighting({ mac: mac(1), via: 'dhcp' });
+    const early = lifecycle.machineSighted({ mac: mac(1), via: 'dhcp' });
     expect(early.state).toBe('assigned');
     expect(early.batch).toBe(batch.id);
-    registry.sighting({ mac: mac(2), via: 'dhcp' });
-    const third = registry.sighting({ mac: mac(3), via: 'dhcp' });
+    lifecycle.machineSighted({ mac: mac(2), via: 'dhcp' });
+    const third = lifecycle.machineSighted({ mac: mac(3), via: 'dhcp' });
     expect(third.state).toBe('discovered');
     const b = assigner.batch(batch.id)!;
     expect(b).toMatchObject({ filled: 2, open: false });
@@ -159,30 +166,34 @@ describe('registry and assigner', () => {
     const last = events.filter((e) => e.type === 'batch').at(-1);
     expect(last).toMatchObject({ batch: { filled: 2, open: false } });
     // A machine seen again never takes a second seat.
-    registry.sighting({ mac: mac(1), via: 'tftp' });
+    lifecycle.machineSighted({ mac: mac(1), via: 'tftp' });
     expect(assigner.batch(batch.id)!.filled).toBe(2);
   });
 
   it('assigns a MAC-list batch to known and future machines, and nobody else', () => {
-    const known = registry.sighting({ mac: mac(1), via: 'dhcp' });
+    const known = lifecycle.machineSighted({ mac: mac(1), via: 'dhcp' });
     const b = assigner.createBatch({ profile: 'other', macs: [mac(1), mac(5)] });
     expect(registry.get(known.id)!.profile).toBe('other');
-    expect(registry.sighting({ mac: mac(4), via: 'dhcp' }).state).toBe('discovered');
-    expect(registry.sighting({ mac: mac(5), via: 'dhcp' }).profile).toBe('other');
+    expect(lifecycle.machineSighted({ mac: mac(4), via: 'dhcp' }).state).toBe('discovered');
+    expect(lifecycle.machineSighted({ mac: mac(5), via: 'dhcp' }).profile).toBe('other');
     expect(assigner.batch(b.id)).toMatchObject({ filled: 2, open: false });
   });
 
   it('applies rules, then the bench default', () => {
     assigner.addRule({ field: 'vendor', pattern: 'lenovo', profile: 'other' });
     assigner.setBenchDefault('acme');
-    expect(registry.sighting({ mac: mac(1), vendor: 'LENOVO', via: 'http' }).profile).toBe('other');
-    expect(registry.sighting({ mac: mac(2), vendor: 'HP', via: 'http' }).profile).toBe('acme');
+    expect(lifecycle.machineSighted({ mac: mac(1), vendor: 'LENOVO', via: 'http' }).profile).toBe(
+      'other',
+    );
+    expect(lifecycle.machineSighted({ mac: mac(2), vendor: 'HP', via: 'http' }).profile).toBe(
+      'acme',
+    );
     assigner.setBenchDefault(null);
-    expect(registry.sighting({ mac: mac(3), via: 'http' }).state).toBe('discovered');
+    expect(lifecycle.machineSighted({ mac: mac(3), via: 'http' }).state).toBe('discovered');
   });
 
   it('refuses unknown profiles and illegal moves, and logs nothing for them', () => {
-    const m = registry.sighting({ mac: mac(1), via: 'dhcp' });
+    const m = lifecycle.machineSighted({ mac: mac(1), via: 'dhcp' });
     expect(() => assigner.assign(m.id, 'nope', 'hand')).toThrow(/No profile/);
     expect(() => registry.append(m.id, [{ kind: 'done', by: 'agent' }])).toThrow(
       /cannot go from discovered to done/,
@@ -194,7 +205,7 @@ describe('registry and assigner', () => {
 
   it('rebuilds the same machines from the log after a restart', () => {
     assigner.createBatch({ profile: 'acme', count: 5 });
-    const a = registry.sighting({ mac: mac(1), via: 'dhcp' });
+    const a = lifecycle.machineSighted({ mac: mac(1), via: 'dhcp' });
     registry.append(a.id, [{ kind: 'booting', ip: '10.0.0.5' }]);
     const before = registry.summaries();
     build();
@@ -203,7 +214,7 @@ describe('registry and assigner', () => {
   });
 
   it('marks silent active machines stalled, and brings them back on their next word', () => {
-    const a = registry.sighting({ mac: mac(1), via: 'dhcp' });
+    const a = lifecycle.machineSighted({ mac: mac(1), via: 'dhcp' });
     assigner.assign(a.id, 'acme', 'hand');
     registry.append(a.id, [{ kind: 'booting', ip: '10.0.0.5' }]);
     clock += 10 * 60_000;
@@ -211,11 +222,11 @@ describe('registry and assigner', () => {
     clock += 11 * 60_000;
     expect(registry.scanStalls(20 * 60_000)).toEqual([a.id]);
     expect(registry.get(a.id)!.state).toBe('stalled');
-    expect(registry.sighting({ mac: mac(1), via: 'http' }).state).toBe('booting');
+    expect(lifecycle.machineSighted({ mac: mac(1), via: 'http' }).state).toBe('booting');
   });
 
   it('keeps the event log append-only in the database itself', () => {
-    registry.sighting({ mac: mac(1), via: 'dhcp' });
+    lifecycle.machineSighted({ mac: mac(1), via: 'dhcp' });
     expect(() => db.prepare('DELETE FROM machine_events').run()).toThrow(/append-only/);
     expect(() => db.prepare("UPDATE machine_events SET kind = 'x'").run()).toThrow(/append-only/);
   });

@@ -79,6 +79,7 @@ async function start(flags: string[], deps: DhcpDeps = {}): Promise<Harness> {
     now: () => new Date(Date.UTC(2026, 0, 1)),
     clients: new ClientDirectory(),
     boot: unknownMachines,
+    machineSighted: () => undefined,
   } as unknown as StationContext;
   const sockets: FakeSocket[] = [];
   const part = dhcpPart(ctx, {

@@ -3,56 +3,21 @@ import type { z } from 'zod';
 import type { StationContext } from '../context.js';
 import { bearer } from '../net/http/auth.js';
 import { sendError } from '../net/http/errors.js';
-import { MachineError, type MachineRegistry } from '../machines/registry.js';
-import { planSettled } from '../machines/state.js';
+import { MachineError } from '../machines/registry.js';
 import type { MachineView } from '../machines/types.js';
-import { absolutePlanSteps } from './plan.js';
-import { planAsSh } from './plan-sh.js';
+import { absolutePlanSteps } from '../agent/plan.js';
+import { planAsSh } from '../agent/plan-sh.js';
 import {
   heartbeatBodySchema,
   limits,
   reportsBodySchema,
   type AckResponse,
   type PlanResponse,
-} from './protocol.js';
-import { maskReports, secretMasker } from './mask.js';
-import { entriesForReports } from './reports.js';
-import type { AgentTokens } from './tokens.js';
+} from '../agent/protocol.js';
+import { maskReports, secretMasker } from '../agent/mask.js';
+import { clientIp, isOwnAddress, machineForToken, type MachineApiDeps } from './token.js';
 
 export const HEARTBEAT_SECONDS = 30;
-
-export interface AgentDeps {
-  registry: MachineRegistry;
-  tokens: AgentTokens;
-  /** Per-machine values for step params (expected hostname, join target), by step id. */
-  planParams?: (view: MachineView) => Record<string, Record<string, unknown>>;
-  /** A secret's value, for GET /agent/v1/secrets/:name. */
-  revealSecret?: (name: string) => string | undefined;
-  /**
-   * Values no agent text may show (every station secret, the UI token): masked in reports
-   * before they are stored. The machine's own token is always added.
-   */
-  maskValues?: () => Iterable<string>;
-  /**
-   * The addresses a machine spoke from in its current deployment, as its event log has
-   * them: where its installer booted, fetched its answer file, and its agent first spoke.
-   */
-  ownAddresses?: (view: MachineView) => ReadonlySet<string>;
-}
-
-/**
- * Whether `ip` is the machine's own: one its deployment's log ties to it, or one DHCP
- * saw its MAC at. A secret goes to the machine, not to whoever holds its token.
- */
-export function isOwnAddress(
-  view: MachineView,
-  ip: string,
-  own: ReadonlySet<string>,
-  dhcpMac: string | null,
-): boolean {
-  if (view.bootIp === ip || own.has(ip)) return true;
-  return dhcpMac !== null && view.macs.includes(dhcpMac);
-}
 
 /** Names of the secrets a plan references ({ secret: name } anywhere in step params). */
 export function secretsOfPlan(view: MachineView): Set<string> {
@@ -73,39 +38,6 @@ export function secretsOfPlan(view: MachineView): Set<string> {
     }
   }
   return names;
-}
-
-function clientIp(req: FastifyRequest): string {
-  return req.ip.replace(/^::ffff:/, '');
-}
-
-/**
- * The machine a bearer token opens, or an error sent: 401 for a token the station never
- * gave out, 410 for one whose deployment is over (done, reset, reassigned).
- */
-export function machineForToken(
-  token: string | undefined,
-  deps: AgentDeps,
-): { view: MachineView } | { status: number; code: string; message: string } {
-  const owner = deps.tokens.ownerOf(token);
-  const view = owner ? deps.registry.get(owner.machineId) : undefined;
-  if (!owner || !view) {
-    return {
-      status: 401,
-      code: 'unauthorized',
-      message:
-        'This needs the machine token from its boot script or answer file (Authorization: Bearer <token>).',
-    };
-  }
-  if (owner.deployment !== view.deployment || view.state === 'done') {
-    return {
-      status: 410,
-      code: 'token_expired',
-      message:
-        'This deployment is over (done, reset or reassigned): stop and discard queued reports.',
-    };
-  }
-  return { view };
 }
 
 function parseBody<S extends z.ZodType>(
@@ -140,7 +72,7 @@ function ack(view: MachineView): AckResponse {
 }
 
 /** /agent/v1 on the bench listener. Every route opens exactly one machine: the token's. */
-export function agentRoutes(deps: AgentDeps) {
+export function agentRoutes(deps: MachineApiDeps) {
   return async (app: FastifyInstance, ctx: StationContext): Promise<void> => {
     await app.register(async (api) => {
       // Agents on minimal systems (busybox wget) cannot always set a content type.
@@ -188,19 +120,6 @@ export function agentRoutes(deps: AgentDeps) {
         return undefined;
       };
 
-      /** The agent spoke: provisioning starts with its first word in a deployment. */
-      const heardFrom = (view: MachineView, ip: string): MachineView => {
-        const mac = view.macs[0];
-        if (mac) ctx.clients.learn(ip, mac, Date.now(), 'agent');
-        let v = deps.registry.heard(view.id);
-        if (['assigned', 'booting', 'installing-os'].includes(v.state)) {
-          v = deps.registry.append(v.id, [{ kind: 'provisioning', ip }]);
-          // An empty plan is finished as soon as the agent is up.
-          if (planSettled(v)) v = deps.registry.append(v.id, [{ kind: 'done', by: 'agent' }]);
-        }
-        return v;
-      };
-
       const withExtras = (view: MachineView) => {
         let extras: Record<string, Record<string, unknown>> = {};
         try {
@@ -229,7 +148,7 @@ export function agentRoutes(deps: AgentDeps) {
           );
         }
         const ip = clientIp(req);
-        const own = deps.ownAddresses?.(found) ?? new Set<string>();
+        const own = deps.lifecycle.ownAddresses(found);
         if (!isOwnAddress(found, ip, own, ctx.clients.dhcpMacFor(ip))) {
           req.log.warn(
             { machine: found.id, mac, ip, name },
@@ -252,8 +171,7 @@ export function agentRoutes(deps: AgentDeps) {
             `Secret "${name}" is not set on the station; the technician adds it under Secrets.`,
           );
         }
-        deps.registry.noteWord(found.id);
-        deps.registry.append(found.id, [{ kind: 'secret-fetched', name, ip }]);
+        deps.lifecycle.secretFetched(found, name, ip);
         req.log.info({ machine: found.id, mac, ip, name }, 'secret served to its machine');
         reply.header('cache-control', 'no-store');
         return { ok: true, value: { name, value } };
@@ -262,7 +180,7 @@ export function agentRoutes(deps: AgentDeps) {
       api.get('/agent/v1/plan', async (req, reply) => {
         const found = open(req, reply);
         if (!found) return reply;
-        const view = heardFrom(found, clientIp(req));
+        const view = deps.lifecycle.agentSpoke(found, clientIp(req));
         const next = view.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped');
         const body: PlanResponse = {
           machineId: view.id,
@@ -302,12 +220,15 @@ export function agentRoutes(deps: AgentDeps) {
           ...(deps.maskValues?.() ?? []),
           bearer(req.headers.authorization) ?? '',
         ]);
-        const outcome = entriesForReports(maskReports(body.reports, mask), {
-          view: found,
-          seen: deps.registry.seenStepReports(found.id),
-          digestOf: (seq) => deps.registry.digestOf(found.id, seq),
-          ip,
-        });
+        let outcome;
+        try {
+          outcome = deps.lifecycle.reportsArrived(found, maskReports(body.reports, mask), ip);
+        } catch (err) {
+          if (err instanceof MachineError) {
+            return sendError(reply, err.status, err.code, err.message, err.details);
+          }
+          throw err;
+        }
         if (!outcome.ok) {
           req.log.warn(
             { machine: found.id, mac: found.macs[0], code: outcome.code, details: outcome.details },
@@ -315,22 +236,9 @@ export function agentRoutes(deps: AgentDeps) {
           );
           return sendError(reply, outcome.status, outcome.code, outcome.message, outcome.details);
         }
-        deps.registry.noteWord(found.id);
-        let view = found;
-        if (outcome.entries.length > 0) {
-          try {
-            view = deps.registry.append(found.id, outcome.entries);
-          } catch (err) {
-            if (err instanceof MachineError) {
-              return sendError(reply, err.status, err.code, err.message, err.details);
-            }
-            throw err;
-          }
-        }
-        if (view.macs[0]) ctx.clients.learn(ip, view.macs[0], Date.now(), 'agent');
         return {
           ok: true,
-          value: { ...ack(view), stored: outcome.stored, absorbed: outcome.absorbed },
+          value: { ...ack(outcome.view), stored: outcome.stored, absorbed: outcome.absorbed },
         };
       });
 
@@ -341,7 +249,7 @@ export function agentRoutes(deps: AgentDeps) {
           const body = parseBody(heartbeatBodySchema, req.body, reply);
           if (body === undefined && reply.sent) return reply;
         }
-        const view = heardFrom(found, clientIp(req));
+        const view = deps.lifecycle.agentSpoke(found, clientIp(req));
         return { ok: true, value: ack(view) };
       });
     });

@@ -2,16 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StationContext } from '../context.js';
 import { sendError } from '../net/http/errors.js';
 import type { MachineView } from '../machines/types.js';
-import { machineForToken, type AgentDeps } from './routes.js';
-import { winpeProgressRoutes } from './winpe-routes.js';
-
-/** Renders one per-machine file (autounattend.xml, user-data, ...), or null if unknown. */
-export type AnswerFileRenderer = (input: {
-  view: MachineView;
-  file: string;
-  token: string;
-  machineUrl: string;
-}) => { contentType: string; body: string } | null;
+import { clientIp, machineForToken, type MachineApiDeps } from './token.js';
 
 /**
  * States in which the installer of the current deployment may still fetch its files. Once
@@ -31,7 +22,7 @@ function fetchable(view: MachineView): boolean {
  * machine booted the installer from, and every fetch goes into its event log (the logger
  * masks the token in URLs; the log entry never holds it).
  */
-export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRenderer | null) {
+export function answerFileRoutes(deps: MachineApiDeps) {
   return (app: FastifyInstance, ctx: StationContext): void => {
     const handler = async (
       req: FastifyRequest<{ Params: { token: string; '*': string } }>,
@@ -39,7 +30,7 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
     ) => {
       const { token } = req.params;
       const file = req.params['*'];
-      const ip = req.ip.replace(/^::ffff:/, '');
+      const ip = clientIp(req);
       const r = machineForToken(token, deps);
       if (!('view' in r)) {
         req.log.warn({ ip, file, code: r.code }, 'answer file refused: token');
@@ -75,7 +66,7 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
           'Answer files are served only to the address the machine booted its installer from.',
         );
       }
-      const renderer = render();
+      const renderer = deps.answerFile?.() ?? null;
       const machineUrl = `${ctx.benchUrl}/t/${token}`;
       let out: { contentType: string; body: string } | null;
       try {
@@ -98,11 +89,7 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
         );
       }
       const bytes = Buffer.byteLength(out.body);
-      const now = deps.registry.heard(view.id);
-      const entries = [];
-      if (now.state === 'booting') entries.push({ kind: 'installing-os' as const, file, ip });
-      entries.push({ kind: 'answer-file' as const, file, ip, bytes });
-      deps.registry.append(view.id, entries);
+      deps.lifecycle.answerFileServed(view, file, ip, bytes);
       req.log.info({ machine: view.id, mac, ip, file, bytes }, 'answer file served');
       return reply
         .code(200)
@@ -111,6 +98,5 @@ export function answerFileRoutes(deps: AgentDeps, render: () => AnswerFileRender
         .send(out.body);
     };
     app.get('/t/:token/*', handler);
-    winpeProgressRoutes(deps, app, ctx);
   };
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { applyEntry, planSettled } from '../machines/state.js';
-import type { EntryData, MachineView } from '../machines/types.js';
-import type { Report } from './protocol.js';
+import type { Report } from '../agent/protocol.js';
+import { agentFirstWord, applyEntry, planSettled } from './state.js';
+import type { EntryData, MachineView } from './types.js';
 
 /**
  * Turns a batch of agent reports into log entries, pure. Reports are numbered per
@@ -61,10 +61,7 @@ export function entriesForReports(reports: Report[], c: ReportContext): ReportOu
     });
   };
 
-  // The agent's first word in a deployment moves the machine to provisioning.
-  if (['assigned', 'booting', 'installing-os'].includes(view.state)) {
-    push({ kind: 'provisioning', ip: c.ip });
-  }
+  for (const d of agentFirstWord(view, c.ip)) push(d);
   if (view.state === 'stalled') push({ kind: 'resumed' });
 
   for (const r of sorted) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { machineForToken, type AgentDeps } from '../agent/routes.js';
 import { sendError } from '../net/http/errors.js';
-import { OS_STEP_ID } from './estimates.js';
+import { machineForToken, type MachineApiDeps } from './token.js';
 
 /**
  * Ubuntu's installer (subiquity/curtin) reports its progress to a `reporting:` webhook
@@ -29,23 +28,17 @@ export function percentFor(
   return null;
 }
 
-export function installerEventRoutes(deps: AgentDeps) {
+export function installerEventRoutes(deps: MachineApiDeps) {
   return (app: FastifyInstance): void => {
     app.post<{ Params: { token: string } }>('/t/:token/installer-events', async (req, reply) => {
       const found = machineForToken(req.params.token, deps);
       if ('status' in found) return sendError(reply, found.status, found.code, found.message);
       const { view } = found;
       const body = (req.body ?? {}) as { name?: unknown; event_type?: unknown };
-      // Only while the OS installs: a late event never moves a machine that went on.
-      if (view.state !== 'booting' && view.state !== 'installing-os') return { ok: true };
       const name = typeof body.name === 'string' ? body.name.slice(0, 200) : '';
       const type = typeof body.event_type === 'string' ? body.event_type : '';
       const p = percentFor(name, type);
-      if (!p || (view.osPercent ?? 0) >= p.percent) return { ok: true };
-      deps.registry.append(view.id, [
-        // seq 0: not an agent report; the agent's numbering starts at 1 and stays its own.
-        { kind: 'progress', seq: 0, stepId: OS_STEP_ID, attempt: 1, ...p },
-      ]);
+      if (p) deps.lifecycle.installerProgress(view, p);
       return { ok: true };
     });
   };

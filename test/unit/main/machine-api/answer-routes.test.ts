@@ -9,7 +9,12 @@ import type { StationContext } from '../../../../main/context.js';
 import { openDatabase, type Db } from '../../../../main/db/open.js';
 import { EventBus } from '../../../../main/events/bus.js';
 import { redactPaths, maskUrl } from '../../../../main/log/logger.js';
-import { createMachines, type Machines } from '../../../../main/machines/part.js';
+import { machineApiDeps, machineApiRoutes } from '../../../../main/machine-api/index.js';
+import {
+  createMachines,
+  type Machines,
+  type MachinesContext,
+} from '../../../../main/machines/part.js';
 import { ClientDirectory } from '../../../../main/net/clients.js';
 import { bootRoutes } from '../../../../main/net/http/boot-routes.js';
 import { acme } from '../machines/fixtures.js';
@@ -45,7 +50,7 @@ beforeEach(async () => {
     },
     sink,
   );
-  ctx = {
+  const base = {
     options: { stallMinutes: 20 },
     paths: { dataDir: dir, profilesDir: dir },
     db,
@@ -54,8 +59,8 @@ beforeEach(async () => {
     now: () => new Date(),
     benchUrl: 'http://10.0.0.1:8080',
     clients: new ClientDirectory(),
-  } as unknown as StationContext;
-  machines = createMachines(ctx, {
+  } as unknown as MachinesContext;
+  machines = createMachines(base, {
     profiles: () => ({ get: (id) => (id === 'acme' ? { profile: acme, version: 'v1' } : null) }),
     installScript:
       () =>
@@ -71,9 +76,14 @@ beforeEach(async () => {
   app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
   }) as unknown as FastifyInstance;
-  ctx.boot = machines.boot;
+  const lifecycle = machines.lifecycle;
+  ctx = {
+    ...base,
+    boot: machines.boot,
+    machineSighted: (s) => lifecycle.benchSighting(s),
+  } satisfies Partial<StationContext> as unknown as StationContext;
   bootRoutes(app, ctx);
-  for (const r of machines.benchRoutes) await r(app, ctx);
+  for (const r of machineApiRoutes(machineApiDeps(machines, {}))) await r(app, ctx);
   await app.ready();
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlanSteps } from '../../../../main/agent/plan.js';
 import { reportSchema, type Report } from '../../../../main/agent/protocol.js';
-import { entriesForReports, reportDigest } from '../../../../main/agent/reports.js';
+import { entriesForReports, reportDigest } from '../../../../main/machines/agent-reports.js';
 import { applyEntry, newView } from '../../../../main/machines/state.js';
 import type { EntryData, MachineView } from '../../../../main/machines/types.js';
-import { ACME_STEPS, acme } from '../machines/fixtures.js';
+import { ACME_STEPS, acme } from './fixtures.js';
 
 const AT = '2026-11-26T10:00:00.000Z';
 
