@@ -1,10 +1,61 @@
 /**
  * The one typed contract between the station and its UI (HTTP API and event stream).
- * The renderer imports it with `import type` only. Request bodies are validated with zod
- * schemas that live beside the routes and produce these same types.
+ * The renderer imports it with `import type` only. The HTTP API's request and reply
+ * schemas are zod, in main/api/<area>.ts (and a few beside their domain, e.g.
+ * settings/network.ts); their types are z.infer of them, re-exported here. The event
+ * stream's types are written here, built from the same types.
  */
 
 import type { MediaImportStatus, MediaRecord } from '../media/types.js';
+import type { AppPackage } from './apps.js';
+import type { BootProtocol } from './boot-log.js';
+import type { BatchSummary, MachineLogEntry, MachineStep, MachineSummary } from './machines.js';
+import type { ServiceStatus } from './station.js';
+
+// The types of the schemas (main/api/<area>.ts), for `import type` from one place.
+export type { AppPackage } from './apps.js';
+export type { BootLogPage, BootProtocol, StoredBootEvent } from './boot-log.js';
+export type {
+  AssignmentRule,
+  BatchSummary,
+  ForgetResult,
+  MachineDetail,
+  MachineLogEntry,
+  MachineState,
+  MachineStep,
+  MachineSummary,
+  ProfileEstimate,
+  RunEstimates,
+  StepAttemptLog,
+  StepKind,
+  StepLog,
+  StepLogItem,
+  StepStatus,
+  WakeResult,
+} from './machines.js';
+export type { Health, ServiceState, ServiceStatus } from './station.js';
+export type {
+  BatchReportPath,
+  MachineReportPath,
+  ReportFormat,
+  ReportPaper,
+  ReportQuery,
+  ShopSettings,
+  ShopSettingsUpdate,
+} from './reports.js';
+export type {
+  Preview,
+  PreviewMachine,
+  ProfileDocument,
+  ProfileIssue,
+  ProfileReadiness,
+  ProfileSaved,
+  ProfileSummary,
+  ProfileVersion,
+  ReadinessProblem,
+  SecretInfo,
+  SecretsListing,
+} from './profiles.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
@@ -17,29 +68,6 @@ export interface ApiError {
   fix?: string;
   /** Optional details, e.g. validation issues with file:line:col. */
   details?: unknown;
-}
-
-export interface Health {
-  ok: true;
-  version: string;
-}
-
-export type ServiceState = 'starting' | 'running' | 'stopped' | 'failed' | 'disabled';
-
-export interface ServiceStatus {
-  /** Stable id: ui, bench-http, tftp, dhcp, proxydhcp, ... */
-  name: string;
-  /** What a technician calls it. */
-  label: string;
-  state: ServiceState;
-  /** Where it listens, e.g. "127.0.0.1:7780" or "udp 0.0.0.0:69". */
-  address: string | null;
-  /** Why it failed or is disabled, in words. */
-  error: string | null;
-  /** What to do about it. */
-  fix: string | null;
-  /** ISO time of the last state change. */
-  since: string;
 }
 
 interface EventBase {
@@ -57,192 +85,14 @@ export interface ServiceEvent extends EventBase {
 /** A line of the boot log: a DHCP, TFTP or HTTP boot request seen by the station. */
 export interface BootLogEvent extends EventBase {
   type: 'boot';
-  protocol: 'dhcp' | 'proxydhcp' | 'tftp' | 'http';
+  protocol: BootProtocol;
   mac: string | null;
   client: string;
   summary: string;
   data?: Record<string, unknown>;
 }
 
-/** A boot log line kept by the station (GET /api/v1/boot-log). */
-export type StoredBootEvent = Omit<BootLogEvent, 'type' | 'seq'> & { id: number };
-
-/** One page of the kept boot log, newest first; `before` asks for the next older page. */
-export interface BootLogPage {
-  events: StoredBootEvent[];
-  before: number | null;
-}
-
 // ---- Machines (issue 6) -------------------------------------------------------------
-
-export type MachineState =
-  | 'discovered'
-  | 'assigned'
-  | 'booting'
-  | 'installing-os'
-  | 'provisioning'
-  | 'verifying'
-  | 'done'
-  | 'failed'
-  | 'stalled';
-
-export type StepKind = 'inventory' | 'app' | 'config' | 'check';
-/** `interrupted`: it was running when the machine failed outside any step (a fatal error). */
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
-
-/** Everything a dashboard row shows; every `machine` event carries a whole one. */
-export interface MachineSummary {
-  id: string;
-  name: string | null;
-  macs: string[];
-  uuid: string | null;
-  serial: string | null;
-  vendor: string | null;
-  model: string | null;
-  /** Last address the machine was seen at (boot or agent). */
-  ip: string | null;
-  state: MachineState;
-  /** For `stalled`: the state it stalled in (it returns there on its next word). */
-  stalledIn: MachineState | null;
-  profile: string | null;
-  /** Profile version hash the current deployment was built from. */
-  profileVersion: string | null;
-  customer: string | null;
-  batch: string | null;
-  /** Counts up on every assignment, reassignment and reset. */
-  deployment: number;
-  /** What is happening now, in words: "Installing Mozilla Firefox", "Booting the installer". */
-  step: string | null;
-  stepId: string | null;
-  stepsDone: number;
-  stepsTotal: number;
-  /** 0-100, whole steps plus the running step's own percent. */
-  progress: number;
-  /** ISO time the current deployment started (assignment), else null. */
-  startedAt: string | null;
-  updatedAt: string;
-  /** ISO time of the machine's last word (any request, report or heartbeat). */
-  lastSeenAt: string | null;
-  /** ISO time it entered its current state (the OS install's start, for its ETA). */
-  stateSince?: string | null;
-  /** ISO time the running step started, else null. */
-  stepStartedAt?: string | null;
-  /** The OS installer's own progress (0-100) where it reports one, else null. */
-  osPercent?: number | null;
-  failure: {
-    stepId: string | null;
-    step: string | null;
-    reason: string;
-    /** What a technician does about it, when the station knows (e.g. set a secret). */
-    fix?: string | null;
-  } | null;
-  /**
-   * Why its last network boot likely went nowhere, e.g. "Secure Boot refused the loader: use
-   * the signed chain"; cleared when it boots an installer.
-   */
-  bootHint?: { reason: string; fix: string } | null;
-  /** Windows: WinPE found no driver pack for this model (issue 15); null when it had one. */
-  driverWarning?: string | null;
-}
-
-export interface MachineStep {
-  id: string;
-  kind: StepKind;
-  label: string;
-  status: StepStatus;
-  attempt: number;
-  retries: number;
-  percent: number | null;
-  exitCode: number | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  message: string | null;
-  /** Last lines the agent sent (bounded). */
-  logTail: string[];
-}
-
-/** One attempt of a step with its own log lines (GET .../steps/:step/log). */
-export interface StepAttemptLog {
-  attempt: number;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
-  startedAt: string | null;
-  endedAt: string | null;
-  exitCode: number | null;
-  message: string | null;
-  lines: string[];
-}
-
-/** A step's history, newest first: its attempts, and what the technician did between them. */
-export type StepLogItem =
-  | { type: 'attempt'; attempt: StepAttemptLog }
-  | { type: 'action'; at: string; action: 'retry' | 'skip'; by: string | null };
-
-/** GET /api/v1/machines/:id/steps/:step/log?deployment=N */
-export interface StepLog {
-  stepId: string;
-  deployment: number;
-  items: StepLogItem[];
-}
-
-/** Typical durations of one profile's runs, in ms (medians of past runs). */
-export interface ProfileEstimate {
-  /** Installer handed out to answer file fetched. */
-  bootMs: number | null;
-  /** Answer file fetched to the agent's first word. */
-  osMs: number | null;
-  /** Plan step ids in order (from the newest deployment of the profile). */
-  order: string[];
-  /** Step id to its typical duration (first start to success). */
-  steps: Record<string, number>;
-  /** Finished runs behind these figures. */
-  runs: number;
-}
-
-/** GET /api/v1/estimates: what ETAs are computed from. */
-export interface RunEstimates {
-  profiles: Record<string, ProfileEstimate>;
-  /** App step id (app-firefox) to its typical duration across every profile. */
-  apps: Record<string, number>;
-}
-
-/** One entry of a machine's append-only event log (the timeline and the report read these). */
-export interface MachineLogEntry {
-  id: number;
-  machineId: string;
-  at: string;
-  deployment: number;
-  kind: string;
-  data: Record<string, unknown>;
-}
-
-export interface MachineDetail {
-  machine: MachineSummary;
-  steps: MachineStep[];
-  inventory: Record<string, unknown> | null;
-}
-
-export interface BatchSummary {
-  id: string;
-  name: string | null;
-  profile: string;
-  /** "The next N machines": N; null for a MAC-list batch. */
-  count: number | null;
-  macs: string[] | null;
-  /** Machines this batch has assigned so far. */
-  machineIds: string[];
-  filled: number;
-  open: boolean;
-  createdAt: string;
-}
-
-export interface AssignmentRule {
-  id: string;
-  field: 'vendor' | 'model' | 'mac';
-  /** Case-insensitive substring for vendor/model; a list of MACs separated by spaces/commas for mac. */
-  pattern: string;
-  profile: string;
-  createdAt: string;
-}
 
 export interface MachineEvent extends EventBase {
   type: 'machine';
@@ -277,20 +127,6 @@ export interface BatchEvent extends EventBase {
 
 // ---- App library (issue 7) ----------------------------------------------------------
 
-/** An installer in the app library (<files>/apps); profiles reference it by id. */
-export interface AppPackage {
-  /** What profiles name in `source: { package: id }`. */
-  id: string;
-  name: string;
-  version: string;
-  fileName: string;
-  /** Path under the files dir; machines download it from /files/<path> (with Range). */
-  path: string;
-  size: number;
-  sha256: string;
-  importedAt: string;
-}
-
 /** A package was imported (or replaced by a new version). */
 export interface AppPackageEvent extends EventBase {
   type: 'app-package';
@@ -298,67 +134,6 @@ export interface AppPackageEvent extends EventBase {
 }
 
 // ---- Profiles and secrets (issue 5) -------------------------------------------------
-
-/** A problem in a profile file, where an editor can jump to it (1-based line and col). */
-export interface ProfileIssue {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  /** Key path in the profile, e.g. apps.2.args; empty for the whole file. */
-  path: string;
-}
-
-/** GET /api/v1/profiles: one row per file, valid or not. */
-export interface ProfileSummary {
-  id: string;
-  file: string;
-  name: string | null;
-  extends: string | null;
-  /** A base only: not assignable to machines. */
-  abstract: boolean;
-  customer: string | null;
-  os: string | null;
-  ok: boolean;
-  /** sha256 of the resolved profile; changes when the file or a base changes. */
-  hash: string | null;
-  issues: ProfileIssue[];
-}
-
-/** One kept version of a profile file (GET /api/v1/profiles/:id/history). */
-export interface ProfileVersion {
-  profileId: string;
-  version: number;
-  /** sha256 of the file text. */
-  hash: string;
-  author: string;
-  savedAt: string;
-}
-
-/** A secret's name and when it changed; values never leave the station this way. */
-export interface SecretInfo {
-  name: string;
-  updatedAt: string;
-  /** Profiles that reference it. */
-  usedBy: string[];
-}
-
-/** Why a profile cannot be deployed now (GET /api/v1/profiles-readiness). */
-export interface ReadinessProblem {
-  kind: 'secret' | 'package' | 'medium' | 'invalid';
-  /** The secret, package or medium it is about. */
-  name: string;
-  /** What is wrong, in words: `secret "admin-password" is not set`. */
-  message: string;
-  /** What to do about it. */
-  fix: string;
-}
-
-export interface ProfileReadiness {
-  id: string;
-  ready: boolean;
-  problems: ReadinessProblem[];
-}
 
 /** A profile was saved, edited outside, became invalid or was removed. */
 export interface ProfileEvent extends EventBase {
@@ -401,46 +176,6 @@ export type StationEventInput = StationEvent extends infer E
     ? Omit<E, 'seq' | 'at'>
     : never
   : never;
-
-// ---- Reports (issue 9) --------------------------------------------------------------
-
-export type ReportFormat = 'pdf' | 'csv' | 'json';
-export type ReportPaper = 'a4' | 'letter';
-
-/**
- * GET /api/v1/reports/machines/:idOrMac?format=pdf|csv|json  (one machine, by id or MAC)
- * GET /api/v1/reports/batches/:id?format=pdf|csv|json       (summary, then each machine)
- * The body is the file itself (application/pdf, text/csv with a UTF-8 BOM, or JSON per
- * docs/report.schema.json), with Content-Disposition: attachment; filename="prep-report-....pdf"
- * (inline with disposition=inline). Errors are the usual { ok: false, error } JSON, 404 for
- * an unknown machine or batch. Built from the event log on every request.
- */
-export interface ReportQuery {
-  format?: ReportFormat;
-  /** PDF only; default: the shop settings' paper. */
-  paper?: ReportPaper;
-  /** Technician named on the report; default: the shop settings' technician. */
-  technician?: string;
-  disposition?: 'attachment' | 'inline';
-}
-
-export type MachineReportPath = `/api/v1/reports/machines/${string}`;
-export type BatchReportPath = `/api/v1/reports/batches/${string}`;
-
-/** GET /api/v1/settings/shop, and PUT with any subset (null clears a field). */
-export interface ShopSettings {
-  name: string | null;
-  /** Address, phone, web: free text, a line each. */
-  address: string | null;
-  /** Default technician named on reports. */
-  technician: string | null;
-  /** PNG or JPEG as a data: URL (at most 512 KB), or null. */
-  logo: string | null;
-  paper: ReportPaper;
-  /** IANA zone for times printed in PDFs (null: the station's); JSON and CSV are UTC. */
-  timeZone: string | null;
-}
-export type ShopSettingsUpdate = Partial<ShopSettings>;
 
 // ---- Terminal (issue 10) ------------------------------------------------------------
 

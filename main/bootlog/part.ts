@@ -1,17 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { bootLogPage, bootLogQuery } from '../api/boot-log.js';
 import type { BootLogEvent } from '../api/contract.js';
 import type { StationContext, StationPart } from '../context.js';
-import { sendError } from '../net/http/errors.js';
+import { route } from '../net/http/contract.js';
 import { BootLogStore } from './store.js';
-
-const querySchema = z.object({
-  mac: z.string().max(40).optional(),
-  protocol: z.enum(['dhcp', 'proxydhcp', 'tftp', 'http']).optional(),
-  client: z.string().max(64).optional(),
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
 
 /**
  * Keeps the boot log: `boot` events from the bus are written in batches (a DHCP storm is
@@ -56,13 +48,22 @@ export function bootLogPart(ctx: StationContext): {
     },
   };
   const routes = (app: FastifyInstance): void => {
-    app.get('/api/v1/boot-log', async (req, reply) => {
-      const q = querySchema.safeParse(req.query);
-      if (!q.success) return sendError(reply, 400, 'invalid_query', q.error.issues[0]!.message);
-      // What arrived in the last quarter second is part of the answer too.
-      if (pending.length > 0) flush();
-      return store.query(q.data);
-    });
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/boot-log',
+        tag: 'boot-log',
+        summary: 'The kept boot log, newest first, filtered and paged (before = next older page).',
+        query: bootLogQuery,
+        reply: bootLogPage,
+      },
+      async ({ query }) => {
+        // What arrived in the last quarter second is part of the answer too.
+        if (pending.length > 0) flush();
+        return store.query(query);
+      },
+    );
   };
   return { part, routes };
 }

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { ProfileReadiness } from '../api/contract.js';
+import { z } from 'zod';
+import { idParams } from '../api/common.js';
+import { profileReadiness, type ProfileReadiness } from '../api/profiles.js';
 import type { PackageLookup } from '../agent/plan.js';
 import type { StationContext } from '../context.js';
 import type { MediaLookup } from '../media/types.js';
+import { route } from '../net/http/contract.js';
 import { mediumPresent, readinessOf, type ReadinessDeps } from './readiness.js';
 
 /** What the station has now: its secrets, app library and media, looked up on each call. */
@@ -27,14 +30,32 @@ export function readinessRoutes(deps: ReadinessDeps) {
   return (app: FastifyInstance, ctx: StationContext): void => {
     const one = (id: string): ProfileReadiness =>
       readinessOf(id, ctx.profiles.get(id)?.profile, deps);
-    app.get('/api/v1/profiles-readiness', async () =>
-      ctx.profiles
-        .list()
-        .filter((p) => !p.abstract)
-        .map((p) => one(p.id)),
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/profiles-readiness',
+        tag: 'profiles',
+        summary: 'Every customer profile: ready to deploy, or why not (secret, package, medium).',
+        reply: z.array(profileReadiness),
+      },
+      async () =>
+        ctx.profiles
+          .list()
+          .filter((p) => !p.abstract)
+          .map((p) => one(p.id)),
     );
-    app.get<{ Params: { id: string } }>('/api/v1/profiles/:id/readiness', async (req) =>
-      one(req.params.id),
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/profiles/:id/readiness',
+        tag: 'profiles',
+        summary: 'One profile: ready to deploy, or why not.',
+        params: idParams,
+        reply: profileReadiness,
+      },
+      async ({ params }) => one(params.id),
     );
   };
 }

@@ -1,38 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { idParams } from '../api/common.js';
+import { notFound } from '../api/domain-error.js';
+import { reportQuery, shopSettings } from '../api/reports.js';
 import type { StationContext } from '../context.js';
+import { route, type RawReply } from '../net/http/contract.js';
 import { sendError } from '../net/http/errors.js';
-import {
-  batchReportFor,
-  machineReportFor,
-  renderReport,
-  reportFormats,
-  type RenderedReport,
-} from './build.js';
+import { batchReportFor, machineReportFor, renderReport, type RenderedReport } from './build.js';
 import { readShop, shopSettingsBody, writeShop } from './settings.js';
 import type { Report } from './types.js';
-
-const reportQuery = z.strictObject({
-  format: z.enum(reportFormats).default('pdf'),
-  paper: z.enum(['a4', 'letter']).optional(),
-  technician: z.string().max(120).optional(),
-  /** inline: show in the browser (preview); default: download. */
-  disposition: z.enum(['attachment', 'inline']).default('attachment'),
-});
 
 /** RFC 6266: an ASCII fallback name plus the UTF-8 one. */
 export function contentDisposition(kind: 'attachment' | 'inline', fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
-function badQuery(reply: FastifyReply, issues: z.core.$ZodIssue[]): FastifyReply {
-  return sendError(
-    reply,
-    400,
-    'invalid_query',
-    issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
-  );
 }
 
 /**
@@ -77,40 +58,80 @@ export function reportRoutes(app: FastifyInstance, ctx: StationContext): void {
     technician: technician ?? null,
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/reports/machines/:id', async (req, reply) => {
-    const q = reportQuery.safeParse(req.query);
-    if (!q.success) return badQuery(reply, q.error.issues);
-    const report = machineReportFor(inputs(q.data.technician), req.params.id);
-    if (!report)
-      return sendError(reply, 404, 'not_found', `No machine ${req.params.id} (id or MAC).`);
-    return send(reply, report, q.data);
-  });
+  const file: RawReply = {
+    contentType: 'application/pdf',
+    description: 'the report file: application/pdf, text/csv (UTF-8 BOM) or application/json',
+  };
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/reports/machines/:id',
+      tag: 'reports',
+      summary: "One machine's prep report (by id or MAC) as PDF, CSV or JSON.",
+      params: idParams,
+      query: reportQuery,
+      reply: file,
+    },
+    async ({ params, query, reply }) => {
+      const report = machineReportFor(inputs(query.technician), params.id);
+      if (!report) throw notFound(`No machine ${params.id} (id or MAC).`);
+      return send(reply, report, query);
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/v1/reports/batches/:id', async (req, reply) => {
-    const q = reportQuery.safeParse(req.query);
-    if (!q.success) return badQuery(reply, q.error.issues);
-    const report = batchReportFor(inputs(q.data.technician), req.params.id);
-    if (!report) return sendError(reply, 404, 'not_found', `No batch ${req.params.id}.`);
-    return send(reply, report, q.data);
-  });
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/reports/batches/:id',
+      tag: 'reports',
+      summary: "A batch's prep report: the summary, then each machine.",
+      params: idParams,
+      query: reportQuery,
+      reply: file,
+    },
+    async ({ params, query, reply }) => {
+      const report = batchReportFor(inputs(query.technician), params.id);
+      if (!report) throw notFound(`No batch ${params.id}.`);
+      return send(reply, report, query);
+    },
+  );
 
-  app.get('/api/v1/settings/shop', async () => readShop(ctx.db));
+  route(
+    app,
+    {
+      method: 'GET',
+      url: '/api/v1/settings/shop',
+      tag: 'reports',
+      summary: "The shop's name, address, technician, logo, paper and time zone on reports.",
+      reply: shopSettings,
+    },
+    async () => readShop(ctx.db),
+  );
 
-  app.put('/api/v1/settings/shop', async (req, reply) => {
-    const parsed = shopSettingsBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      return sendError(
-        reply,
-        400,
-        'invalid_body',
-        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+  route(
+    app,
+    {
+      method: 'PUT',
+      url: '/api/v1/settings/shop',
+      tag: 'reports',
+      summary: 'Change any of the shop settings (null clears a field).',
+      body: shopSettingsBody,
+      reply: shopSettings,
+    },
+    async ({ body }) => {
+      const shop = writeShop(ctx.db, body, ctx.now());
+      ctx.logger.info(
+        {
+          name: shop.name,
+          technician: shop.technician,
+          logo: shop.logo !== null,
+          paper: shop.paper,
+        },
+        'shop settings changed',
       );
-    }
-    const shop = writeShop(ctx.db, parsed.data, ctx.now());
-    ctx.logger.info(
-      { name: shop.name, technician: shop.technician, logo: shop.logo !== null, paper: shop.paper },
-      'shop settings changed',
-    );
-    return shop;
-  });
+      return shop;
+    },
+  );
 }

@@ -4,12 +4,21 @@ import { secureBootPolicies } from '../boot/dhcp-policy.js';
 import { dhcpModes } from '../config/options.js';
 import { validIpList } from '../net/dhcp/bench-options.js';
 
-export interface NetworkInterfaceInfo {
-  name: string;
-  mac: string | null;
-  internal: boolean;
-  addresses: { address: string; netmask: string; family: 'IPv4' | 'IPv6'; cidr: string | null }[];
-}
+/** GET /api/v1/network/interfaces: one interface of the station. */
+export const networkInterfaceSchema = z.object({
+  name: z.string(),
+  mac: z.string().nullable(),
+  internal: z.boolean(),
+  addresses: z.array(
+    z.object({
+      address: z.string(),
+      netmask: z.string(),
+      family: z.enum(['IPv4', 'IPv6']),
+      cidr: z.string().nullable(),
+    }),
+  ),
+});
+export type NetworkInterfaceInfo = z.infer<typeof networkInterfaceSchema>;
 
 /** The station's network interfaces, for choosing the bench network. */
 export function listInterfaces(

@@ -1,10 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Result } from '../api/contract.js';
+import { DomainError } from '../api/domain-error.js';
 import type { StationOptions } from '../config/options.js';
 import type { StationContext } from '../context.js';
-import { sendError } from '../net/http/errors.js';
+import { route } from '../net/http/contract.js';
 import { benchDhcpGaps } from '../net/dhcp/bench-options.js';
-import { listInterfaces, networkSettingsSchema, type NetworkSettings } from './network.js';
+import {
+  listInterfaces,
+  networkInterfaceSchema,
+  networkSettingsSchema,
+  type NetworkSettings,
+} from './network.js';
 
 export function currentNetworkSettings(o: StationOptions): NetworkSettings {
   return {
@@ -25,24 +32,55 @@ export function networkSettingsRoutes(
   apply: (s: NetworkSettings) => Promise<Result<NetworkSettings>>,
 ) {
   return (app: FastifyInstance, ctx: StationContext): void => {
-    app.get('/api/v1/network/interfaces', async () => listInterfaces());
-    app.get('/api/v1/settings/network', async () => currentNetworkSettings(ctx.options));
-    app.get('/api/v1/settings/dhcp-gaps', async () =>
-      ctx.options.dhcpMode === 'full' ? benchDhcpGaps(ctx.options) : [],
+    const tag = 'network';
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/network/interfaces',
+        tag,
+        summary: "The station's network interfaces and their addresses.",
+        reply: z.array(networkInterfaceSchema),
+      },
+      async () => listInterfaces(),
     );
-    app.put('/api/v1/settings/network', async (req, reply) => {
-      const parsed = networkSettingsSchema.safeParse(req.body);
-      if (!parsed.success) {
-        return sendError(
-          reply,
-          400,
-          'invalid_body',
-          parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-        );
-      }
-      const r = await apply(parsed.data);
-      if (!r.ok) return sendError(reply, 422, r.error.code, r.error.message);
-      return r.value;
-    });
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/settings/network',
+        tag,
+        summary: 'The bench network and DHCP settings in effect.',
+        reply: networkSettingsSchema,
+      },
+      async () => currentNetworkSettings(ctx.options),
+    );
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/settings/dhcp-gaps',
+        tag,
+        summary: 'What the bench lacks without a gateway, DNS or NTP from full-mode DHCP.',
+        reply: z.array(z.string()),
+      },
+      async () => (ctx.options.dhcpMode === 'full' ? benchDhcpGaps(ctx.options) : []),
+    );
+    route(
+      app,
+      {
+        method: 'PUT',
+        url: '/api/v1/settings/network',
+        tag,
+        summary: 'Save the bench network to config.yaml and restart the boot services.',
+        body: networkSettingsSchema,
+        reply: networkSettingsSchema,
+      },
+      async ({ body }) => {
+        const r = await apply(body);
+        if (!r.ok) throw new DomainError(r.error.code, r.error.message, { status: 422 });
+        return r.value;
+      },
+    );
   };
 }
