@@ -12,6 +12,7 @@ export function FailureCard({
   timeline,
 }: {
   machine: MachineSummary;
+  /** Its milestones (the store keeps no progress or log lines there): a few dozen entries. */
   timeline: MachineLogEntry[];
 }) {
   const action = useAction();
