@@ -137,6 +137,10 @@ export class Shipper {
   private async step(): Promise<boolean> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client whose socket dies between queries emits 'error'; unheard, that
+    // would end the station. The failing query (or the next one) reports it instead.
+    const onLinkError = (err: Error) => (broken = err);
+    client.on('error', onLinkError);
     try {
       if (!this.registered) {
         await migratePg(this.pool);
@@ -172,6 +176,7 @@ export class Shipper {
       throw err;
     } finally {
       // A client that failed mid-query may sit on a dead link: destroy it, never reuse it.
+      client.off('error', onLinkError);
       client.release(broken);
     }
   }
