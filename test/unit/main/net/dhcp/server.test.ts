@@ -8,6 +8,7 @@ import { loadConfig } from '../../../../../main/config/load.js';
 import type { StationContext } from '../../../../../main/context.js';
 import { openDatabase } from '../../../../../main/db/open.js';
 import { EventBus } from '../../../../../main/events/bus.js';
+import type { BenchSighting } from '../../../../../main/machines/lifecycle.js';
 import { ClientDirectory } from '../../../../../main/net/clients.js';
 import { MessageType, type DhcpOptions } from '../../../../../main/net/dhcp/options.js';
 import { decode, encode, type DhcpPacket } from '../../../../../main/net/dhcp/packet.js';
@@ -44,6 +45,8 @@ class FakeSocket implements DhcpSocket {
 interface Harness {
   ctx: StationContext;
   events: BootLogEvent[];
+  /** What the machines lifecycle heard (ctx.machineSighted). */
+  sighted: BenchSighting[];
   logs: string[];
   sockets: FakeSocket[];
   byPort: (port: number) => FakeSocket;
@@ -66,6 +69,7 @@ async function start(flags: string[], deps: DhcpDeps = {}): Promise<Harness> {
   });
   const bus = new EventBus();
   const events: BootLogEvent[] = [];
+  const sighted: BenchSighting[] = [];
   bus.on((e: StationEvent) => {
     if (e.type === 'boot') events.push(e);
   });
@@ -79,7 +83,7 @@ async function start(flags: string[], deps: DhcpDeps = {}): Promise<Harness> {
     now: () => new Date(Date.UTC(2026, 0, 1)),
     clients: new ClientDirectory(),
     boot: unknownMachines,
-    machineSighted: () => undefined,
+    machineSighted: (x: BenchSighting) => sighted.push(x),
   } as unknown as StationContext;
   const sockets: FakeSocket[] = [];
   const part = dhcpPart(ctx, {
@@ -96,6 +100,7 @@ async function start(flags: string[], deps: DhcpDeps = {}): Promise<Harness> {
   const h: Harness = {
     ctx,
     events,
+    sighted,
     logs,
     sockets,
     part,
@@ -137,6 +142,7 @@ describe('dhcpPart, proxy mode', () => {
     expect(sent!.to).toEqual({ address: '255.255.255.255', port: 1068 });
     expect(sent!.packet.options.messageType).toBe(MessageType.OFFER);
     expect(sent!.packet.file).toBe('ipxe.efi');
+    expect(h.sighted).toEqual([{ mac: MAC, via: 'proxydhcp', ip: '0.0.0.0' }]);
     expect(h.events).toHaveLength(1);
     expect(h.events[0]).toMatchObject({
       type: 'boot',
@@ -161,6 +167,7 @@ describe('dhcpPart, proxy mode', () => {
     h.byPort(1067).deliver(discover({ hostname: 'office-laptop' }));
     expect(h.byPort(1067).sent).toEqual([]);
     expect(h.events).toEqual([]);
+    expect(h.sighted).toEqual([]);
   });
 
   it('learns the address a PXE client takes from the office server, without answering', async () => {
@@ -235,6 +242,11 @@ describe('dhcpPart, full mode', () => {
         .map((l) => l.ip),
     ).toEqual(['10.33.0.100']);
     expect(h.events.map((e) => e.protocol)).toEqual(['dhcp', 'dhcp']);
+    // The BIOS ROM sends its UUID (option 97): the lifecycle gets it with the MAC.
+    expect(h.sighted).toEqual([
+      { mac: MAC, via: 'dhcp', ip: '0.0.0.0', uuid: BIOS_PXE.uuid },
+      { mac: MAC, via: 'dhcp', ip: '0.0.0.0', uuid: BIOS_PXE.uuid },
+    ]);
     expect(h.events[1]!.data).toMatchObject({
       offered: { ip: '10.33.0.100', bootFile: 'undionly.kpxe' },
     });
