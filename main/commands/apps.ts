@@ -1,7 +1,14 @@
 import fs from 'node:fs';
-import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import {
+  ConfigError,
+  resolveConfig,
+  stationFlags,
+  stationPaths,
+  stationValues,
+} from '../config/load.js';
 import { AppLibrary } from '../apps/library.js';
 import { openDatabase } from '../db/open.js';
+import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
 
 export function appsHelp(): string {
   return [
@@ -10,24 +17,6 @@ export function appsHelp(): string {
     '    source: { package: ID } (ID defaults to the name in lowercase with dashes)',
     'prepstation apps list [--json] [--data-dir DIR] [--files DIR]',
   ].join('\n');
-}
-
-/** Takes `--name value` pairs that are ours out of argv; the rest are station options. */
-function takeFlags(argv: string[], names: string[]): { ours: Map<string, string>; rest: string[] } {
-  const ours = new Map<string, string>();
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [key, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [''];
-    if (key && names.includes(key)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new ConfigError(`--${key} needs a value`);
-      ours.set(key, value);
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { ours, rest };
 }
 
 /**
@@ -40,10 +29,20 @@ export async function apps(argv: string[]): Promise<number> {
     process.stdout.write(appsHelp() + '\n');
     return sub ? 0 : 2;
   }
+  if (sub !== 'list' && sub !== 'import') {
+    process.stderr.write(`prepstation apps: unknown subcommand "${sub}"\n${appsHelp()}\n`);
+    return 2;
+  }
   try {
     if (sub === 'list') {
-      const json = args.includes('--json');
-      const { options } = loadConfig(args.filter((a) => a !== '--json'));
+      const { values } = parseCommandLine(args, {
+        ...stationFlags(),
+        json: switchFlag,
+        help: helpFlag,
+      });
+      if (values.help) return printHelp();
+      const json = values.json === true;
+      const { options } = resolveConfig(stationValues(values));
       const p = stationPaths(options);
       const db = openDatabase(p.dbFile);
       try {
@@ -62,29 +61,42 @@ export async function apps(argv: string[]): Promise<number> {
       return 0;
     }
     if (sub === 'import') {
-      const file = args[0];
-      if (!file || file.startsWith('--')) {
+      const { values, positionals } = parseCommandLine(
+        args,
+        {
+          ...stationFlags(),
+          name: valueFlag,
+          version: valueFlag,
+          id: valueFlag,
+          sha256: valueFlag,
+          help: helpFlag,
+        },
+        { positionals: true },
+      );
+      if (values.help) return printHelp();
+      const [file, extra] = positionals;
+      if (!file) {
         process.stderr.write(
           `prepstation apps import: give the installer file first\n${appsHelp()}\n`,
         );
         return 2;
       }
-      const { ours, rest } = takeFlags(args.slice(1), ['name', 'version', 'id', 'sha256']);
+      if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         process.stderr.write(`prepstation apps import: no such file: ${file}\n`);
         return 1;
       }
-      const { options } = loadConfig(rest);
+      const { options } = resolveConfig(stationValues(values));
       const p = stationPaths(options);
       fs.mkdirSync(p.filesDir, { recursive: true });
       const db = openDatabase(p.dbFile);
       try {
         const library = new AppLibrary(db, p.filesDir);
         const r = await library.importFile(file, {
-          name: ours.get('name'),
-          version: ours.get('version'),
-          id: ours.get('id'),
-          expectedSha256: ours.get('sha256'),
+          name: values.name,
+          version: values.version,
+          id: values.id,
+          expectedSha256: values.sha256,
         });
         if (!r.ok) {
           process.stderr.write(`prepstation apps import: ${r.error.message}\n`);
@@ -106,12 +118,16 @@ export async function apps(argv: string[]): Promise<number> {
       }
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`prepstation apps: ${err.message}\n`);
       return 2;
     }
     throw err;
   }
-  process.stderr.write(`prepstation apps: unknown subcommand "${sub}"\n${appsHelp()}\n`);
   return 2;
+}
+
+function printHelp(): number {
+  process.stdout.write(appsHelp() + '\n');
+  return 0;
 }

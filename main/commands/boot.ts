@@ -1,5 +1,12 @@
-import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import {
+  ConfigError,
+  resolveConfig,
+  stationFlags,
+  stationPaths,
+  stationValues,
+} from '../config/load.js';
 import { FetchError, WIMBOOT_RELEASE, fetchWimboot } from '../media/wimboot.js';
+import { helpFlag, parseCommandLine, UsageError, valueFlag } from '../util/args.js';
 
 export function bootHelp(): string {
   return [
@@ -15,29 +22,33 @@ export async function boot(argv: string[]): Promise<number> {
     process.stdout.write(bootHelp() + '\n');
     return sub === '--help' || sub === '-h' ? 0 : 2;
   }
-  const ours: Record<string, string> = {};
-  const rest: string[] = [];
   try {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      const m = /^--(url|sha256)(?:=(.*))?$/.exec(a);
-      if (m) {
-        const v = m[2] ?? args[++i];
-        if (v === undefined) throw new ConfigError(`--${m[1]} needs a value`);
-        ours[m[1]!] = v;
-      } else rest.push(a);
+    const { values } = parseCommandLine(args, {
+      ...stationFlags(),
+      url: valueFlag,
+      sha256: valueFlag,
+      help: helpFlag,
+    });
+    if (values.help) {
+      process.stdout.write(bootHelp() + '\n');
+      return 0;
     }
-    const { options } = loadConfig(rest);
+    const { options } = resolveConfig(stationValues(values));
     const r = await fetchWimboot(stationPaths(options).filesDir, {
-      url: ours.url,
-      sha256: ours.sha256,
+      url: values.url,
+      sha256: values.sha256,
     });
     process.stdout.write(
       `wimboot ${r.version ?? '(version not found in the binary)'} saved to ${r.path} (${r.bytes} bytes, sha256 ${r.sha256})\n`,
     );
     return 0;
   } catch (err) {
-    if (err instanceof FetchError || err instanceof ConfigError) {
+    // A wrong command line is a usage error (2) here as in every other command.
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`prepstation boot fetch-wimboot: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof FetchError) {
       process.stderr.write(`prepstation boot fetch-wimboot: ${err.message}\n`);
       return 1;
     }

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import {
+  ConfigError,
+  resolveConfig,
+  stationFlags,
+  stationPaths,
+  stationValues,
+} from '../config/load.js';
 import { DriverLibrary } from '../drivers/library.js';
 import { driverIssues } from '../drivers/profile-check.js';
 import { MediaLibrary } from '../media/library.js';
@@ -14,6 +20,7 @@ import {
   profileIdFromFile,
   type ProfileIssue,
 } from '../profiles/parse.js';
+import { helpFlag, parseCommandLine, UsageError } from '../util/args.js';
 
 export const checkHelp = `prepstation check [FILE|DIR] [--data-dir DIR] [--files DIR]
     validate profiles (default: ./profiles)
@@ -26,27 +33,26 @@ there (a repository checkout), that part is skipped and said so.`;
 
 /** `prepstation check`: exit 0 when every profile is valid, 1 with file:line:col lines. */
 export async function check(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(checkHelp + '\n');
-    return 0;
-  }
-  const positional: string[] = [];
-  const stationArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (/^--(data-dir|files)$/.test(a)) stationArgs.push(a, argv[++i] ?? '');
-    else if (/^--(data-dir|files)=/.test(a)) stationArgs.push(a);
-    else positional.push(a);
-  }
-  if (positional.length > 1) {
-    process.stderr.write(`prepstation check: one FILE or DIR, not ${positional.length}\n`);
-    return 2;
-  }
+  let positional: string[];
   let filesDir: string;
   try {
-    filesDir = stationPaths(loadConfig(stationArgs).options).filesDir;
+    const parsed = parseCommandLine(
+      argv,
+      { ...stationFlags(['dataDir', 'files']), help: helpFlag },
+      { positionals: true },
+    );
+    if (parsed.values.help) {
+      process.stdout.write(checkHelp + '\n');
+      return 0;
+    }
+    positional = parsed.positionals;
+    if (positional.length > 1) {
+      process.stderr.write(`prepstation check: one FILE or DIR, not ${positional.length}\n`);
+      return 2;
+    }
+    filesDir = stationPaths(resolveConfig(stationValues(parsed.values)).options).filesDir;
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!(err instanceof ConfigError || err instanceof UsageError)) throw err;
     process.stderr.write(`prepstation check: ${err.message}\n`);
     return 2;
   }

@@ -1,5 +1,12 @@
-import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import {
+  ConfigError,
+  resolveConfig,
+  stationFlags,
+  stationPaths,
+  stationValues,
+} from '../config/load.js';
 import { DriverImportError, DriverLibrary } from '../drivers/library.js';
+import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
 
 export function driversHelp(): string {
   return [
@@ -13,39 +20,6 @@ export function driversHelp(): string {
   ].join('\n');
 }
 
-/** Splits our flags (with values, and the --winpe/--json switches) from station options. */
-function takeFlags(argv: string[]): {
-  ours: Map<string, string>;
-  switches: Set<string>;
-  rest: string[];
-  positional: string[];
-} {
-  const withValue = ['vendor', 'model', 'id'];
-  const ours = new Map<string, string>();
-  const switches = new Set<string>();
-  const rest: string[] = [];
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [key, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [''];
-    if (key && withValue.includes(key)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new ConfigError(`--${key} needs a value`);
-      ours.set(key, value);
-    } else if (key === 'winpe' || key === 'json') {
-      switches.add(key);
-    } else if (!key && !arg.startsWith('-')) {
-      positional.push(arg);
-    } else {
-      rest.push(arg);
-      // A station option's value (--files DIR) stays with it.
-      if (!inline && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--'))
-        rest.push(argv[++i]!);
-    }
-  }
-  return { ours, switches, rest, positional };
-}
-
 const gb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 /** Works on the files dir directly, beside a running station (imports land atomically). */
@@ -56,12 +30,28 @@ export async function drivers(argv: string[]): Promise<number> {
     return sub ? 0 : 2;
   }
   try {
-    const { ours, switches, rest, positional } = takeFlags(args);
-    const { options } = loadConfig(rest);
+    const { values, positionals: positional } = parseCommandLine(
+      args,
+      {
+        ...stationFlags(),
+        vendor: valueFlag,
+        model: valueFlag,
+        id: valueFlag,
+        winpe: switchFlag,
+        json: switchFlag,
+        help: helpFlag,
+      },
+      { positionals: true },
+    );
+    if (values.help) {
+      process.stdout.write(driversHelp() + '\n');
+      return 0;
+    }
+    const { options } = resolveConfig(stationValues(values));
     const library = new DriverLibrary(stationPaths(options).filesDir);
     if (sub === 'list') {
       const list = library.list();
-      if (switches.has('json')) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      if (values.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       else if (list.length === 0)
         process.stdout.write(
           'No driver packs. Import one: prepstation drivers import FOLDER --vendor V --model M\n',
@@ -77,8 +67,7 @@ export async function drivers(argv: string[]): Promise<number> {
     }
     if (sub === 'import') {
       const source = positional[0];
-      const vendor = ours.get('vendor');
-      const model = ours.get('model');
+      const { vendor, model } = values;
       if (!source || !vendor || !model) {
         process.stderr.write(
           `prepstation drivers import: give FOLDER|FILE.cab, --vendor and --model\n${driversHelp()}\n`,
@@ -89,8 +78,8 @@ export async function drivers(argv: string[]): Promise<number> {
         source,
         vendor,
         model,
-        winpe: switches.has('winpe'),
-        ...(ours.get('id') ? { id: ours.get('id')! } : {}),
+        winpe: values.winpe === true,
+        ...(values.id ? { id: values.id } : {}),
       });
       process.stdout.write(
         [
@@ -119,7 +108,7 @@ export async function drivers(argv: string[]): Promise<number> {
       return 0;
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`prepstation drivers: ${err.message}\n`);
       return 2;
     }

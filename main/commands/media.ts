@@ -1,5 +1,11 @@
 import fs from 'node:fs';
-import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import {
+  ConfigError,
+  resolveConfig,
+  stationFlags,
+  stationPaths,
+  stationValues,
+} from '../config/load.js';
 import { EventBus } from '../events/bus.js';
 import { MediaImportError } from '../media/errors.js';
 import type { ImportProgress } from '../media/importer.js';
@@ -7,6 +13,7 @@ import { MediaLibrary } from '../media/library.js';
 import type { MediaRecord } from '../media/types.js';
 import { wimbootStatus } from '../media/wimboot.js';
 import { loadProfileDir } from '../profiles/load-dir.js';
+import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
 
 export function mediaHelp(): string {
   return [
@@ -16,20 +23,6 @@ export function mediaHelp(): string {
     'prepstation media list [--json] [--data-dir DIR] [--files DIR]',
     'prepstation media delete ID [--data-dir DIR] [--files DIR]',
   ].join('\n');
-}
-
-function takeId(args: string[]): { id: string | undefined; rest: string[] } {
-  const rest: string[] = [];
-  let id: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--id') {
-      id = args[++i];
-      if (id === undefined) throw new ConfigError('--id needs a value');
-    } else if (a.startsWith('--id=')) id = a.slice(5);
-    else rest.push(a);
-  }
-  return { id, rest };
 }
 
 const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
@@ -80,10 +73,20 @@ export async function media(argv: string[]): Promise<number> {
     process.stdout.write(mediaHelp() + '\n');
     return sub ? 0 : 2;
   }
+  if (sub !== 'list' && sub !== 'import' && sub !== 'delete') {
+    process.stderr.write(`prepstation media: unknown subcommand "${sub}"\n${mediaHelp()}\n`);
+    return 2;
+  }
   try {
     if (sub === 'list') {
-      const json = args.includes('--json');
-      const { options } = loadConfig(args.filter((a) => a !== '--json'));
+      const { values } = parseCommandLine(args, {
+        ...stationFlags(),
+        json: switchFlag,
+        help: helpFlag,
+      });
+      if (values.help) return printHelp();
+      const json = values.json === true;
+      const { options } = resolveConfig(stationValues(values));
       const p = stationPaths(options);
       const lib = new MediaLibrary(p.filesDir);
       sayRemoved(lib.removeStale());
@@ -100,19 +103,26 @@ export async function media(argv: string[]): Promise<number> {
       return 0;
     }
     if (sub === 'import') {
-      const file = args[0];
-      if (!file || file.startsWith('--')) {
+      const { values, positionals } = parseCommandLine(
+        args,
+        { ...stationFlags(), id: valueFlag, help: helpFlag },
+        { positionals: true },
+      );
+      if (values.help) return printHelp();
+      const [file, extra] = positionals;
+      if (!file) {
         process.stderr.write(
           `prepstation media import: give the ISO file or folder first\n${mediaHelp()}\n`,
         );
         return 2;
       }
-      const { id, rest } = takeId(args.slice(1));
+      if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+      const id = values.id;
       if (!fs.existsSync(file)) {
         process.stderr.write(`prepstation media import: no such file or folder: ${file}\n`);
         return 1;
       }
-      const { options } = loadConfig(rest);
+      const { options } = resolveConfig(stationValues(values));
       const p = stationPaths(options);
       // A bus of our own: the library reports progress on it as in the station.
       const bus = new EventBus(50, 0);
@@ -159,12 +169,19 @@ export async function media(argv: string[]): Promise<number> {
       }
     }
     if (sub === 'delete') {
-      const id = args[0];
-      if (!id || id.startsWith('--')) {
+      const { values, positionals } = parseCommandLine(
+        args,
+        { ...stationFlags(), help: helpFlag },
+        { positionals: true },
+      );
+      if (values.help) return printHelp();
+      const [id, extra] = positionals;
+      if (!id) {
         process.stderr.write(`prepstation media delete: give the medium id\n`);
         return 2;
       }
-      const { options } = loadConfig(args.slice(1));
+      if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+      const { options } = resolveConfig(stationValues(values));
       const paths = stationPaths(options);
       const lib = new MediaLibrary(paths.filesDir);
       // The same rule as DELETE /api/v1/media/:id: never pull a medium from under a profile.
@@ -183,12 +200,20 @@ export async function media(argv: string[]): Promise<number> {
       return 0;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof MediaImportError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof UsageError ||
+      err instanceof MediaImportError
+    ) {
       process.stderr.write(`prepstation media: ${err.message}\n`);
       return 2;
     }
     throw err;
   }
-  process.stderr.write(`prepstation media: unknown subcommand "${sub}"\n${mediaHelp()}\n`);
   return 2;
+}
+
+function printHelp(): number {
+  process.stdout.write(mediaHelp() + '\n');
+  return 0;
 }

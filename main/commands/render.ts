@@ -3,7 +3,6 @@ import { DriverLibrary } from '../drivers/library.js';
 import { choosePacks } from '../drivers/types.js';
 import { MediaLibrary } from '../media/library.js';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { absolutePlanSteps, buildPlanSteps } from '../agent/plan.js';
 import { loadProfileDir } from '../profiles/load-dir.js';
 import { formatIssue, profileIdFromFile } from '../profiles/parse.js';
@@ -21,6 +20,7 @@ import {
   type RenderContext,
 } from '../profiles/render/index.js';
 import { FileKeyProvider, SecretStore } from '../profiles/secrets.js';
+import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
 
 export const renderHelp = `prepstation render PROFILE --machine MAC --format FORMAT [options]
 
@@ -38,27 +38,34 @@ export const renderHelp = `prepstation render PROFILE --machine MAC --format FOR
 export async function render(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        machine: { type: 'string' },
-        serial: { type: 'string' },
-        firmware: { type: 'string', default: 'uefi' },
-        profiles: { type: 'string', default: 'profiles' },
-        'station-url': { type: 'string', default: 'http://127.0.0.1:8080' },
-        token: { type: 'string', default: MASK },
-        'data-dir': { type: 'string' },
-        'reveal-secrets': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
+    args = parseCommandLine(
+      argv,
+      {
+        format: valueFlag,
+        machine: valueFlag,
+        serial: valueFlag,
+        firmware: valueFlag,
+        profiles: valueFlag,
+        'station-url': valueFlag,
+        token: valueFlag,
+        'data-dir': valueFlag,
+        'reveal-secrets': switchFlag,
+        help: helpFlag,
       },
-    });
+      { positionals: true },
+    );
   } catch (err) {
-    process.stderr.write(`prepstation render: ${(err as Error).message}\n\n${renderHelp}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`prepstation render: ${err.message}\n\n${renderHelp}\n`);
     return 2;
   }
-  const o = args.values;
+  const o = {
+    ...args.values,
+    firmware: args.values.firmware ?? 'uefi',
+    profiles: args.values.profiles ?? 'profiles',
+    'station-url': args.values['station-url'] ?? 'http://127.0.0.1:8080',
+    token: args.values.token ?? MASK,
+  };
   if (o.help) {
     process.stdout.write(renderHelp + '\n');
     return 0;

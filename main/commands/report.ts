@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, stationPaths } from '../config/load.js';
+import {
+  ConfigError,
+  resolveConfig,
+  stationFlags,
+  stationPaths,
+  stationValues,
+} from '../config/load.js';
 import { openDatabase } from '../db/open.js';
 import {
   batchReportFor,
@@ -11,6 +16,7 @@ import {
   type ReportFormat,
 } from '../reports/build.js';
 import { readShop } from '../reports/settings.js';
+import { helpFlag, parseCommandLine, UsageError, valueFlag } from '../util/args.js';
 import { packageVersion } from '../util/package-root.js';
 
 export function reportHelp(): string {
@@ -33,31 +39,27 @@ export function reportHelp(): string {
 export async function report(argv: string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        machine: { type: 'string' },
-        batch: { type: 'string' },
-        format: { type: 'string', default: 'pdf' },
-        out: { type: 'string' },
-        paper: { type: 'string' },
-        technician: { type: 'string' },
-        'data-dir': { type: 'string' },
-        profiles: { type: 'string' },
-        files: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    values = parseCommandLine(argv, {
+      machine: valueFlag,
+      batch: valueFlag,
+      format: valueFlag,
+      out: valueFlag,
+      paper: valueFlag,
+      technician: valueFlag,
+      ...stationFlags(['dataDir', 'profiles', 'files']),
+      help: helpFlag,
     }).values;
   } catch (err) {
-    return usage((err as Error).message);
+    if (err instanceof UsageError) return usage(err.message);
+    throw err;
   }
   if (values.help) {
     process.stdout.write(reportHelp() + '\n');
     return 0;
   }
   if (!values.machine === !values.batch) return usage('give exactly one of --machine or --batch');
-  if (!reportFormats.includes(values.format as ReportFormat)) {
+  const format = values.format ?? 'pdf';
+  if (!reportFormats.includes(format as ReportFormat)) {
     return usage(`--format must be one of ${reportFormats.join(', ')}`);
   }
   if (!values.out) return usage('--out FILE is needed (- for stdout)');
@@ -67,11 +69,7 @@ export async function report(argv: string[]): Promise<number> {
 
   let paths;
   try {
-    const flags: string[] = [];
-    if (values['data-dir']) flags.push('--data-dir', values['data-dir']);
-    if (values.profiles) flags.push('--profiles', values.profiles);
-    if (values.files) flags.push('--files', values.files);
-    paths = stationPaths(loadConfig(flags).options);
+    paths = stationPaths(resolveConfig(stationValues(values)).options);
   } catch (err) {
     if (err instanceof ConfigError) return usage(err.message);
     throw err;
@@ -102,7 +100,7 @@ export async function report(argv: string[]): Promise<number> {
       );
       return 1;
     }
-    const out = await renderReport(r, values.format as ReportFormat, {
+    const out = await renderReport(r, format as ReportFormat, {
       shop: readShop(db),
       ...(values.paper ? { paper: values.paper as 'a4' | 'letter' } : {}),
       profilesDir: paths.profilesDir,

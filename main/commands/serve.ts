@@ -1,6 +1,7 @@
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError, resolveConfig, stationFlags, stationValues } from '../config/load.js';
 import { kebab, optionHelp, type OptionName } from '../config/options.js';
 import { Station } from '../station.js';
+import { helpFlag, parseCommandLine, UsageError } from '../util/args.js';
 
 export function serveHelp(): string {
   const lines = (Object.keys(optionHelp) as OptionName[]).map(
@@ -16,15 +17,20 @@ export function serveHelp(): string {
 
 /** Runs the station until SIGINT/SIGTERM; resolves with the exit code. */
 export async function serve(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(serveHelp() + '\n');
-    return 0;
-  }
   let config;
   try {
-    config = loadConfig(argv);
+    const { values } = parseCommandLine(
+      argv,
+      { ...stationFlags(), help: helpFlag },
+      { hint: 'options look like --http-port 8080' },
+    );
+    if (values.help) {
+      process.stdout.write(serveHelp() + '\n');
+      return 0;
+    }
+    config = resolveConfig(stationValues(values));
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`prepstation: ${err.message}\n`);
       return 2;
     }

@@ -1,4 +1,5 @@
 import { simulate, type SimulateOptions, type SimulateSummary } from '../simulate/run.js';
+import { helpFlag, parseCommandLine, switchFlag, valueFlag } from '../util/args.js';
 
 export function simulateHelp(): string {
   return [
@@ -22,55 +23,49 @@ export function simulateHelp(): string {
   ].join('\n');
 }
 
-const numeric = [
-  'machines',
-  'speed',
-  'fail-rate',
-  'final-fail-rate',
-  'reboot-rate',
-  'ramp',
-  'wait',
-  'seed',
-] as const;
-const text = ['station', 'assign', 'ui', 'ui-token'] as const;
-const flags = ['measure', 'json'] as const;
+const simulateFlags = {
+  station: valueFlag,
+  machines: valueFlag,
+  assign: valueFlag,
+  ui: valueFlag,
+  'ui-token': valueFlag,
+  speed: valueFlag,
+  'fail-rate': valueFlag,
+  'final-fail-rate': valueFlag,
+  'reboot-rate': valueFlag,
+  ramp: valueFlag,
+  wait: valueFlag,
+  seed: valueFlag,
+  measure: switchFlag,
+  json: switchFlag,
+  help: helpFlag,
+};
+type Numeric =
+  'machines' | 'speed' | 'fail-rate' | 'final-fail-rate' | 'reboot-rate' | 'ramp' | 'wait' | 'seed';
 
 export function parseSimulateArgs(argv: string[]): SimulateOptions & { json: boolean } {
-  const v = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
-    const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if ((flags as readonly string[]).includes(key)) {
-      v.set(key, true);
-      continue;
-    }
-    if (![...numeric, ...text].includes(key as never)) throw new Error(`unknown option --${key}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`--${key} needs a value`);
-    v.set(key, value);
-  }
-  const num = (k: (typeof numeric)[number], def: number, min: number, max: number) => {
-    const raw = v.get(k);
+  const v = parseCommandLine(argv, simulateFlags).values;
+  const num = (k: Numeric, def: number, min: number, max: number) => {
+    const raw = v[k];
     const n = raw === undefined ? def : Number(raw);
     if (!Number.isFinite(n) || n < min || n > max)
       throw new Error(`--${k} must be a number from ${min} to ${max}`);
     return n;
   };
-  const station = v.get('station');
-  if (typeof station !== 'string' || !/^https?:\/\//.test(station)) {
+  const station = v.station;
+  if (!station || !/^https?:\/\//.test(station)) {
     throw new Error('--station URL is needed, e.g. --station http://127.0.0.1:8080');
   }
-  const uiUrl = v.get('ui');
-  const token = (v.get('ui-token') as string | undefined) ?? process.env.PREPSTATION_UI_TOKEN;
-  const assign = (v.get('assign') as string | undefined) ?? null;
-  const measure = v.get('measure') === true;
-  if ((assign || measure) && (typeof uiUrl !== 'string' || !token)) {
+  const uiUrl = v.ui;
+  const token = v['ui-token'] ?? process.env.PREPSTATION_UI_TOKEN;
+  const assign = v.assign ?? null;
+  const measure = v.measure === true;
+  if ((assign || measure) && (!uiUrl || !token)) {
     throw new Error('--assign and --measure need --ui URL and --ui-token T (the station token)');
   }
   return {
     benchUrl: station,
-    ui: typeof uiUrl === 'string' && token ? { url: uiUrl.replace(/\/$/, ''), token } : null,
+    ui: uiUrl && token ? { url: uiUrl.replace(/\/$/, ''), token } : null,
     machines: Math.floor(num('machines', 10, 1, 10_000)),
     assign,
     speed: num('speed', 1, 0.01, 100_000),
@@ -81,7 +76,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions & { json: boo
     waitSeconds: num('wait', 3600, 0, 604_800),
     seed: Math.floor(num('seed', 1, 0, 2 ** 31)),
     measure,
-    json: v.get('json') === true,
+    json: v.json === true,
   };
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { parseCommandLine, UsageError, type FlagSpec } from '../util/args.js';
 import {
   defaultDataDir,
   envName,
@@ -29,39 +30,49 @@ export interface ResolvedConfig {
 const names = Object.keys(optionHelp) as OptionName[];
 const byKebab = new Map(names.map((n) => [kebab(n), n]));
 
-/** Parses `--name value`, `--name=value` and bare boolean `--name` / `--no-name` flags. */
-export function parseFlags(argv: string[]): Partial<Record<OptionName, string | boolean>> {
-  const out: Partial<Record<OptionName, string | boolean>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      throw new ConfigError(`unexpected argument "${arg}"; options look like --http-port 8080`);
-    }
-    const [rawKey, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const negated = rawKey.startsWith('no-') && byKebab.has(rawKey.slice(3));
-    const key = byKebab.get(negated ? rawKey.slice(3) : rawKey);
-    if (!key) {
-      throw new ConfigError(
-        `unknown option --${rawKey}; known options: ${names.map((n) => '--' + kebab(n)).join(', ')}`,
-      );
-    }
-    if (negated) {
-      out[key] = false;
-      continue;
-    }
-    if (inline !== undefined) {
-      out[key] = inline;
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) {
-      out[key] = true;
-      continue;
-    }
-    out[key] = next;
-    i++;
+export type StationFlags = Partial<Record<OptionName, string | boolean>>;
+
+/**
+ * An option is a switch when the schema reads "false" as false (dhcpOverride, tftp): it is
+ * `--name`, `--no-name` or `--name=false` on the command line; every other one takes a value.
+ */
+const isSwitch = (n: OptionName): boolean =>
+  optionsSchema.shape[n].safeParse('false').data === false;
+
+/** The flags of station options (all of them by default), for a command's parseCommandLine. */
+export function stationFlags(only: readonly OptionName[] = names): Record<string, FlagSpec> {
+  return Object.fromEntries(
+    only.map((n) => [
+      kebab(n),
+      isSwitch(n) ? { type: 'boolean', negatable: true } : { type: 'string' },
+    ]),
+  );
+}
+
+/** The station options among a command's parsed flags, by option name, for resolveConfig. */
+export function stationValues(
+  values: Record<string, string | boolean | undefined>,
+  only: readonly OptionName[] = names,
+): StationFlags {
+  const out: StationFlags = {};
+  for (const n of only) {
+    const v = values[kebab(n)];
+    if (v !== undefined) out[n] = v;
   }
   return out;
+}
+
+/** Parses `--name value`, `--name=value` and the switches `--name` / `--no-name`. */
+export function parseFlags(argv: readonly string[]): StationFlags {
+  try {
+    const { values } = parseCommandLine(argv, stationFlags(), {
+      hint: 'options look like --http-port 8080',
+    });
+    return stationValues(values);
+  } catch (err) {
+    if (err instanceof UsageError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -120,11 +131,19 @@ function describeIssue(issue: z.core.$ZodIssue, source: string): string {
  * defaults. A bad value throws ConfigError naming the option and what it allows.
  */
 export function loadConfig(
-  argv: string[],
+  argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   defaults: { dataDir?: string } = {},
 ): ResolvedConfig {
-  const flags = parseFlags(argv);
+  return resolveConfig(parseFlags(argv), env, defaults);
+}
+
+/** loadConfig for flags a command has parsed already (stationValues of its command line). */
+export function resolveConfig(
+  flags: StationFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { dataDir?: string } = {},
+): ResolvedConfig {
   const sources: ResolvedConfig['sources'] = {};
   const merged: Record<string, unknown> = {};
 
