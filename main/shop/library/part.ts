@@ -148,7 +148,15 @@ export class ShopLibrary implements ShopLibraryApi {
     },
   };
 
-  /** One sync pass now (or right after the one running). Tests await it. */
+  /** A full pass now, the libraries looked at again too (the technician's "sync now"). */
+  async syncNow(): Promise<ShopLibraryStatus> {
+    await this.running;
+    this.catalog?.touch();
+    await this.kick();
+    return this.status();
+  }
+
+  /** One sync pass now (or right after the one running). */
   kick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {

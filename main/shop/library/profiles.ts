@@ -5,6 +5,8 @@ import type { ProfileStore, SaveResult } from '../../profiles/store.js';
 import type { SyncStore } from './sync-store.js';
 import type { ProfileConflict, SharedSaveResult } from './types.js';
 
+type Held = PoolClient & { broken?: Error; onLinkError?: (err: Error) => void };
+
 interface Head {
   version: number;
   hash: string;
@@ -44,7 +46,7 @@ export class SharedProfiles {
     const base = await this.baseVersion(id, baseHash);
     let client: PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.checkout();
     } catch (err) {
       return this.saveUnshared(id, text, author, base, err as Error);
     }
@@ -78,7 +80,7 @@ export class SharedProfiles {
       await client.query('ROLLBACK').catch(() => undefined);
       return this.saveUnshared(id, text, author, base, err as Error);
     } finally {
-      client.release();
+      this.checkin(client);
     }
   }
 
@@ -155,7 +157,7 @@ export class SharedProfiles {
     author: string,
     base: number,
   ): Promise<'shared' | 'conflict'> {
-    const client = await this.pool.connect();
+    const client = await this.checkout();
     try {
       await client.query('BEGIN');
       if (await this.moveHead(client, id, base, text, author)) {
@@ -204,8 +206,29 @@ export class SharedProfiles {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      this.checkin(client);
     }
+  }
+
+  /**
+   * A client held across awaits: pg emits a dropped link on it as an 'error' event, which
+   * without a listener would end the station. The listener marks it broken, and a broken
+   * client is destroyed on release instead of going back to the pool.
+   */
+  private async checkout(): Promise<PoolClient> {
+    const client = await this.pool.connect();
+    const held = client as Held;
+    held.onLinkError = (err: Error) => {
+      held.broken = err;
+    };
+    client.on('error', held.onLinkError);
+    return client;
+  }
+
+  private checkin(client: PoolClient): void {
+    const held = client as Held;
+    if (held.onLinkError) client.removeListener('error', held.onLinkError);
+    client.release(held.broken);
   }
 
   private async pull(): Promise<number> {

@@ -44,6 +44,19 @@ export function libraryUiRoutes(app: FastifyInstance, lib: ShopLibrary | null): 
   route(
     app,
     {
+      method: 'POST',
+      url: '/api/v1/shop/library/sync',
+      tag: 'shop',
+      summary:
+        'Syncs now: pushes what is not shared yet, takes what changed in the shop, looks at the local libraries again.',
+      reply: shopLibraryStatus,
+    },
+    async () => lib.syncNow(),
+  );
+
+  route(
+    app,
+    {
       method: 'GET',
       url: '/api/v1/shop/profiles/:id/refused',
       tag: 'shop',

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { requireOrSkip } from '../../helpers/env.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { startTestStation, type TestStation } from '../../helpers/station.js';
+import type { DriverLibrary } from '../../../main/drivers/library.js';
 import { acmeInput } from '../../unit/main/machines/fixtures.js';
 
 /**
@@ -280,6 +281,52 @@ describe.skipIf(skip)('shop libraries: two stations, one PostgreSQL', () => {
     // Nothing half-written is left behind.
     const incoming = path.join(b.dataDir, 'files', 'apps', '.incoming');
     expect(fs.existsSync(incoming) ? fs.readdirSync(incoming) : []).toEqual([]);
+  }, 120_000);
+
+  it('shares a driver pack and a medium file by file, manifests written last', async () => {
+    // A driver pack imported on A from a folder, as `prepstation drivers import` does.
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'ps-lib-drivers-'));
+    fs.mkdirSync(path.join(src, 'net'));
+    fs.writeFileSync(path.join(src, 'net', 'e1d.inf'), '[Version]\nSignature="$Windows NT$"\n');
+    fs.writeFileSync(path.join(src, 'net', 'e1d.sys'), crypto.randomBytes(50_000));
+    const drivers = a.station.ctx.drivers as unknown as DriverLibrary;
+    const { pack } = await drivers.import({
+      source: src,
+      vendor: 'Dell Inc.',
+      model: 'Latitude 5440',
+      winpe: true,
+    });
+    // A medium as the media importer leaves it: its files, then media.json.
+    const mediumDir = path.join(a.dataDir, 'files', 'media', 'win11-test');
+    fs.mkdirSync(path.join(mediumDir, 'sources'), { recursive: true });
+    const bootWim = crypto.randomBytes(120_000);
+    fs.writeFileSync(path.join(mediumDir, 'sources', 'boot.wim'), bootWim);
+    fs.writeFileSync(path.join(mediumDir, 'sources', 'install.wim'), crypto.randomBytes(80_000));
+    const record = {
+      id: 'win11-test',
+      label: 'Windows 11 test',
+      importedAt: new Date().toISOString(),
+    };
+    fs.writeFileSync(path.join(mediumDir, 'media.json'), JSON.stringify(record));
+
+    expect((await a.api('/api/v1/shop/library/sync', { method: 'POST' })).status).toBe(200);
+    await until('the pack and the medium on B', async () => {
+      await b.api('/api/v1/shop/library/sync', { method: 'POST' });
+      return b.station.ctx.drivers?.get(pack.id) && b.station.ctx.media?.get('win11-test');
+    });
+    const bDrivers = b.station.ctx.drivers!;
+    expect(bDrivers.get(pack.id)!.sha256).toBe(pack.sha256);
+    expect(bDrivers.files(pack.id)).toEqual(drivers.files(pack.id));
+    const bMedium = path.join(b.dataDir, 'files', 'media', 'win11-test');
+    expect(sha256(fs.readFileSync(path.join(bMedium, 'sources', 'boot.wim')))).toBe(
+      sha256(bootWim),
+    );
+    expect(b.station.ctx.media!.get('win11-test')!.label).toBe('Windows 11 test');
+    // No staging folder left on B.
+    const left = fs
+      .readdirSync(path.join(b.dataDir, 'files', 'media'))
+      .filter((n) => n.startsWith('.'));
+    expect(left).toEqual([]);
   }, 120_000);
 
   it('serves library files only to holders of the shop key', async () => {
