@@ -69,6 +69,9 @@ export class Outbox {
         'INSERT OR IGNORE INTO shop_outbox (event_id) SELECT id FROM machine_events WHERE id BETWEEN ? AND ?',
       ),
       eventsIn: db.prepare('SELECT count(*) AS n FROM machine_events WHERE id BETWEEN ? AND ?'),
+      forgotten: db.prepare(
+        'SELECT rowid, machine_id AS machineId FROM forgotten_machines WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      ),
     };
   }
 
@@ -102,6 +105,14 @@ export class Outbox {
   /** Forgets what the shop database committed: every outbox row up to `seq`. */
   shipped(seq: number): void {
     this.s.shipped.run(seq);
+  }
+
+  /**
+   * Machines forgotten on the station after `rowid`: forgetting writes no event (the log
+   * stays as it was), so the shipper carries it to the shop's projection this way.
+   */
+  forgottenAfter(rowid: number, limit: number): { rowid: number; machineId: string }[] {
+    return this.s.forgotten.all(rowid, limit) as { rowid: number; machineId: string }[];
   }
 
   /**

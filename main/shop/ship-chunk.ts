@@ -48,6 +48,14 @@ export async function heartbeat(client: PoolClient, stationId: string, backlog: 
   ]);
 }
 
+/** Machines forgotten on the station leave the shop's projection too (their events stay). */
+export async function dropMachines(client: PoolClient, stationId: string, ids: string[]) {
+  await client.query(
+    'DELETE FROM shop_machines WHERE station_id = $1 AND machine_id = ANY($2::text[])',
+    [stationId, ids],
+  );
+}
+
 export async function recordGap(client: PoolClient, stationId: string, from: number, to: number) {
   await client.query(
     'UPDATE shop_stations SET gap_from = $2, gap_to = $3, gap_at = now() WHERE id = $1',
@@ -174,12 +182,7 @@ async function upsertMachines(
     if (v) live.push([id, v]);
     else gone.push(id);
   }
-  if (gone.length > 0) {
-    await client.query(
-      'DELETE FROM shop_machines WHERE station_id = $1 AND machine_id = ANY($2::text[])',
-      [stationId, gone],
-    );
-  }
+  if (gone.length > 0) await dropMachines(client, stationId, gone);
   if (live.length === 0) return;
   const col = <T>(f: (v: MachineSummary, id: string) => T): T[] => live.map(([id, v]) => f(v, id));
   await client.query(

@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger.js';
 import { Outbox } from './outbox.js';
 import { createPool, describePgError, maskDatabaseUrl, migratePg, type Pool } from './pg.js';
 import {
+  dropMachines,
   heartbeat,
   recordGap,
   registerStation,
@@ -50,6 +51,8 @@ export class Shipper {
   private registered = false;
   private halted: string | null = null;
   private lastHeartbeat = 0;
+  /** forgotten_machines rowid carried to the shop so far (from 0 at each start: idempotent). */
+  private forgottenMark = 0;
   /** Whether onStatus was told of the current healthy state. */
   private announced = false;
   private readonly st: ShopShipStatus;
@@ -152,6 +155,12 @@ export class Shipper {
         );
       }
       this.st.connected = true;
+      const forgotten = this.outbox.forgottenAfter(this.forgottenMark, 1000);
+      if (forgotten.length > 0) {
+        const ids = forgotten.map((f) => f.machineId);
+        await dropMachines(client, this.d.station.id, ids);
+        this.forgottenMark = forgotten.at(-1)!.rowid;
+      }
       const events = contiguousHead(this.outbox.chunk(this.d.chunkSize ?? 500));
       if (events.length === 0) {
         const due = Date.now() - this.lastHeartbeat >= (this.d.heartbeatMs ?? 10_000);

@@ -213,6 +213,20 @@ describe.skipIf(skip)('shop shipper: SQLite outbox to PostgreSQL', () => {
       [s.id.id, 'm0'],
     );
     expect(m0.rows[0]).toMatchObject({ state: 'done', updated_seq: '10' });
+    // Forgotten on the station (no event is written for that): gone from the shop's projection.
+    s.views.set('m1', null);
+    s.db
+      .prepare(
+        "INSERT INTO forgotten_machines (machine_id, at) VALUES ('m1', '2026-12-03T11:00:00Z')",
+      )
+      .run();
+    await until(async () => {
+      const r = await pool.query(
+        'SELECT machine_id FROM shop_machines WHERE station_id = $1 ORDER BY machine_id',
+        [s.id.id],
+      );
+      return r.rows.map((x: { machine_id: string }) => x.machine_id).join() === 'm0';
+    }, 'm1 dropped from the projection');
   });
 
   it('absorbs a resend: a chunk committed but not deleted from the outbox (a crash) is not stored twice', async () => {
