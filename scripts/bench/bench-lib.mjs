@@ -11,6 +11,25 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const cacheDir = process.env.PS4_BENCH_CACHE ?? '/var/tmp/ps4-bench';
 export const pkgRoot = path.join(cacheDir, 'root');
 
+/**
+ * `--base DIR` (or PS4_BENCH_BASE=DIR): another built checkout of PrepStation (say the commit
+ * before a refactoring), benchmarked as one more server in the same run, interleaved with
+ * this tree's, so the new/base ratio sees the same load. null when not asked for.
+ */
+export function baseTree() {
+  const i = process.argv.indexOf('--base');
+  const dir = i >= 0 ? process.argv[i + 1] : process.env.PS4_BENCH_BASE;
+  if (!dir) return null;
+  const root = path.resolve(dir);
+  if (!fs.existsSync(path.join(root, 'dist/main/cli.js'))) {
+    process.stderr.write(
+      `--base ${root}: no dist/ there; run npm ci && npm run build in it first\n`,
+    );
+    process.exit(2);
+  }
+  return root;
+}
+
 /** apt-get download + dpkg-deb -x into the cache, once per package. */
 export function extractPackages(pkgs) {
   fs.mkdirSync(path.join(cacheDir, 'debs'), { recursive: true });

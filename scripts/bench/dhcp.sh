@@ -8,6 +8,8 @@
 # (ps3-bench-<pid>-dns, -srv, -cli, joined by veth pairs); nothing touches a real interface.
 # perfdhcp acts as a relay (giaddr), so replies come back unicast to port 67.
 # ROUNDS=N (default 2) ABBA rounds; BENCH_RAW=1 prints perfdhcp's own reports.
+# PS4_BENCH_BASE=DIR adds the station of another built checkout as a third server (its own
+# namespace, -old), in the same rounds (A B C C B A), and prints prepstation/base.
 # Needs: root, iproute2, kea-admin (perfdhcp), dnsmasq-base, a built station (npm run build).
 # STATION_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the station's side.
 set -euo pipefail
@@ -19,6 +21,8 @@ NS=ps3-bench-$$
 DNS=$NS-dns
 SRV=$NS-srv
 CLI=$NS-cli
+OLD=$NS-old
+BASE=${PS4_BENCH_BASE:-}
 TMP=$(mktemp -d /tmp/ps3-bench.XXXXXX)
 PIDS=()
 
@@ -26,7 +30,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   sleep 0.5
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  for ns in "$DNS" "$SRV" "$CLI"; do ip netns del "$ns" 2>/dev/null || true; done
+  for ns in "$DNS" "$SRV" "$CLI" "$OLD"; do ip netns del "$ns" 2>/dev/null || true; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
@@ -36,6 +40,10 @@ for cmd in perfdhcp dnsmasq ip; do
   command -v "$cmd" >/dev/null || { echo "bench: $cmd is missing" >&2; exit 2; }
 done
 [ -f dist/main/cli.js ] || { echo "bench: run npm run build first" >&2; exit 2; }
+if [ -n "$BASE" ]; then
+  BASE=$(cd "$BASE" && pwd)
+  [ -f "$BASE/dist/main/cli.js" ] || { echo "bench: $BASE has no dist/: npm ci && npm run build there" >&2; exit 2; }
+fi
 
 ip netns add "$DNS"
 ip netns add "$SRV"
@@ -52,6 +60,15 @@ ip -n "$CLI" addr add 10.33.64.2/22 dev eth1
 for ns in "$DNS" "$SRV"; do ip -n "$ns" link set bench0 up; done
 ip -n "$CLI" link set eth0 up
 ip -n "$CLI" link set eth1 up
+if [ -n "$BASE" ]; then
+  ip netns add "$OLD"
+  ip -n "$OLD" link set lo up
+  ip -n "$OLD" link add bench0 type veth peer name eth2 netns "$CLI"
+  ip -n "$OLD" addr add 10.33.68.1/22 dev bench0
+  ip -n "$CLI" addr add 10.33.68.2/22 dev eth2
+  ip -n "$OLD" link set bench0 up
+  ip -n "$CLI" link set eth2 up
+fi
 
 echo "bench: dnsmasq (DHCP only, no ping, lease file) and PrepStation (full mode, log level warn)"
 ip netns exec "$DNS" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=bench0 \
@@ -64,8 +81,18 @@ ip netns exec "$SRV" node ${STATION_NODE_ARGS:-} bin/prepstation.js serve --data
   --dhcp-range 10.33.64.10-10.33.67.250 --dhcp-override --no-tftp --http-port 8080 --ui-port 7780 \
   --log-level warn >"$TMP/station.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 100); do grep -q 'Bench listener' "$TMP/station.log" && break; sleep 0.2; done
-grep -q 'Bench listener' "$TMP/station.log" || { cat "$TMP/station.log"; exit 1; }
+if [ -n "$BASE" ]; then
+  echo "bench: base station from $BASE"
+  ip netns exec "$OLD" node ${STATION_NODE_ARGS:-} "$BASE/bin/prepstation.js" serve --data-dir "$TMP/base" \
+    --dhcp-mode full --bench-address 10.33.68.1 --bench-interface bench0 \
+    --dhcp-range 10.33.68.10-10.33.71.250 --dhcp-override --no-tftp --http-port 8080 --ui-port 7780 \
+    --log-level warn >"$TMP/base.log" 2>&1 &
+  PIDS+=($!)
+fi
+for log in station ${BASE:+base}; do
+  for _ in $(seq 300); do grep -q 'Bench listener' "$TMP/$log.log" && break; sleep 0.2; done
+  grep -q 'Bench listener' "$TMP/$log.log" || { cat "$TMP/$log.log"; exit 1; }
+done
 
 # $1 local address, $2 server -> perfdhcp output (relay mode: replies come to $1:67)
 run_perfdhcp() {
@@ -84,10 +111,14 @@ printf '\nperfdhcp -r %s -R %s -p %s, DORA exchanges, relay mode, namespaces; %s
 printf '%-6s %-12s %14s %14s\n' round server 'exchanges/s' 'avg delay ms'
 RESULTS=()
 for round in $(seq "$ROUNDS"); do
-  order=(dnsmasq prepstation prepstation dnsmasq)
+  if [ -n "$BASE" ]; then order=(dnsmasq prepstation base base prepstation dnsmasq)
+  else order=(dnsmasq prepstation prepstation dnsmasq); fi
   for server in "${order[@]}"; do
-    if [ "$server" = dnsmasq ]; then out=$(run_perfdhcp 10.33.60.2 10.33.60.1)
-    else out=$(run_perfdhcp 10.33.64.2 10.33.64.1); fi
+    case $server in
+      dnsmasq) out=$(run_perfdhcp 10.33.60.2 10.33.60.1) ;;
+      prepstation) out=$(run_perfdhcp 10.33.64.2 10.33.64.1) ;;
+      base) out=$(run_perfdhcp 10.33.68.2 10.33.68.1) ;;
+    esac
     [ -n "${BENCH_RAW:-}" ] && echo "$out"
     read -r rate delay <<<"$(summarize "$out")"
     printf '%-6s %-12s %14s %14s\n' "$round" "$server" "$rate" "$delay"
@@ -102,4 +133,9 @@ printf '%s\n' "${RESULTS[@]}" | awk '
     if (r["dnsmasq"] > 0) printf "ratio (prepstation / dnsmasq): throughput %.2fx", r["prepstation"] / r["dnsmasq"]
     if (d["dnsmasq"] > 0) printf ", latency %.2fx (lower is better)", d["prepstation"] / d["dnsmasq"]
     print ""
+    if (n["base"] > 0) {
+      printf "base         %.1f/s %.1f ms; ratio (prepstation / base): throughput %.2fx", r["base"] / n["base"], d["base"] / n["base"], r["prepstation"] / r["base"] * n["base"] / n["prepstation"]
+      if (d["base"] > 0) printf ", latency %.2fx", d["prepstation"] / d["base"] * n["base"] / n["prepstation"]
+      print ""
+    }
   }'

@@ -3,12 +3,15 @@
 // nginx (extracted from Debian's package, sendfile on), side by side in one run, inside a
 // private network namespace. N curl clients download the same 1 GiB file at once (a row of
 // PCs pulling one install image). Prints aggregate MiB/s and the ratio. Needs root and
-// `npm run build:main`. Usage: node scripts/bench/http.mjs [--size-mib 1024] [--clients 20] [--reps 2]
+// `npm run build:main`. `--base DIR` adds the station of another built checkout (same run,
+// interleaved: the ratio station/base sees the same load).
+// Usage: node scripts/bench/http.mjs [--size-mib 1024] [--clients 20] [--reps 2] [--base DIR]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  baseTree,
   extractPackages,
   httpReady,
   pkgRoot,
@@ -29,6 +32,7 @@ if (reexecInNetns('http')) process.exit(0);
 const sizeMiB = arg('--size-mib', 1024);
 const clients = arg('--clients', 20);
 const reps = arg('--reps', 2);
+const base = baseTree();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ps4-bench-http-'));
 const files = path.join(work, 'files');
 fs.mkdirSync(path.join(files, 'media'), { recursive: true });
@@ -71,26 +75,30 @@ http {
 `,
 );
 
+/** `prepstation serve` of a tree (this one, or --base) on the bench listener `port`. */
+const station = (tree, port) => ({
+  port,
+  start: () =>
+    startServer(process.execPath, [
+      path.join(tree, 'bin/prepstation.js'),
+      'serve',
+      '--data-dir',
+      fs.mkdtempSync(path.join(work, 'data-')),
+      '--files',
+      files,
+      '--http-port',
+      String(port),
+      '--ui-port',
+      '0',
+      '--no-tftp',
+      '--log-level',
+      'warn',
+    ]),
+});
+
 const servers = {
-  station: {
-    port: 8082,
-    start: () =>
-      startServer(process.execPath, [
-        path.join(repoRoot, 'bin/prepstation.js'),
-        'serve',
-        '--data-dir',
-        fs.mkdtempSync(path.join(work, 'data-')),
-        '--files',
-        files,
-        '--http-port',
-        '8082',
-        '--ui-port',
-        '0',
-        '--no-tftp',
-        '--log-level',
-        'warn',
-      ]),
-  },
+  station: station(repoRoot, 8082),
+  ...(base && { base: station(base, 8083) }),
   nginx: {
     port: 8081,
     start: () =>
@@ -137,4 +145,9 @@ process.stdout.write(
   `\nHTTP ${clients} x ${(size / 1024 ** 3).toFixed(2)} GiB at once, curl, loopback in a namespace, best of ${reps}, load ${os.loadavg()[0].toFixed(1)}\n` +
     `station ${best.station.mibs.toFixed(0)} MiB/s, nginx ${best.nginx.mibs.toFixed(0)} MiB/s, ratio station/nginx ${(best.station.mibs / best.nginx.mibs).toFixed(2)}\n`,
 );
+if (best.base) {
+  process.stdout.write(
+    `base ${base}: ${best.base.mibs.toFixed(0)} MiB/s, ratio base/nginx ${(best.base.mibs / best.nginx.mibs).toFixed(2)}, station/base ${(best.station.mibs / best.base.mibs).toFixed(2)}\n`,
+  );
+}
 fs.rmSync(work, { recursive: true, force: true });

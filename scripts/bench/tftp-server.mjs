@@ -1,11 +1,12 @@
-// The station's TFTP server alone (from dist/), for the benchmark: node tftp-server.mjs ROOT PORT
+// The station's TFTP server alone (from dist/), for the benchmark:
+//   node tftp-server.mjs ROOT PORT [TREE]   (TREE: another built checkout, default this one)
 import path from 'node:path';
 import pino from 'pino';
 import { repoRoot } from './bench-lib.mjs';
 
-const { TftpServer } = await import(path.join(repoRoot, 'dist/main/net/tftp/server.js'));
-const { defaultWorkerCount } = await import(path.join(repoRoot, 'dist/main/net/tftp/workers.js'));
-const [root, port] = process.argv.slice(2);
+const [root, port, tree = repoRoot] = process.argv.slice(2);
+const { TftpServer } = await import(path.join(tree, 'dist/main/net/tftp/server.js'));
+const { defaultWorkerCount } = await import(path.join(tree, 'dist/main/net/tftp/workers.js'));
 const server = new TftpServer({
   root,
   host: '127.0.0.1',

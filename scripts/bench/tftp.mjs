@@ -4,13 +4,15 @@
 // with blksize 1468 and windowsize 1 (lock-step) and 16, by 1 client and by 20 at once.
 // Prints MiB/s per server and the ratios against tftpd-hpa lock-step. Needs root and
 // `npm run build:main` first. Each figure is the best of --reps rounds (--reps-many for the
-// many-client runs), interleaved across servers.
-// Usage: node scripts/bench/tftp.mjs [--size-mib 50] [--clients 20] [--reps 3] [--reps-many 2]
+// many-client runs), interleaved across servers. `--base DIR` adds the station of another
+// built checkout (column station/base: this tree against that one, same run, same load).
+// Usage: node scripts/bench/tftp.mjs [--size-mib 50] [--clients 20] [--reps 3] [--reps-many 2] [--base DIR]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  baseTree,
   extractPackages,
   libEnv,
   pkgRoot,
@@ -33,6 +35,7 @@ const sizeMiB = arg('--size-mib', 50);
 const many = arg('--clients', 20);
 const repsOne = arg('--reps', 3);
 const repsMany = arg('--reps-many', 2);
+const base = baseTree();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ps4-bench-tftp-'));
 const root = path.join(work, 'root');
 fs.mkdirSync(root);
@@ -52,6 +55,18 @@ const servers = {
         '7069',
       ]),
   },
+  ...(base && {
+    base: {
+      port: 7070,
+      start: () =>
+        startServer(process.execPath, [
+          path.join(repoRoot, 'scripts/bench/tftp-server.mjs'),
+          root,
+          '7070',
+          base,
+        ]),
+    },
+  }),
   'tftpd-hpa': {
     port: 6969,
     start: () =>
@@ -150,16 +165,24 @@ for (const clients of [1, many]) {
 process.stdout.write(
   `\nTFTP ${sizeMiB} MiB, blksize 1468, atftp clients, loopback in a namespace, best of ${repsOne} (1 client) / ${repsMany} (${many} clients), load ${os.loadavg()[0].toFixed(1)}\n`,
 );
+if (base) process.stdout.write(`base: ${base}\n`);
 process.stdout.write(
-  'clients  window  station/tftpd-hpa  station/dnsmasq  station vs tftpd-hpa lock-step\n',
+  'clients  window  station/tftpd-hpa  station/dnsmasq  station vs tftpd-hpa lock-step' +
+    (base ? '  station/base  base/tftpd-hpa' : '') +
+    '\n',
 );
 for (const r of rows) {
-  const base = rows.find((x) => x.clients === r.clients && x.windowsize === 1)['tftpd-hpa'].mibs;
+  const lockStep = rows.find((x) => x.clients === r.clients && x.windowsize === 1)['tftpd-hpa']
+    .mibs;
   process.stdout.write(
     `${String(r.clients).padEnd(9)}${String(r.windowsize).padEnd(8)}` +
       `${(r.station.mibs / r['tftpd-hpa'].mibs).toFixed(2).padEnd(19)}` +
       `${(r.station.mibs / r.dnsmasq.mibs).toFixed(2).padEnd(17)}` +
-      `${(r.station.mibs / base).toFixed(2)}\n`,
+      `${(r.station.mibs / lockStep).toFixed(2).padEnd(base ? 31 : 0)}` +
+      (r.base
+        ? `${(r.station.mibs / r.base.mibs).toFixed(2).padEnd(14)}${(r.base.mibs / r['tftpd-hpa'].mibs).toFixed(2)}`
+        : '') +
+      '\n',
   );
 }
 fs.rmSync(work, { recursive: true, force: true });
