@@ -146,5 +146,25 @@ describe.skipIf(skip !== null)(
       expect(new Date(st.lastSeen!).getTime()).toBeLessThan(Date.now() - 4 * 60_000);
       await watch.stop();
     });
+
+    it('reports across stations from the shipped events, the station on every machine', async () => {
+      const get = (p: string) =>
+        fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${server.token}` } });
+      const json = (await (await get('/api/v1/shop/reports?format=json')).json()) as {
+        machines: { id: string; station: { name: string } }[];
+      };
+      expect(json.machines.map((m) => `${m.station.name}/${m.id}`).sort()).toEqual([
+        'Bench A/m-a1',
+        'Bench B/m-b1',
+      ]);
+      const csv = (await (await get('/api/v1/shop/reports?format=csv&station=st-b')).text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
+      expect(csv[0]!.startsWith('station,batch_id,')).toBe(true);
+      expect(csv.slice(1).filter(Boolean)).toHaveLength(1);
+      expect(csv[1]!.startsWith('Bench B,')).toBe(true);
+      const missing = await get('/api/v1/shop/reports/stations/st-a/machines/nope?format=json');
+      expect(missing.status).toBe(404);
+    });
   },
 );

@@ -71,18 +71,37 @@ export class ShopReportSource {
 
   /** One machine's shipped log, in the station's order: what its report is built from. */
   async entriesOf(stationId: string, machineId: string): Promise<Entry[]> {
-    const r = await this.pool.query<EventRow>(
-      `SELECT seq, machine_id, at, deployment, data FROM shop_events
-        WHERE station_id = $1 AND machine_id = $2 ORDER BY seq`,
-      [stationId, machineId],
+    return (
+      (await this.entriesOfMany([{ stationId, machineId }])).get(`${stationId}/${machineId}`) ?? []
     );
-    return r.rows.map((e) => ({
-      id: Number(e.seq),
-      machineId: e.machine_id,
-      at: e.at.toISOString(),
-      deployment: e.deployment,
-      data: e.data,
-    }));
+  }
+
+  /** The logs of many machines in one query, keyed "station/machine", each in seq order. */
+  async entriesOfMany(
+    list: { stationId: string; machineId: string }[],
+  ): Promise<Map<string, Entry[]>> {
+    const out = new Map<string, Entry[]>();
+    if (list.length === 0) return out;
+    const r = await this.pool.query<EventRow>(
+      `SELECT e.station_id, e.seq, e.machine_id, e.at, e.deployment, e.data
+         FROM unnest($1::text[], $2::text[]) AS w(station_id, machine_id)
+         JOIN shop_events e ON e.station_id = w.station_id AND e.machine_id = w.machine_id
+        ORDER BY e.station_id, e.machine_id, e.seq`,
+      [list.map((m) => m.stationId), list.map((m) => m.machineId)],
+    );
+    for (const e of r.rows) {
+      const key = `${e.station_id}/${e.machine_id}`;
+      let entries = out.get(key);
+      if (!entries) out.set(key, (entries = []));
+      entries.push({
+        id: Number(e.seq),
+        machineId: e.machine_id,
+        at: e.at.toISOString(),
+        deployment: e.deployment,
+        data: e.data,
+      });
+    }
+    return out;
   }
 
   /** A batch as the shipped events show it: its profile and first assignment, per station. */
@@ -122,7 +141,7 @@ export async function shopMachineReport(
 ): Promise<Report | null> {
   const [m] = await i.source.machines({ station: stationId, machine: machineId });
   if (!m) return null;
-  const report = await machineReportOf(i, m, undefined);
+  const report = reportOf(await i.source.entriesOf(m.stationId, m.machineId), m, i.now, undefined);
   if (!report) return null;
   return buildReport({
     machines: [report],
@@ -145,9 +164,10 @@ export async function shopReport(
 ): Promise<{ ok: true; report: Report } | { ok: false; tooMany: true }> {
   const list = await i.source.machines(f);
   if (list.length > SHOP_REPORT_MAX_MACHINES) return { ok: false, tooMany: true };
+  const logs = await i.source.entriesOfMany(list);
   const machines: ShopMachineReport[] = [];
   for (const m of list) {
-    const r = await machineReportOf(i, m, f.batch);
+    const r = reportOf(logs.get(`${m.stationId}/${m.machineId}`) ?? [], m, i.now, f.batch);
     if (r) machines.push(r);
   }
   const batch: BatchInfo = (f.batch ? await i.source.batch(f.batch) : null) ?? {
@@ -174,14 +194,14 @@ export async function shopReport(
   return { ok: true, report };
 }
 
-async function machineReportOf(
-  i: ShopReportInputs,
-  m: { stationId: string; stationName: string; machineId: string },
+function reportOf(
+  entries: Entry[],
+  m: { stationId: string; stationName: string },
+  now: Date,
   batch: string | undefined,
-): Promise<ShopMachineReport | null> {
-  const entries = await i.source.entriesOf(m.stationId, m.machineId);
+): ShopMachineReport | null {
   if (entries.length === 0) return null;
-  const report = machineReport(entries, { now: i.now, ...(batch ? { batch } : {}) });
+  const report = machineReport(entries, { now, ...(batch ? { batch } : {}) });
   return { ...report, station: { id: m.stationId, name: m.stationName } };
 }
 
@@ -198,6 +218,7 @@ function selectionName(f: ShopReportFilter, list: { stationName: string }[]): st
 }
 
 interface EventRow {
+  station_id: string;
   seq: string;
   machine_id: string;
   at: Date;
