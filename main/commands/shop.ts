@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultDataDir, optionsSchema } from '../config/options.js';
+import { parseCommandLine, valueFlag } from '../util/args.js';
 
 export function shopHelp(): string {
   return [
@@ -35,19 +35,14 @@ const shopServeOptions = optionsSchema
   .strict();
 
 export function parseShopServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      database: { type: 'string' },
-      'ui-host': { type: 'string' },
-      'ui-port': { type: 'string' },
-      'ui-token': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'shop-name': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
+  const { values } = parseCommandLine(argv, {
+    database: valueFlag,
+    'ui-host': valueFlag,
+    'ui-port': valueFlag,
+    'ui-token': valueFlag,
+    'data-dir': valueFlag,
+    'shop-name': valueFlag,
+    'log-level': valueFlag,
   });
   const parsed = shopServeOptions.safeParse({
     database: values.database ?? env.PREPSTATION_DATABASE,

@@ -39,6 +39,7 @@ describe('prepstation command lines', () => {
       ['simulate', '--station', 'http://x', '--frob'],
       /^prepstation simulate: unknown option --frob;/,
     ],
+    [['shop', 'serve', '--frob'], /^prepstation shop serve: unknown option --frob;/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     expect(await main([...argv, '--data-dir', dataDir])).toBe(2);
     expect(err).toMatch(message);
