@@ -1,5 +1,6 @@
 import type { ReportPaper } from '../../../main/api/contract';
 import { useShopSettings } from './use-shop-settings';
+import { ActionNote } from '../components/action-note';
 
 const zones = (): string[] => {
   try {
@@ -108,15 +109,7 @@ export function ShopSettingsForm() {
           </div>
         </>
       )}
-      {message ? (
-        <p
-          className={message.ok ? 'ok-text' : 'error'}
-          role={message.ok ? 'status' : 'alert'}
-          data-testid="shop-message"
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <ActionNote message={message} as="p" testId="shop-message" />
     </form>
   );
 }
