@@ -6,7 +6,6 @@ import { sendError } from '../net/http/errors.js';
 import { MachineError } from '../machines/registry.js';
 import type { MachineView } from '../machines/types.js';
 import { absolutePlanSteps } from '../agent/plan.js';
-import { planAsSh } from '../agent/plan-sh.js';
 import {
   heartbeatBodySchema,
   limits,
@@ -202,9 +201,6 @@ export function agentRoutes(deps: MachineApiDeps) {
           heartbeatSeconds: HEARTBEAT_SECONDS,
           limits,
         };
-        if ((req.query as { format?: string }).format === 'sh') {
-          return reply.type('text/plain; charset=utf-8').send(planAsSh(body));
-        }
         return { ok: true, value: body };
       });
 
