@@ -1,18 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { postJson } from '../api/client';
+import { ActionNote } from '../components/action-note';
+import { outcome, useAction } from '../lib/use-action';
 
 export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  const submit = async (e: FormEvent) => {
+  // Success opens the dashboard: only a refused token is said here.
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    const r = await postJson<{ ok: true }>('/api/v1/session', { token: token.trim() });
-    setBusy(false);
-    if (r.ok) onLoggedIn();
-    else setError(r.error.message);
+    void action.run(async () => {
+      const r = await postJson<{ ok: true }>('/api/v1/session', { token: token.trim() });
+      if (r.ok) onLoggedIn();
+      return outcome(r, null);
+    });
   };
 
   return (
@@ -33,13 +35,13 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
           onChange={(e) => setToken(e.target.value)}
           autoFocus
         />
-        {error ? (
-          <p className="error" role="alert" data-testid="login-error">
-            {error}
-          </p>
-        ) : null}
-        <button type="submit" data-testid="login-submit" disabled={busy || token.trim() === ''}>
-          {busy ? 'Checking…' : 'Open the dashboard'}
+        <ActionNote message={action.message} as="p" testId="login-error" />
+        <button
+          type="submit"
+          data-testid="login-submit"
+          disabled={action.busy || token.trim() === ''}
+        >
+          {action.busy ? 'Checking…' : 'Open the dashboard'}
         </button>
       </form>
     </main>
