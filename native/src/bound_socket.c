@@ -11,6 +11,8 @@
 #include <node_api.h>
 #include <stdio.h>
 
+#include "errno_util.h"
+
 #ifdef __linux__
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,34 +22,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #endif
-
-static const char *errno_code(int e) {
-#ifdef __linux__
-  switch (e) {
-    case EPERM: return "EPERM";
-    case EACCES: return "EACCES";
-    case EADDRINUSE: return "EADDRINUSE";
-    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-    case ENODEV: return "ENODEV";
-    case EINVAL: return "EINVAL";
-    default: return "EIO";
-  }
-#else
-  (void)e;
-  return "ENOSYS";
-#endif
-}
-
-static napi_value throw_errno(napi_env env, const char *what, int e) {
-  char msg[256];
-#ifdef __linux__
-  snprintf(msg, sizeof msg, "%s: %s", what, strerror(e));
-#else
-  snprintf(msg, sizeof msg, "%s: not supported on this platform", what);
-#endif
-  napi_throw_error(env, errno_code(e), msg);
-  return NULL;
-}
 
 /* openUdp4(ifname: string, address: string, port: number): number (the fd) */
 static napi_value open_udp4(napi_env env, napi_callback_info info) {
@@ -77,32 +51,32 @@ static napi_value open_udp4(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return throw_errno(env, "socket", errno);
+  if (fd < 0) return ps_throw_errno(env, "socket", errno);
   int one = 1;
   /* Several sockets share 0.0.0.0:67, one per interface; the device binding keeps them apart. */
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
       setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) < 0) {
     int e = errno;
     close(fd);
-    return throw_errno(env, "setsockopt", e);
+    return ps_throw_errno(env, "setsockopt", e);
   }
   /* Before bind(), so no packet from another segment is ever queued on this socket. */
   if (ifname[0] != '\0' &&
       setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0) {
     int e = errno;
     close(fd);
-    return throw_errno(env, "SO_BINDTODEVICE", e);
+    return ps_throw_errno(env, "SO_BINDTODEVICE", e);
   }
   if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
     int e = errno;
     close(fd);
-    return throw_errno(env, "bind", e);
+    return ps_throw_errno(env, "bind", e);
   }
   napi_value out;
   napi_create_int32(env, fd, &out);
   return out;
 #else
-  return throw_errno(env, "SO_BINDTODEVICE", 0);
+  return ps_throw_errno(env, "SO_BINDTODEVICE", 0);
 #endif
 }
 

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errno_util.h"
+
 #ifdef __linux__
 #include <errno.h>
 #include <fcntl.h>
@@ -31,41 +33,6 @@
       return NULL;                                                                    \
     }                                                                                 \
   } while (0)
-
-static const char *errno_name(int e) {
-#ifdef __linux__
-  switch (e) {
-    case EPIPE: return "EPIPE";
-    case ECONNRESET: return "ECONNRESET";
-    case ENOTCONN: return "ENOTCONN";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case ENOSYS: return "ENOSYS";
-    case EIO: return "EIO";
-    case ENOMEM: return "ENOMEM";
-    case EOVERFLOW: return "EOVERFLOW";
-    case ESPIPE: return "ESPIPE";
-    default: return "EIO";
-  }
-#else
-  (void)e;
-  return "ENOSYS";
-#endif
-}
-
-static napi_value make_error(napi_env env, const char *what, int e) {
-  char text[256];
-#ifdef __linux__
-  snprintf(text, sizeof text, "%s: %s", what, strerror(e));
-#else
-  snprintf(text, sizeof text, "%s: not supported on this platform", what);
-#endif
-  napi_value code, msg, err;
-  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
-  napi_create_error(env, code, msg, &err);
-  return err;
-}
 
 typedef struct {
   napi_async_work work;
@@ -104,9 +71,9 @@ static void sf_complete(napi_env env, napi_status status, void *data) {
   sf_req *r = data;
   napi_value v;
   if (status != napi_ok) {
-    napi_reject_deferred(env, r->deferred, make_error(env, "sendfile", 0));
+    napi_reject_deferred(env, r->deferred, ps_errno_error(env, "sendfile", 0));
   } else if (r->result == -2) {
-    napi_reject_deferred(env, r->deferred, make_error(env, "sendfile", 0));
+    napi_reject_deferred(env, r->deferred, ps_errno_error(env, "sendfile", 0));
   }
 #ifdef __linux__
   else if (r->err == EAGAIN || r->err == EWOULDBLOCK) {
@@ -114,7 +81,7 @@ static void sf_complete(napi_env env, napi_status status, void *data) {
     napi_create_int32(env, -1, &v);
     napi_resolve_deferred(env, r->deferred, v);
   } else if (r->err != 0) {
-    napi_reject_deferred(env, r->deferred, make_error(env, "sendfile", r->err));
+    napi_reject_deferred(env, r->deferred, ps_errno_error(env, "sendfile", r->err));
   }
 #endif
   else {
@@ -174,14 +141,14 @@ static napi_value js_dup(napi_env env, napi_callback_info info) {
 #ifdef __linux__
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) {
-    napi_throw(env, make_error(env, "dup", errno));
+    napi_throw(env, ps_errno_error(env, "dup", errno));
     return NULL;
   }
   napi_value out;
   CHECK(napi_create_int32(env, copy, &out));
   return out;
 #else
-  napi_throw(env, make_error(env, "dup", 0));
+  napi_throw(env, ps_errno_error(env, "dup", 0));
   return NULL;
 #endif
 }

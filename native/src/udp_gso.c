@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "errno_util.h"
+
 #ifdef __linux__
 #include <arpa/inet.h>
 #include <errno.h>
@@ -85,7 +87,7 @@ static napi_value send_segments(napi_env env, napi_callback_info info) {
 #else
   (void)data;
   (void)len;
-  result = -38; /* ENOSYS */
+  result = PS_NEG_ENOSYS;
 #endif
   napi_value out;
   napi_create_int64(env, result, &out);
