@@ -41,6 +41,8 @@ export async function fetchVerified(input: {
   stationId: string;
   now: () => Date;
   counters: FetchCounters;
+  /** The station stopping: a download of gigabytes must not hold up its shutdown. */
+  signal?: AbortSignal;
 }): Promise<void> {
   const { file, dest } = input;
   const problems: string[] = [];
@@ -52,7 +54,10 @@ export async function fetchVerified(input: {
         headers: {
           authorization: `Bearer ${fetchGrant(input.key, input.stationId, file.sha256, input.now())}`,
         },
-        signal: AbortSignal.timeout(30 * 60_000),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(30 * 60_000),
+          ...(input.signal ? [input.signal] : []),
+        ]),
       });
       if (res.status !== 200 || !res.body) {
         problems.push(`${base}: HTTP ${res.status}`);

@@ -29,6 +29,7 @@ export class CatalogSync {
   private lastFull = 0;
   private dirty = true;
   private advertised: string | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: {
@@ -44,6 +45,11 @@ export class CatalogSync {
       origins: string[];
     },
   ) {}
+
+  /** Ends a download under way (the station stops); later passes fetch nothing. */
+  stop(): void {
+    this.stopping.abort();
+  }
 
   /** A local library changed (an import): look at it on the next pass. */
   touch(): void {
@@ -100,6 +106,7 @@ export class CatalogSync {
     let fetched = 0;
     const failed: string[] = [];
     for (const s of toFetch) {
+      if (this.stopping.signal.aborted) break;
       try {
         await this.fetchItem(s);
         fetched++;
@@ -183,6 +190,7 @@ export class CatalogSync {
         stationId: this.deps.stationId,
         now: this.deps.now,
         counters: this.deps.counters,
+        signal: this.stopping.signal,
       });
     };
     await installItem(

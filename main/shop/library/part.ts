@@ -75,12 +75,21 @@ export class ShopLibrary implements ShopLibraryApi {
   private stopped = false;
   private readonly unsubscribe: (() => void)[] = [];
   private prepared = false;
+  private catalogRunning: Promise<void> | null = null;
+  private catalogError: string | null = null;
 
   constructor(private readonly deps: ShopLibraryDeps) {
     this.sync = new SyncStore(deps.db, deps.now);
     const logger = deps.logger.child({ svc: 'shop-library' });
     this.deps = { ...deps, logger };
-    this.profiles = new SharedProfiles(deps.pool, deps.profiles, this.sync, deps.stationId, logger);
+    this.profiles = new SharedProfiles(
+      deps.pool,
+      deps.profiles,
+      this.sync,
+      deps.stationId,
+      logger,
+      deps.describeError,
+    );
   }
 
   saveProfile(id: string, text: string, author: string, baseHash: string | undefined) {
@@ -144,15 +153,19 @@ export class ShopLibrary implements ShopLibraryApi {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       for (const u of this.unsubscribe.splice(0)) u();
+      this.catalog?.stop();
       await this.running;
+      await this.catalogRunning;
     },
   };
 
   /** A full pass now, the libraries looked at again too (the technician's "sync now"). */
   async syncNow(): Promise<ShopLibraryStatus> {
     await this.running;
+    await this.catalogRunning;
     this.catalog?.touch();
     await this.kick();
+    await this.catalogRunning;
     return this.status();
   }
 
@@ -185,17 +198,18 @@ export class ShopLibrary implements ShopLibraryApi {
       }
       if (!this.key) await this.resolveKey();
       await this.profiles.syncOnce();
-      if (this.key) {
-        await this.secrets!.syncOnce();
-        const r = await this.catalog!.syncOnce();
-        if (r.failed.length > 0) this.lastError = r.failed.join('; ');
-        else this.lastError = null;
-      } else {
-        this.lastError = null;
-      }
+      if (this.key) await this.secrets!.syncOnce();
       if (!this.connected) logger.info('shop libraries in step with the shop database');
       this.connected = true;
+      this.lastError = this.catalogError;
       this.lastSyncAt = this.deps.now().toISOString();
+      // Library files can take minutes (a medium is gigabytes): their own loop, so profiles
+      // and secrets never wait behind a download.
+      if (this.key && !this.catalogRunning) {
+        this.catalogRunning = this.catalogPass().finally(() => {
+          this.catalogRunning = null;
+        });
+      }
     } catch (err) {
       const message = this.deps.describeError?.(err) ?? (err as Error).message;
       if (this.connected || this.lastError !== message) {
@@ -207,6 +221,16 @@ export class ShopLibrary implements ShopLibraryApi {
       this.connected = false;
       this.lastError = message;
     }
+  }
+
+  private async catalogPass(): Promise<void> {
+    try {
+      const r = await this.catalog!.syncOnce();
+      this.catalogError = r.failed.length > 0 ? r.failed.join('; ') : null;
+    } catch (err) {
+      this.catalogError = this.deps.describeError?.(err) ?? (err as Error).message;
+    }
+    if (this.catalogError) this.lastError = this.catalogError;
   }
 
   /** The first station of a shop makes the key; the others must have been given it. */

@@ -1,20 +1,19 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../../log/logger.js';
-import { textHash, unifiedDiff } from '../../profiles/history.js';
+import { textHash } from '../../profiles/history.js';
 import type { ProfileStore, SaveResult } from '../../profiles/store.js';
+import {
+  checkin,
+  checkout,
+  describeConflict,
+  listHeads,
+  moveHead,
+  readHead,
+  versionWithHash,
+  type Head,
+} from './profile-rows.js';
 import type { SyncStore } from './sync-store.js';
 import type { ProfileConflict, SharedSaveResult } from './types.js';
-
-type Held = PoolClient & { broken?: Error; onLinkError?: (err: Error) => void };
-
-interface Head {
-  version: number;
-  hash: string;
-  text: string;
-  author: string;
-  station: string;
-  savedAt: string;
-}
 
 /**
  * Profiles shared through PostgreSQL with optimistic concurrency. The station's profile
@@ -34,6 +33,8 @@ export class SharedProfiles {
     private readonly sync: SyncStore,
     private readonly stationId: string,
     private readonly logger: Logger,
+    /** A database error as one line without the password (pg.ts describePgError). */
+    private readonly describeError: (err: unknown) => string = (e) => (e as Error).message,
   ) {}
 
   /** The profile save route's entry: shared first, then written locally, or refused. */
@@ -46,15 +47,15 @@ export class SharedProfiles {
     const base = await this.baseVersion(id, baseHash);
     let client: PoolClient;
     try {
-      client = await this.checkout();
+      client = await checkout(this.pool);
     } catch (err) {
       return this.saveUnshared(id, text, author, base, err as Error);
     }
     try {
       await client.query('BEGIN');
-      const moved = await this.moveHead(client, id, base, text, author);
+      const moved = await moveHead(client, this.stationId, id, base, text, author);
       if (!moved) {
-        const head = await this.head(client, id);
+        const head = await readHead(client, id);
         await client.query('ROLLBACK');
         if (head && head.hash === textHash(text)) {
           // The same text is already the shop's: nothing to refuse, adopt it.
@@ -69,10 +70,9 @@ export class SharedProfiles {
       }
       try {
         await client.query('COMMIT');
-        await this.notify(`profile:${id}`);
       } catch (err) {
         // Written locally, not shared: the push retries it with its base.
-        this.markPending(id, text, author, base, `not shared yet: ${(err as Error).message}`);
+        this.markPending(id, text, author, base, `not shared yet: ${this.describeError(err)}`);
         return { ...local, shop: this.pendingNote(err as Error) };
       }
       return { ...local, shop: { state: 'shared', version: base + 1 } };
@@ -80,7 +80,7 @@ export class SharedProfiles {
       await client.query('ROLLBACK').catch(() => undefined);
       return this.saveUnshared(id, text, author, base, err as Error);
     } finally {
-      this.checkin(client);
+      checkin(client);
     }
   }
 
@@ -121,7 +121,7 @@ export class SharedProfiles {
 
   /** Gives up this station's unshared edit (it stays in the refused list) for the shop's head. */
   async takeShared(id: string): Promise<SharedSaveResult | null> {
-    const head = await this.head(this.pool, id);
+    const head = await readHead(this.pool, id);
     if (!head) return null;
     const local = this.store.text(id);
     const s = this.sync.profile(id);
@@ -147,8 +147,8 @@ export class SharedProfiles {
     const s = this.sync.profile(id);
     const text = this.store.text(id);
     if (!s || s.state !== 'conflict' || text === undefined) return null;
-    const head = await this.head(this.pool, id);
-    return head ? this.describe(id, text, s.sharedVersion, head, null) : null;
+    const head = await readHead(this.pool, id);
+    return head ? describeConflict(id, text, s.sharedVersion, head, null) : null;
   }
 
   private async push(
@@ -157,10 +157,10 @@ export class SharedProfiles {
     author: string,
     base: number,
   ): Promise<'shared' | 'conflict'> {
-    const client = await this.checkout();
+    const client = await checkout(this.pool);
     try {
       await client.query('BEGIN');
-      if (await this.moveHead(client, id, base, text, author)) {
+      if (await moveHead(client, this.stationId, id, base, text, author)) {
         await client.query('COMMIT');
         this.sync.putProfile({
           profileId: id,
@@ -172,10 +172,9 @@ export class SharedProfiles {
           note: null,
         });
         this.logger.info({ profile: id, version: base + 1 }, 'profile shared with the shop');
-        await this.notify(`profile:${id}`);
         return 'shared';
       }
-      const head = await this.head(client, id);
+      const head = await readHead(client, id);
       await client.query('ROLLBACK');
       if (head && head.hash === textHash(text)) {
         this.markSynced(id, head);
@@ -206,35 +205,12 @@ export class SharedProfiles {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      this.checkin(client);
+      checkin(client);
     }
   }
 
-  /**
-   * A client held across awaits: pg emits a dropped link on it as an 'error' event, which
-   * without a listener would end the station. The listener marks it broken, and a broken
-   * client is destroyed on release instead of going back to the pool.
-   */
-  private async checkout(): Promise<PoolClient> {
-    const client = await this.pool.connect();
-    const held = client as Held;
-    held.onLinkError = (err: Error) => {
-      held.broken = err;
-    };
-    client.on('error', held.onLinkError);
-    return client;
-  }
-
-  private checkin(client: PoolClient): void {
-    const held = client as Held;
-    if (held.onLinkError) client.removeListener('error', held.onLinkError);
-    client.release(held.broken);
-  }
-
   private async pull(): Promise<number> {
-    const { rows } = await this.pool.query<{ id: string; head_version: number; head_hash: string }>(
-      'SELECT id, head_version, head_hash FROM shop_profiles ORDER BY id',
-    );
+    const rows = await listHeads(this.pool);
     let todo = rows.filter((r) => {
       const s = this.sync.profile(r.id);
       if (s && s.state !== 'synced') return false; // the push or the technician decides
@@ -259,7 +235,7 @@ export class SharedProfiles {
     for (let round = 0; round < 5 && todo.length > 0; round++) {
       const left: typeof todo = [];
       for (const r of todo) {
-        const head = await this.head(this.pool, r.id);
+        const head = await readHead(this.pool, r.id);
         if (!head) continue;
         const res = this.writeLocal(
           r.id,
@@ -291,62 +267,10 @@ export class SharedProfiles {
     const local = s?.sharedVersion ?? 0;
     if (!baseHash || baseHash === s?.sharedHash || baseHash === s?.localHash) return local;
     try {
-      const { rows } = await this.pool.query<{ v: number | null }>(
-        'SELECT max(version) AS v FROM shop_profile_versions WHERE profile_id = $1 AND hash = $2',
-        [id, baseHash],
-      );
-      return rows[0]?.v ?? local;
+      return (await versionWithHash(this.pool, id, baseHash)) ?? local;
     } catch {
       return local;
     }
-  }
-
-  private async moveHead(
-    client: PoolClient,
-    id: string,
-    base: number,
-    text: string,
-    author: string,
-  ): Promise<boolean> {
-    const hash = textHash(text);
-    const r =
-      base === 0
-        ? await client.query(
-            `INSERT INTO shop_profiles (id, head_version, head_hash, updated_by)
-             VALUES ($1, 1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-            [id, hash, this.stationId],
-          )
-        : await client.query(
-            `UPDATE shop_profiles SET head_version = $2 + 1, head_hash = $3, updated_at = now(), updated_by = $4
-             WHERE id = $1 AND head_version = $2`,
-            [id, base, hash, this.stationId],
-          );
-    if (r.rowCount !== 1) return false;
-    await client.query(
-      `INSERT INTO shop_profile_versions (profile_id, version, hash, text, author, station_id)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, base + 1, hash, text, author, this.stationId],
-    );
-    return true;
-  }
-
-  private async head(db: Pool | PoolClient, id: string): Promise<Head | null> {
-    const { rows } = await db.query<{
-      version: number;
-      hash: string;
-      text: string;
-      author: string;
-      station: string;
-      saved_at: Date;
-    }>(
-      `SELECT v.version, v.hash, v.text, v.author, v.station_id AS station, v.saved_at
-       FROM shop_profiles p JOIN shop_profile_versions v ON v.profile_id = p.id AND v.version = p.head_version
-       WHERE p.id = $1`,
-      [id],
-    );
-    const r = rows[0];
-    if (!r) return null;
-    return { ...r, savedAt: new Date(r.saved_at).toISOString() };
   }
 
   private refuse(
@@ -363,52 +287,12 @@ export class SharedProfiles {
       text,
       author,
     });
-    const conflict = this.describe(id, text, base, head, refusedId);
+    const conflict = describeConflict(id, text, base, head, refusedId);
     this.logger.info(
       { profile: id, base, head: head?.version, refused: refusedId, author },
       'profile save refused: based on an older shop version',
     );
     return { ok: false, code: 'conflict', message: conflict.message, conflict };
-  }
-
-  private describe(
-    id: string,
-    text: string,
-    base: number,
-    head: Head | null,
-    refusedId: number | null,
-  ): ProfileConflict {
-    const current = head ?? {
-      version: 0,
-      hash: '',
-      text: '',
-      author: '',
-      station: '',
-      savedAt: '',
-    };
-    const kept =
-      refusedId === null
-        ? 'Your text is this station’s profile file until you resolve it.'
-        : `Your text is kept on this station as refused edit #${refusedId} (GET /api/v1/shop/profiles/${id}/refused).`;
-    return {
-      profileId: id,
-      baseVersion: base,
-      current: {
-        version: current.version,
-        hash: current.hash,
-        author: current.author,
-        stationId: current.station,
-        savedAt: current.savedAt,
-      },
-      refusedId,
-      diff: unifiedDiff(
-        `${id}.yaml (shop v${current.version})`,
-        `${id}.yaml (your edit from v${base})`,
-        current.text,
-        text,
-      ),
-      message: `Not saved: "${id}" was changed by ${current.author || 'someone'} on station ${current.station || '?'} (shop version ${current.version}) after the version you edited (${base}). ${kept} Open the current version, apply your change to it and save again.`,
-    };
   }
 
   private writeLocal(
@@ -444,9 +328,9 @@ export class SharedProfiles {
       this.writing.delete(id);
     }
     if (!r.ok) return r;
-    this.markPending(id, text, author, base, `not shared yet: ${err.message}`);
+    this.markPending(id, text, author, base, `not shared yet: ${this.describeError(err)}`);
     this.logger.warn(
-      { profile: id, base, err: err.message },
+      { profile: id, base, err: this.describeError(err) },
       'the shop database is unreachable: profile saved on this station, shared when it is back',
     );
     return { ...r, shop: this.pendingNote(err) };
@@ -455,7 +339,7 @@ export class SharedProfiles {
   private pendingNote(err: Error): { state: 'pending'; message: string } {
     return {
       state: 'pending',
-      message: `Saved on this station; not shared with the shop yet (${err.message}). It is sent when the shop database is back; if someone changed it there meanwhile, you are shown the difference and nothing is lost.`,
+      message: `Saved on this station; not shared with the shop yet (${this.describeError(err)}). It is sent when the shop database is back; if someone changed it there meanwhile, you are shown the difference and nothing is lost.`,
     };
   }
 
@@ -488,11 +372,5 @@ export class SharedProfiles {
       author: null,
       note: null,
     });
-  }
-
-  private async notify(what: string): Promise<void> {
-    await this.pool
-      .query("SELECT pg_notify('prepstation_library', $1)", [what])
-      .catch(() => undefined);
   }
 }
