@@ -24,6 +24,20 @@ export interface ProfileDraftState {
   offered: Draft | null;
   /** Counts saves, so the history tab reloads after one. */
   savedCount: number;
+  /** The shop refused the save: someone saved a newer shared version first (issue 20). */
+  conflict: SaveConflict | null;
+}
+
+/** A save refused because the shop's shared version moved on since the edit began. */
+export interface SaveConflict {
+  /** The shop's current version and who saved it where. */
+  version: number;
+  author: string;
+  stationId: string;
+  /** Unified diff from the shop's version to the refused text. */
+  diff: string;
+  /** The station's own sentence. */
+  reason: string;
 }
 
 export type ProfileDraftEvent =
@@ -32,6 +46,7 @@ export type ProfileDraftEvent =
   | { type: 'edited'; text: string }
   | { type: 'save-started' }
   | { type: 'save-refused'; issues: ProfileIssue[]; reason: string }
+  | { type: 'save-conflict'; conflict: SaveConflict }
   | { type: 'save-done'; text: string; version: number }
   | { type: 'reverted' }
   | { type: 'draft-closed' };
@@ -46,6 +61,7 @@ export const initialDraftState: ProfileDraftState = {
   saving: false,
   offered: null,
   savedCount: 0,
+  conflict: null,
 };
 
 const problems = (n: number): string => `${n} problem${n === 1 ? '' : 's'}`;
@@ -72,6 +88,7 @@ export function profileDraftReducer(s: ProfileDraftState, e: ProfileDraftEvent):
         ...s,
         saving: false,
         issues: e.issues,
+        conflict: null,
         message: {
           ok: false,
           text:
@@ -80,18 +97,31 @@ export function profileDraftReducer(s: ProfileDraftState, e: ProfileDraftEvent):
               : `Not saved: ${e.reason}`,
         },
       };
+    case 'save-conflict':
+      // The refused text stays in the editor (and in the station's kept edits): not lost.
+      return {
+        ...s,
+        saving: false,
+        issues: [],
+        conflict: e.conflict,
+        message: {
+          ok: false,
+          text: `Not saved: ${e.conflict.reason} Your edit is kept; the differences are below.`,
+        },
+      };
     case 'save-done':
       // `text` is what was sent: typing during the save leaves those changes unsaved.
       return {
         ...s,
         saving: false,
         issues: [],
+        conflict: null,
         saved: e.text,
         message: { ok: true, text: `Saved as version ${e.version}.` },
         savedCount: s.savedCount + 1,
       };
     case 'reverted':
-      return { ...s, issues: [], message: null };
+      return { ...s, issues: [], message: null, conflict: null };
     case 'draft-closed':
       return { ...s, offered: null };
     default:
@@ -100,6 +130,25 @@ export function profileDraftReducer(s: ProfileDraftState, e: ProfileDraftEvent):
 }
 
 /** Unsaved changes in the editor. */
+/**
+ * The conflict in a refused save's error details (the shop library's 409
+ * `profile_conflict`), or null when the details are not one.
+ */
+export function conflictOf(code: string, reason: string, details: unknown): SaveConflict | null {
+  if (code !== 'profile_conflict' || typeof details !== 'object' || details === null) return null;
+  const d = details as { diff?: unknown; current?: Record<string, unknown> };
+  if (typeof d.diff !== 'string' || typeof d.current !== 'object' || d.current === null)
+    return null;
+  const c = d.current;
+  return {
+    version: typeof c.version === 'number' ? c.version : 0,
+    author: typeof c.author === 'string' ? c.author : '',
+    stationId: typeof c.stationId === 'string' ? c.stationId : '',
+    diff: d.diff,
+    reason,
+  };
+}
+
 export const isDirty = (s: Pick<ProfileDraftState, 'saved' | 'text'>): boolean =>
   s.saved !== null && s.text !== s.saved;
 

@@ -4,6 +4,7 @@ import type { Draft } from '../lib/drafts';
 import { clock } from '../lib/format';
 import { formFields } from '../lib/profile-form';
 import type { ActionMessage } from '../lib/use-action';
+import type { SaveConflict } from './profile-draft';
 
 /** The profile editor's pieces: they only render what `useProfileDraft` holds. */
 
@@ -167,5 +168,23 @@ export function IssueList({
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The shop saved a newer version first: whose, and how the refused edit differs from it. */
+export function ConflictView({ conflict }: { conflict: SaveConflict }) {
+  return (
+    <div className="card warning-card" data-testid="profile-conflict">
+      <p>
+        The shop has version {conflict.version}
+        {conflict.author ? ` by ${conflict.author}` : ''}
+        {conflict.stationId ? ` (station ${conflict.stationId})` : ''}, saved after your edit began.
+        Your text stays in the editor and is kept on this station. Below: what your text changes
+        against the shop&apos;s version.
+      </p>
+      <pre className="log" data-testid="profile-conflict-diff">
+        {conflict.diff}
+      </pre>
+    </div>
   );
 }

@@ -4,6 +4,7 @@ import { useStore } from '../store';
 import { selectProfileSummary } from '../store/profiles';
 import { selectReadinessOf } from '../store/readiness';
 import {
+  ConflictView,
   DraftOffer,
   EditorHead,
   EditorTabs,
@@ -53,7 +54,7 @@ export function ProfileEditor({ id }: { id: string }) {
       {d.offered ? (
         <DraftOffer
           draft={d.offered}
-          conflict={d.conflict}
+          conflict={d.draftConflict}
           onRestore={d.restoreDraft}
           onDiscard={d.discardDraft}
         />
@@ -85,6 +86,7 @@ export function ProfileEditor({ id }: { id: string }) {
             onRevert={d.revert}
           />
           <IssueList issues={d.issues} onGoTo={d.goTo} />
+          {d.conflict ? <ConflictView conflict={d.conflict} /> : null}
         </>
       ) : null}
       {tab === 'history' ? <ProfileHistory key={d.savedCount} id={id} /> : null}

@@ -4,6 +4,7 @@ import { dropDraft, loadDraft, storeDraft } from '../lib/drafts';
 import { readForm, resolvedForm, writeField } from '../lib/profile-form';
 import { useStore } from '../store';
 import {
+  conflictOf,
   draftConflicts,
   draftToKeep,
   initialDraftState,
@@ -67,11 +68,14 @@ export function useProfileDraft(id: string) {
     dispatch({ type: 'save-started' });
     const r = await saveProfile(id, text);
     if (!r.ok) {
-      dispatch({
-        type: 'save-refused',
-        issues: issuesOf(r.error.details),
-        reason: r.error.message,
-      });
+      const conflict = conflictOf(r.error.code, r.error.message, r.error.details);
+      if (conflict) dispatch({ type: 'save-conflict', conflict });
+      else
+        dispatch({
+          type: 'save-refused',
+          issues: issuesOf(r.error.details),
+          reason: r.error.message,
+        });
       return;
     }
     dropDraft(id);
@@ -85,7 +89,7 @@ export function useProfileDraft(id: string) {
     editor,
     dirty,
     /** The offered draft was made from an older file than the station's. */
-    conflict: draftConflicts(state),
+    draftConflict: draftConflicts(state),
     /** The form's view of the text; null while the YAML does not parse. */
     form,
     edited: useCallback((t: string) => dispatch({ type: 'edited', text: t }), []),

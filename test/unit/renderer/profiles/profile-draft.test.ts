@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileIssue } from '../../../../main/api/contract.js';
 import {
+  conflictOf,
   draftConflicts,
   draftToKeep,
   initialDraftState,
@@ -21,6 +22,13 @@ const issue: ProfileIssue = {
   path: 'x',
 };
 
+const conflict = {
+  version: 4,
+  author: 'Jörg Meier',
+  stationId: 'st-2',
+  diff: '-name: Acme\n+name: Acme office\n',
+  reason: 'The shop has a newer version 4.',
+};
 const run = (...events: ProfileDraftEvent[]): ProfileDraftState =>
   events.reduce(profileDraftReducer, initialDraftState);
 const loaded = (draft: { text: string; base: string } | null = null): ProfileDraftEvent => ({
@@ -148,12 +156,64 @@ describe('profile editor draft', () => {
       ],
       { issues: [], message: null },
     ],
+    [
+      'refused by the shop: a newer shared version, the diff kept, the edit still dirty',
+      [
+        loaded(),
+        { type: 'edited', text: EDIT },
+        { type: 'save-started' },
+        { type: 'save-conflict', conflict },
+      ],
+      {
+        saving: false,
+        saved: FILE,
+        text: EDIT,
+        dirty: true,
+        conflict,
+        message: {
+          ok: false,
+          text: 'Not saved: The shop has a newer version 4. Your edit is kept; the differences are below.',
+        },
+      },
+    ],
+    [
+      'a save after the conflict clears it',
+      [
+        loaded(),
+        { type: 'save-conflict', conflict },
+        { type: 'save-done', text: EDIT, version: 5 },
+      ],
+      { conflict: null },
+    ],
+    [
+      'undo all changes clears the conflict',
+      [loaded(), { type: 'save-conflict', conflict }, { type: 'reverted' }],
+      { conflict: null },
+    ],
   ];
   it.each(rows)('%s', (_name, events, want) => {
     const s = run(...events);
     const { dirty, ...fields } = want;
     expect(s).toMatchObject(fields);
     if (dirty !== undefined) expect(isDirty(s)).toBe(dirty);
+  });
+
+  // [error code, details, conflict read from them]
+  const details: [string, unknown, ReturnType<typeof conflictOf>][] = [
+    [
+      'profile_conflict',
+      {
+        diff: conflict.diff,
+        current: { version: 4, author: 'Jörg Meier', stationId: 'st-2', hash: 'x', savedAt: AT },
+      },
+      conflict,
+    ],
+    ['profile_conflict', { current: { version: 4 } }, null],
+    ['profile_conflict', null, null],
+    ['invalid_profile', { diff: 'x', current: {} }, null],
+  ];
+  it.each(details)('reads a %s refusal', (code, d, want) => {
+    expect(conflictOf(code, conflict.reason, d)).toEqual(want);
   });
 
   it('flags an offered draft made from an older file', () => {
