@@ -102,7 +102,19 @@ export class CatalogSync {
         toFetch.push(s);
       }
     }
-    for (const [key, s] of shop) if (!seen.has(key)) toFetch.push(s);
+    for (const [key, s] of shop) {
+      if (seen.has(key)) continue;
+      const mark = sync.mark(key);
+      // Had it, in this very version, and it is gone: deleted here on purpose (a medium
+      // removed to free the disk). Not fetched again until the shop has a new version.
+      if (mark?.digest === s.digest) {
+        await this.release(s);
+        sync.putMark(key, `deleted:${s.digest}`, Number(s.revision));
+        continue;
+      }
+      if (mark?.digest === `deleted:${s.digest}`) continue;
+      toFetch.push(s);
+    }
     let fetched = 0;
     const failed: string[] = [];
     for (const s of toFetch) {
@@ -214,6 +226,20 @@ export class CatalogSync {
     this.deps.logger.info(
       { kind: s.kind, id: s.id, files: row.files.length },
       'library item fetched from the shop and verified',
+    );
+  }
+
+  /** This station no longer holds the item's files: others stop asking it for them. */
+  private async release(s: ShopItemRow): Promise<void> {
+    await this.deps.pool.query(
+      `DELETE FROM shop_blob_holders WHERE station_id = $1 AND sha256 IN (
+         SELECT f->>'sha256' FROM shop_library_items i, jsonb_array_elements(i.files) f
+         WHERE i.kind = $2 AND i.id = $3)`,
+      [this.deps.stationId, s.kind, s.id],
+    );
+    this.deps.logger.info(
+      { kind: s.kind, id: s.id },
+      'library item deleted on this station: not fetched again until the shop has a new version',
     );
   }
 

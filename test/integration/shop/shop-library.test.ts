@@ -10,6 +10,7 @@ import { requireOrSkip } from '../../helpers/env.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { startTestStation, type TestStation } from '../../helpers/station.js';
 import type { DriverLibrary } from '../../../main/drivers/library.js';
+import type { MediaLibrary } from '../../../main/media/library.js';
 import { acmeInput } from '../../unit/main/machines/fixtures.js';
 
 /**
@@ -327,6 +328,15 @@ describe.skipIf(skip)('shop libraries: two stations, one PostgreSQL', () => {
       .readdirSync(path.join(b.dataDir, 'files', 'media'))
       .filter((n) => n.startsWith('.'));
     expect(left).toEqual([]);
+
+    // Deleted on B (to free its disk): not fetched again while the shop has that version.
+    const bMedia = b.station.ctx.media as unknown as MediaLibrary;
+    expect(bMedia.remove('win11-test')).toBe(true);
+    const received = (await status(b)).fetches.received;
+    await b.api('/api/v1/shop/library/sync', { method: 'POST' });
+    await b.api('/api/v1/shop/library/sync', { method: 'POST' });
+    expect(bMedia.get('win11-test')).toBeNull();
+    expect((await status(b)).fetches.received).toBe(received);
   }, 120_000);
 
   it('serves library files only to holders of the shop key', async () => {
