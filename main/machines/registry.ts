@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { MachineSummary } from '../api/contract.js';
+import { DomainError } from '../api/domain-error.js';
 import type { AgentTokens } from '../agent/tokens.js';
 import type { Logger } from '../log/logger.js';
 import { applyEntry, canTransition, newView, normalizeMac } from './state.js';
@@ -8,15 +9,11 @@ import type { MachineEventSink } from './events.js';
 import { summarize } from './summary.js';
 import type { Entry, EntryData, MachineView } from './types.js';
 
-/** A refused request, with the HTTP status and code the routes send back. */
-export class MachineError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly details?: unknown,
-  ) {
-    super(message);
+/** A refused command, with the code and HTTP status the one error handler answers with. */
+export class MachineError extends DomainError {
+  constructor(code: string, message: string, status = 400, details?: unknown) {
+    super(code, message, { status, details });
+    this.name = 'MachineError';
   }
 }
 

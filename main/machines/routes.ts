@@ -1,8 +1,32 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { acknowledged, idParams } from '../api/common.js';
 import type { MachineLogEntry, RunEstimates } from '../api/contract.js';
+import {
+  addMachineBody,
+  assignBody,
+  assignManyBody,
+  assignmentRule,
+  batchBody,
+  batchSummary,
+  benchDefault,
+  benchDefaultBody,
+  forgetBody,
+  forgetResult,
+  machineDetail,
+  machineLogEntry,
+  machineLogQuery,
+  machineStepParams,
+  machineSummary,
+  renameBody,
+  ruleBody,
+  runEstimates,
+  stepLog,
+  stepLogQuery,
+  wakeResult,
+} from '../api/machines.js';
 import { technicianOf } from '../api/technician.js';
-import { sendError } from '../net/http/errors.js';
+import { route } from '../net/http/contract.js';
 import type { Assigner } from './assigner.js';
 import type { MachineLifecycle } from './lifecycle.js';
 import { MachineError, type MachineRegistry } from './registry.js';
@@ -11,60 +35,6 @@ import { stepLogOf } from './step-log.js';
 import type { WakeTarget } from './wake.js';
 import { detailOf, summarize } from './summary.js';
 import type { Entry } from './types.js';
-
-const profileId = z.string().min(1).max(64);
-const mac = z.string().regex(/^[0-9a-fA-F]{2}([:-]?[0-9a-fA-F]{2}){5}$/, 'a MAC address');
-
-export const assignBody = z.strictObject({ profile: profileId });
-export const assignManyBody = z.strictObject({
-  machines: z.array(z.string().min(1)).min(1).max(500),
-  profile: profileId,
-});
-export const addMachineBody = z.strictObject({
-  mac,
-  name: z.string().min(1).max(100).optional(),
-  profile: profileId.optional(),
-});
-export const forgetBody = z.strictObject({
-  machines: z.array(z.string().min(1).max(64)).min(1).max(5000),
-});
-export const renameBody = z.strictObject({ name: z.string().min(1).max(100) });
-export const batchBody = z.union([
-  z.strictObject({
-    profile: profileId,
-    count: z.number().int().min(1).max(1000),
-    name: z.string().max(100).optional(),
-  }),
-  z.strictObject({
-    profile: profileId,
-    macs: z.array(mac).min(1).max(1000),
-    name: z.string().max(100).optional(),
-  }),
-]);
-export const ruleBody = z.strictObject({
-  field: z.enum(['vendor', 'model', 'mac']),
-  pattern: z.string().min(1).max(20_000),
-  profile: profileId,
-});
-export const benchDefaultBody = z.strictObject({ profile: profileId.nullable() });
-
-function parse<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-  reply: FastifyReply,
-): z.output<S> | undefined {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  sendError(
-    reply,
-    400,
-    'invalid_body',
-    issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; '),
-    issues,
-  );
-  return undefined;
-}
 
 /** Log entries as the timeline shows them: plans summarized, digests left out. */
 export function timelineEntry(e: Entry): MachineLogEntry {
@@ -83,7 +53,14 @@ export function timelineEntry(e: Entry): MachineLogEntry {
   };
 }
 
-/** The UI API for machines, batches, rules and the bench default (DESIGN.md). */
+const tag = 'machines';
+
+/**
+ * The UI API for machines, batches, rules and the bench default (DESIGN.md), declared with
+ * the one contract (net/http/contract.ts, schemas in api/machines.ts). Every command that
+ * moves a machine goes through the lifecycle; batches, rules and the bench default are the
+ * assigner's settings. Errors (MachineError is a DomainError) go to the listener's one handler.
+ */
 export function machineUiRoutes(deps: {
   lifecycle: MachineLifecycle;
   registry: MachineRegistry;
@@ -100,80 +77,182 @@ export function machineUiRoutes(deps: {
   const { lifecycle, registry, assigner, store } = deps;
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (api) => {
-      // Errors (MachineError included) go to the listener's one handler: one shape everywhere.
-      const mustGet = (id: string) => lifecycle.mustGet(id);
+      machineRoutes(api);
+      batchAndRuleRoutes(api);
+    });
+  };
 
-      api.get('/api/v1/machines', async () => registry.summaries());
-
-      api.get('/api/v1/estimates', async () => deps.estimates?.() ?? { profiles: {}, apps: {} });
-
-      api.post('/api/v1/machines', async (req, reply) => {
-        const body = parse(addMachineBody, req.body, reply);
-        if (!body) return reply;
-        return reply.code(201).send(summarize(lifecycle.addByHand(body)));
-      });
-
-      api.get<{ Params: { id: string } }>('/api/v1/machines/:id', async (req) =>
-        detailOf(mustGet(req.params.id)),
-      );
-
-      api.get<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>(
-        '/api/v1/machines/:id/log',
-        async (req) => {
-          mustGet(req.params.id);
-          const after = Number(req.query.after ?? 0) || 0;
-          const limit = Math.min(Math.max(Number(req.query.limit ?? 1000) || 1000, 1), 5000);
-          return store.entriesOf(req.params.id, after, limit).map(timelineEntry);
-        },
-      );
-
-      api.get<{ Params: { id: string; step: string }; Querystring: { deployment?: string } }>(
-        '/api/v1/machines/:id/steps/:step/log',
-        async (req) => {
-          const v = mustGet(req.params.id);
-          const deployment = Number(req.query.deployment ?? v.deployment) || v.deployment;
-          return stepLogOf(lifecycle.allEntriesOf(v.id), req.params.step, deployment);
-        },
-      );
-
-      api.patch<{ Params: { id: string } }>('/api/v1/machines/:id', async (req, reply) => {
-        const body = parse(renameBody, req.body, reply);
-        if (!body) return reply;
-        return summarize(lifecycle.rename(req.params.id, body.name));
-      });
-
-      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/assign', async (req, reply) => {
-        const body = parse(assignBody, req.body, reply);
-        if (!body) return reply;
-        return summarize(
-          lifecycle.assign(req.params.id, body.profile, 'hand', null, technicianOf(req.headers)),
-        );
-      });
-
-      // Forget machines (one or many): invented MACs from the bench, PCs that left.
-      api.post('/api/v1/machines/forget', async (req, reply) => {
-        const body = parse(forgetBody, req.body, reply);
-        if (!body) return reply;
-        return { ok: true, value: { forgotten: lifecycle.forget(body.machines) } };
-      });
-      api.delete<{ Params: { id: string } }>('/api/v1/machines/:id', async (req) => ({
-        ok: true,
-        value: { forgotten: lifecycle.forget([req.params.id]) },
-      }));
-
-      api.post('/api/v1/machines/assign', async (req, reply) => {
-        const body = parse(assignManyBody, req.body, reply);
-        if (!body) return reply;
-        body.machines.forEach(mustGet);
+  function machineRoutes(api: FastifyInstance): void {
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/machines',
+        tag,
+        summary: 'Every machine the station knows, as its dashboard row.',
+        reply: z.array(machineSummary),
+      },
+      async () => registry.summaries(),
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/estimates',
+        tag,
+        summary: 'Typical durations of past runs, per profile and app (the ETAs come from these).',
+        reply: runEstimates,
+      },
+      async () => deps.estimates?.() ?? { profiles: {}, apps: {} },
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines',
+        tag,
+        summary: 'Add a machine by its MAC, optionally named and assigned.',
+        body: addMachineBody,
+        reply: machineSummary,
+        status: [201],
+      },
+      async ({ body, reply }) => {
+        reply.code(201);
+        return summarize(lifecycle.addByHand(body));
+      },
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/machines/:id',
+        tag,
+        summary: 'One machine: its row, its steps and its inventory.',
+        params: idParams,
+        reply: machineDetail,
+      },
+      async ({ params }) => detailOf(lifecycle.mustGet(params.id)),
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/machines/:id/log',
+        tag,
+        summary: "A page of the machine's event log (the timeline), oldest first, after an id.",
+        params: idParams,
+        query: machineLogQuery,
+        reply: z.array(machineLogEntry),
+      },
+      async ({ params, query }) => {
+        lifecycle.mustGet(params.id);
+        const after = Number(query.after ?? 0) || 0;
+        const limit = Math.min(Math.max(Number(query.limit ?? 1000) || 1000, 1), 5000);
+        return store.entriesOf(params.id, after, limit).map(timelineEntry);
+      },
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/machines/:id/steps/:step/log',
+        tag,
+        summary: "One step's log by attempt, newest first, with the technician's actions between.",
+        params: machineStepParams,
+        query: stepLogQuery,
+        reply: stepLog,
+      },
+      async ({ params, query }) => {
+        const v = lifecycle.mustGet(params.id);
+        const deployment = Number(query.deployment ?? v.deployment) || v.deployment;
+        return stepLogOf(lifecycle.allEntriesOf(v.id), params.step, deployment);
+      },
+    );
+    route(
+      api,
+      {
+        method: 'PATCH',
+        url: '/api/v1/machines/:id',
+        tag,
+        summary: 'Name a machine.',
+        params: idParams,
+        body: renameBody,
+        reply: machineSummary,
+      },
+      async ({ params, body }) => summarize(lifecycle.rename(params.id, body.name)),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/:id/assign',
+        tag,
+        summary: 'Assign a profile; on an assigned machine this starts a new deployment.',
+        params: idParams,
+        body: assignBody,
+        reply: machineSummary,
+      },
+      async ({ params, body, req }) =>
+        summarize(
+          lifecycle.assign(params.id, body.profile, 'hand', null, technicianOf(req.headers)),
+        ),
+    );
+    // Forget machines (one or many): invented MACs from the bench, PCs that left.
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/forget',
+        tag,
+        summary: 'Forget machines (none may be deploying: reset it first); all or nothing.',
+        body: forgetBody,
+        reply: forgetResult,
+      },
+      async ({ body }) => ({ forgotten: lifecycle.forget(body.machines) }),
+    );
+    route(
+      api,
+      {
+        method: 'DELETE',
+        url: '/api/v1/machines/:id',
+        tag,
+        summary: 'Forget one machine (not while it deploys: reset it first).',
+        params: idParams,
+        reply: forgetResult,
+      },
+      async ({ params }) => ({ forgotten: lifecycle.forget([params.id]) }),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/assign',
+        tag,
+        summary: 'Assign one profile to several machines.',
+        body: assignManyBody,
+        reply: z.array(machineSummary),
+      },
+      async ({ body, req }) => {
+        body.machines.forEach((id) => lifecycle.mustGet(id));
         const tech = technicianOf(req.headers);
         return body.machines.map((id) =>
           summarize(lifecycle.assign(id, body.profile, 'hand', null, tech)),
         );
-      });
-
-      // Wake-on-LAN: a magic packet to each of the machine's MACs, on the bench network only.
-      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/wake', async (req) => {
-        const v = mustGet(req.params.id);
+      },
+    );
+    // Wake-on-LAN: a magic packet to each of the machine's MACs, on the bench network only.
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/:id/wake',
+        tag,
+        summary: "Wake-on-LAN: a magic packet to each of the machine's MACs, on the bench network.",
+        params: idParams,
+        reply: wakeResult,
+      },
+      async ({ params, req }) => {
+        const v = lifecycle.mustGet(params.id);
         const t = deps.wake?.target() ?? { error: 'Wake-on-LAN is not available here.' };
         if ('error' in t) throw new MachineError('no_bench_network', t.error, 409);
         if (v.macs.length === 0) {
@@ -182,58 +261,184 @@ export function machineUiRoutes(deps: {
         for (const mac of v.macs) await deps.wake!.send(mac, t);
         req.log.info({ machine: v.id, macs: v.macs, to: t.to }, 'wake-on-LAN sent');
         return { sent: v.macs.length, to: t.to, macs: v.macs };
-      });
+      },
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/:id/reset',
+        tag,
+        summary: 'Deploy again: a new deployment of the same profile (the old token stops).',
+        params: idParams,
+        reply: machineSummary,
+      },
+      async ({ params, req }) => summarize(lifecycle.reset(params.id, technicianOf(req.headers))),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/:id/done',
+        tag,
+        summary: 'Mark the machine done by hand.',
+        params: idParams,
+        reply: machineSummary,
+      },
+      async ({ params, req }) =>
+        summarize(lifecycle.markDone(params.id, technicianOf(req.headers))),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/:id/steps/:step/retry',
+        tag,
+        summary: 'Run a step again (the agent fetches the plan again).',
+        params: machineStepParams,
+        reply: machineSummary,
+      },
+      async ({ params, req }) =>
+        summarize(lifecycle.retryStep(params.id, params.step, technicianOf(req.headers))),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/machines/:id/steps/:step/skip',
+        tag,
+        summary: 'Skip a step; skipping the last open one finishes the deployment.',
+        params: machineStepParams,
+        reply: machineSummary,
+      },
+      async ({ params, req }) =>
+        summarize(lifecycle.skipStep(params.id, params.step, technicianOf(req.headers))),
+    );
+  }
 
-      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/reset', async (req) =>
-        summarize(lifecycle.reset(req.params.id, technicianOf(req.headers))),
-      );
-      api.post<{ Params: { id: string } }>('/api/v1/machines/:id/done', async (req) =>
-        summarize(lifecycle.markDone(req.params.id, technicianOf(req.headers))),
-      );
-      api.post<{ Params: { id: string; step: string } }>(
-        '/api/v1/machines/:id/steps/:step/retry',
-        async (req) =>
-          summarize(lifecycle.retryStep(req.params.id, req.params.step, technicianOf(req.headers))),
-      );
-      api.post<{ Params: { id: string; step: string } }>(
-        '/api/v1/machines/:id/steps/:step/skip',
-        async (req) =>
-          summarize(lifecycle.skipStep(req.params.id, req.params.step, technicianOf(req.headers))),
-      );
-
-      api.get('/api/v1/batches', async () => assigner.batches());
-      api.post('/api/v1/batches', async (req, reply) => {
-        const body = parse(batchBody, req.body, reply);
-        if (!body) return reply;
-        return reply.code(201).send(assigner.createBatch(body));
-      });
-      api.get<{ Params: { id: string } }>('/api/v1/batches/:id', async (req) => {
-        const b = assigner.batch(req.params.id);
-        if (!b) throw new MachineError('not_found', `No batch ${req.params.id}.`, 404);
+  function batchAndRuleRoutes(api: FastifyInstance): void {
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/batches',
+        tag,
+        summary: 'Every batch, open and closed.',
+        reply: z.array(batchSummary),
+      },
+      async () => assigner.batches(),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/batches',
+        tag,
+        summary: 'A batch: "the next N machines" or a MAC list, all getting one profile.',
+        body: batchBody,
+        reply: batchSummary,
+        status: [201],
+      },
+      async ({ body, reply }) => {
+        reply.code(201);
+        return assigner.createBatch(body);
+      },
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/batches/:id',
+        tag,
+        summary: 'One batch and the machines it assigned.',
+        params: idParams,
+        reply: batchSummary,
+      },
+      async ({ params }) => {
+        const b = assigner.batch(params.id);
+        if (!b) throw new MachineError('not_found', `No batch ${params.id}.`, 404);
         return b;
-      });
-      api.post<{ Params: { id: string } }>('/api/v1/batches/:id/close', async (req) =>
-        assigner.closeBatch(req.params.id),
-      );
-
-      api.get('/api/v1/assignment-rules', async () => assigner.rules());
-      api.post('/api/v1/assignment-rules', async (req, reply) => {
-        const body = parse(ruleBody, req.body, reply);
-        if (!body) return reply;
-        return reply.code(201).send(assigner.addRule(body));
-      });
-      api.delete<{ Params: { id: string } }>('/api/v1/assignment-rules/:id', async (req) => {
-        assigner.deleteRule(req.params.id);
-        return { ok: true };
-      });
-
-      api.get('/api/v1/bench-default', async () => ({ profile: assigner.benchDefault() }));
-      api.put('/api/v1/bench-default', async (req, reply) => {
-        const body = parse(benchDefaultBody, req.body, reply);
-        if (!body) return reply;
+      },
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/batches/:id/close',
+        tag,
+        summary: 'Close a batch: it claims no more machines.',
+        params: idParams,
+        reply: batchSummary,
+      },
+      async ({ params }) => assigner.closeBatch(params.id),
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/assignment-rules',
+        tag,
+        summary: 'Assignment rules, in the order they are tried.',
+        reply: z.array(assignmentRule),
+      },
+      async () => assigner.rules(),
+    );
+    route(
+      api,
+      {
+        method: 'POST',
+        url: '/api/v1/assignment-rules',
+        tag,
+        summary: 'A rule: machines whose vendor, model or MAC matches get a profile.',
+        body: ruleBody,
+        reply: assignmentRule,
+        status: [201],
+      },
+      async ({ body, reply }) => {
+        reply.code(201);
+        return assigner.addRule(body);
+      },
+    );
+    route(
+      api,
+      {
+        method: 'DELETE',
+        url: '/api/v1/assignment-rules/:id',
+        tag,
+        summary: 'Delete an assignment rule.',
+        params: idParams,
+        reply: acknowledged,
+      },
+      async ({ params }) => {
+        assigner.deleteRule(params.id);
+        return { ok: true as const };
+      },
+    );
+    route(
+      api,
+      {
+        method: 'GET',
+        url: '/api/v1/bench-default',
+        tag,
+        summary: 'The profile a new machine gets when no batch or rule claims it.',
+        reply: benchDefault,
+      },
+      async () => ({ profile: assigner.benchDefault() }),
+    );
+    route(
+      api,
+      {
+        method: 'PUT',
+        url: '/api/v1/bench-default',
+        tag,
+        summary: 'Set or clear (null) the bench default profile.',
+        body: benchDefaultBody,
+        reply: benchDefault,
+      },
+      async ({ body }) => {
         assigner.setBenchDefault(body.profile);
         return { profile: assigner.benchDefault() };
-      });
-    });
-  };
+      },
+    );
+  }
 }
