@@ -34,6 +34,7 @@ export type {
   WakeResult,
 } from './machines.js';
 export type { Health, ServiceState, ServiceStatus } from './station.js';
+export type { TerminalInfo, TerminalKind } from './terminal.js';
 export type {
   BatchReportPath,
   MachineReportPath,
@@ -179,8 +180,6 @@ export type StationEventInput = StationEvent extends infer E
 
 // ---- Terminal (issue 10) ------------------------------------------------------------
 
-export type TerminalKind = 'local' | 'ssh';
-
 /** POST /api/v1/terminals. For ssh, machineId takes the address from the machines registry. */
 export type CreateTerminalRequest =
   | { kind: 'local'; cols?: number; rows?: number }
@@ -193,20 +192,6 @@ export type CreateTerminalRequest =
       cols?: number;
       rows?: number;
     };
-
-export interface TerminalInfo {
-  id: string;
-  kind: TerminalKind;
-  /** Tab title: "Station shell", "root@10.0.0.5". */
-  title: string;
-  machineId: string | null;
-  pid: number;
-  cols: number;
-  rows: number;
-  createdAt: string;
-  /** A browser tab holds its WebSocket now. */
-  attached: boolean;
-}
 
 /**
  * Browser to station over GET /api/v1/terminals/:id/socket (text frames, JSON). The

@@ -5,12 +5,14 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { idParams, removed } from '../api/common.js';
+import { DomainError, notFound } from '../api/domain-error.js';
+import { driverImported, driverPack, driverUploadQuery } from '../api/drivers.js';
 import type { StationContext } from '../context.js';
-import { sendError } from '../net/http/errors.js';
+import { route } from '../net/http/contract.js';
 import { isUploadContentType } from '../net/http/ui-guard.js';
 import { DriverImportError, type DriverLibrary } from './library.js';
-
-type Query = Record<string, string | undefined>;
 
 /**
  * UI API of the driver library.
@@ -22,40 +24,62 @@ type Query = Record<string, string | undefined>;
  */
 export function driverRoutes(library: DriverLibrary) {
   return async (app: FastifyInstance, ctx: StationContext): Promise<void> => {
-    app.get('/api/v1/drivers', async () => ({ ok: true, value: library.list() }));
-    app.delete('/api/v1/drivers/:id', async (req, reply) => {
-      const { id } = req.params as { id: string };
-      if (!library.remove(id)) {
-        return sendError(reply, 404, 'not_found', `No driver pack "${id}" in the driver library.`);
-      }
-      ctx.logger.info({ pack: id }, 'driver pack deleted');
-      return { ok: true, value: { id } };
-    });
+    const tag = 'drivers';
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/drivers',
+        tag,
+        summary: 'Every driver pack (vendor, model, WinPE, files, sha256).',
+        reply: z.array(driverPack),
+      },
+      async () => library.list(),
+    );
+    route(
+      app,
+      {
+        method: 'DELETE',
+        url: '/api/v1/drivers/:id',
+        tag,
+        summary: 'Delete a driver pack.',
+        params: idParams,
+        reply: removed,
+      },
+      async ({ params: { id } }) => {
+        if (!library.remove(id)) throw notFound(`No driver pack "${id}" in the driver library.`);
+        ctx.logger.info({ pack: id }, 'driver pack deleted');
+        return { id };
+      },
+    );
     await app.register(async (upload) => {
       upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-      upload.post(
-        '/api/v1/drivers',
-        // A driver pack can be GBs: no overall body deadline, only the minimum rate.
-        { bodyLimit: 8 * 1024 * 1024 * 1024, config: { longBody: true } },
-        async (req, reply) => {
+      route(
+        upload,
+        {
+          method: 'POST',
+          url: '/api/v1/drivers',
+          tag,
+          summary: "Import a vendor's .cab driver pack (the raw body); a folder: the CLI.",
+          query: driverUploadQuery,
+          reply: driverImported,
+          status: [201],
+          // A driver pack can be GBs: no overall body deadline, only the minimum rate.
+          options: { bodyLimit: 8 * 1024 * 1024 * 1024, config: { longBody: true } },
+        },
+        async ({ req, reply, query: q }) => {
           // The file's own type: text/plain and forms are what a foreign page can send without
           // a CORS preflight (issue 13 item 3), as for app and media uploads.
           if (!isUploadContentType(req.headers['content-type'])) {
-            (req.body as Readable | undefined)?.resume?.();
-            return sendError(
-              reply,
-              415,
+            throw new DomainError(
               'unsupported_media_type',
               'Send the driver pack with its own content type, such as application/octet-stream.',
+              { status: 415 },
             );
           }
-          const q = req.query as Query;
           const fileName = path.basename(q.fileName ?? '');
           if (!/\.cab$/i.test(fileName)) {
-            (req.body as Readable).resume();
-            return sendError(
-              reply,
-              400,
+            throw new DomainError(
               'bad_request',
               'Upload a .cab driver pack (fileName=X.cab); import a folder with prepstation drivers import FOLDER.',
             );
@@ -75,15 +99,12 @@ export function driverRoutes(library: DriverLibrary) {
               { pack: pack.id, files: pack.files, sha256: pack.sha256 },
               'driver pack imported',
             );
-            return reply.code(201).send({
-              ok: true,
-              value: { ...pack, source: fileName },
-              replaced: replaced !== null,
-            });
+            reply.code(201);
+            return { ...pack, source: fileName, replaced: replaced !== null };
           } catch (err) {
             if (err instanceof DriverImportError) {
               const status = err.code === 'tool_missing' ? 503 : 400;
-              return sendError(reply, status, err.code, err.message);
+              throw new DomainError(err.code, err.message, { status });
             }
             throw err;
           } finally {

@@ -12,25 +12,9 @@ export interface DriverFile {
   sha256: string;
 }
 
-export interface DriverPack {
-  /** Lowercase letters, digits, dashes: `dell-latitude-5440-winpe`. */
-  id: string;
-  vendor: string;
-  model: string;
-  /** For WinPE (drvload before the disk is chosen: storage, network), else for the new Windows. */
-  winpe: boolean;
-  /** The folder or CAB it was imported from (base name only). */
-  source: string;
-  importedAt: string;
-  /** `drivers/<id>`: the files live under `drivers/<id>/files/`. */
-  dir: string;
-  files: number;
-  /** Number of .inf files (a pack without any installs nothing). */
-  infs: number;
-  bytes: number;
-  /** sha256 of the manifest (every file's path, size and sha256): the pack's identity. */
-  sha256: string;
-}
+// The shape is a zod schema in api/drivers.ts (the UI API's contract); its type here.
+import type { DriverPack } from '../api/drivers.js';
+export type { DriverPack } from '../api/drivers.js';
 
 /** A pack chosen for one machine, with its files (what the renderers need). */
 export interface ChosenPack {

@@ -1,17 +1,24 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { idParams, removed } from '../api/common.js';
+import { DomainError, notFound } from '../api/domain-error.js';
+import {
+  mediaImportStatus,
+  mediaRecord,
+  mediaUploadQuery,
+  wimbootStatus as wimbootStatusSchema,
+} from '../api/media.js';
 import type { StationContext } from '../context.js';
-import { sendError } from '../net/http/errors.js';
+import { route } from '../net/http/contract.js';
 import { isUploadContentType } from '../net/http/ui-guard.js';
 import type { MediaImportError } from './errors.js';
 import { checkMediaId, refuseExisting } from './importer.js';
 import type { MediaLibrary } from './library.js';
 import { mediaUsers } from './profile-check.js';
 import { wimbootStatus } from './wimboot.js';
-
-type Query = Record<string, string | undefined>;
 
 /**
  * UI API of the media library.
@@ -27,61 +34,112 @@ type Query = Record<string, string | undefined>;
  */
 export function mediaRoutes(library: MediaLibrary) {
   return async (app: FastifyInstance, ctx: StationContext): Promise<void> => {
-    app.get('/api/v1/media', async () => ({ ok: true, value: library.list() }));
-    app.get('/api/v1/media-imports', async () => ({ ok: true, value: library.importStatuses() }));
-    app.get('/api/v1/wimboot', async () => ({
-      ok: true,
-      value: wimbootStatus(ctx.paths.filesDir, library.list()),
-    }));
-    app.get('/api/v1/media/:id', async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const m = library.get(id);
-      if (!m) return sendError(reply, 404, 'not_found', `No medium "${id}" in the media library.`);
-      return { ok: true, value: m };
-    });
-    app.delete('/api/v1/media/:id', async (req, reply) => {
-      const { id } = req.params as { id: string };
-      if (!library.get(id)) {
-        return sendError(reply, 404, 'not_found', `No medium "${id}" in the media library.`);
-      }
-      const users = mediaUsers(ctx.profiles, id);
-      if (users.length > 0) {
-        return sendError(
-          reply,
-          409,
-          'media_in_use',
-          `Medium "${id}" is used by profile(s) ${users.join(', ')}: change their target.media first.`,
-          { profiles: users },
-        );
-      }
-      library.remove(id);
-      ctx.logger.info({ media: id }, 'medium deleted');
-      return { ok: true, value: { id } };
-    });
+    const tag = 'media';
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/media',
+        tag,
+        summary: 'The imported Windows media.',
+        reply: z.array(mediaRecord),
+      },
+      async () => library.list(),
+    );
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/media-imports',
+        tag,
+        summary: 'Imports in flight and just ended (progress follows as media-import events).',
+        reply: z.array(mediaImportStatus),
+      },
+      async () => library.importStatuses(),
+    );
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/wimboot',
+        tag,
+        summary: 'wimboot: present, its version, and what is wrong for the imported media.',
+        reply: wimbootStatusSchema,
+      },
+      async () => wimbootStatus(ctx.paths.filesDir, library.list()),
+    );
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/media/:id',
+        tag,
+        summary: 'One medium.',
+        params: idParams,
+        reply: mediaRecord,
+      },
+      async ({ params: { id } }) => {
+        const m = library.get(id);
+        if (!m) throw notFound(`No medium "${id}" in the media library.`);
+        return m;
+      },
+    );
+    route(
+      app,
+      {
+        method: 'DELETE',
+        url: '/api/v1/media/:id',
+        tag,
+        summary: 'Delete a medium; refused (409) while a profile names it.',
+        params: idParams,
+        reply: removed,
+      },
+      async ({ params: { id } }) => {
+        if (!library.get(id)) throw notFound(`No medium "${id}" in the media library.`);
+        const users = mediaUsers(ctx.profiles, id);
+        if (users.length > 0) {
+          throw new DomainError(
+            'media_in_use',
+            `Medium "${id}" is used by profile(s) ${users.join(', ')}: change their target.media first.`,
+            { status: 409, details: { profiles: users } },
+          );
+        }
+        library.remove(id);
+        ctx.logger.info({ media: id }, 'medium deleted');
+        return { id };
+      },
+    );
 
     await app.register(async (upload) => {
       upload.removeAllContentTypeParsers();
       upload.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-      upload.post(
-        '/api/v1/media',
-        // An ISO takes minutes: no overall body deadline, only the minimum rate (timeouts.ts).
-        { bodyLimit: Number.MAX_SAFE_INTEGER, config: { longBody: true } },
-        async (req: FastifyRequest, reply) => {
+      route(
+        upload,
+        {
+          method: 'POST',
+          url: '/api/v1/media',
+          tag,
+          summary:
+            'Import an ISO (the raw body): 202 once the bytes are in (progress as events); with wait=1, 201 with the record when the import has ended.',
+          query: mediaUploadQuery,
+          reply: z.union([mediaImportStatus, mediaRecord]),
+          status: [202, 201],
+          // An ISO takes minutes: no overall body deadline, only the minimum rate (timeouts.ts).
+          options: { bodyLimit: Number.MAX_SAFE_INTEGER, config: { longBody: true } },
+        },
+        async ({ req, reply, query: q }) => {
           // The ISO's own type: text/plain and forms are what a foreign page can send
           // without a CORS preflight (issue 13 item 3), as for app uploads.
           if (!isUploadContentType(req.headers['content-type'])) {
-            (req.body as Readable | undefined)?.resume?.();
-            return sendError(
-              reply,
-              415,
+            throw new DomainError(
               'unsupported_media_type',
               'Send the ISO with its own content type, such as application/octet-stream.',
+              { status: 415 },
             );
           }
-          const q = (req.query ?? {}) as Query;
           const body = req.body as Readable | undefined;
           if (!body || typeof body.pipe !== 'function') {
-            return sendError(reply, 400, 'no_body', 'Send the ISO file as the request body.');
+            throw new DomainError('no_body', 'Send the ISO file as the request body.');
           }
           const fileName = (q.fileName ?? 'upload.iso').replace(/[\\/]/g, '_').slice(0, 200);
           const declared = Number(req.headers['content-length']);
@@ -92,8 +150,7 @@ export function mediaRoutes(library: MediaLibrary) {
             }
           } catch (err) {
             const e = err as MediaImportError;
-            body.resume();
-            return sendError(reply, e.status, e.code, e.message);
+            throw new DomainError(e.code, e.message, { status: e.status });
           }
           // The upload and the extracted medium both need room: say so before taking the bytes.
           const free = freeBytes(library.mediaDir);
@@ -102,12 +159,10 @@ export function mediaRoutes(library: MediaLibrary) {
             free !== null &&
             declared * 2 + 64 * 1024 * 1024 > free
           ) {
-            body.resume();
-            return sendError(
-              reply,
-              507,
+            throw new DomainError(
               'no_space',
               `Not enough free space: the ISO (${(declared / 1024 ** 3).toFixed(1)} GiB) needs about twice its size while it is imported, and the station's files disk has ${(free / 1024 ** 3).toFixed(1)} GiB free.`,
+              { status: 507 },
             );
           }
           const status = library.beginUpload(
@@ -148,7 +203,9 @@ export function mediaRoutes(library: MediaLibrary) {
                 ? "The station's disk ran full while receiving the ISO; nothing was kept. Free space and try again."
                 : `The upload ended early (${e.message}); nothing was kept. Try again.`;
             library.update(status, { state: 'failed', error: { code: 'upload_failed', message } });
-            return sendError(reply, e.code === 'ENOSPC' ? 507 : 400, 'upload_failed', message);
+            throw new DomainError('upload_failed', message, {
+              status: e.code === 'ENOSPC' ? 507 : 400,
+            });
           }
           library.update(status, { bytesDone: received, bytesTotal: received });
           const run = library
@@ -157,10 +214,13 @@ export function mediaRoutes(library: MediaLibrary) {
           if (q.wait === '1' || q.wait === 'true') {
             try {
               const record = await run;
-              return reply.code(201).send({ ok: true, value: record });
+              reply.code(201);
+              return record;
             } catch (err) {
               const e = err as MediaImportError;
-              return sendError(reply, e.status ?? 500, e.code ?? 'import_failed', e.message);
+              throw new DomainError(e.code ?? 'import_failed', e.message, {
+                status: e.status ?? 500,
+              });
             }
           }
           run.then(
@@ -168,7 +228,8 @@ export function mediaRoutes(library: MediaLibrary) {
             (err: Error) =>
               ctx.logger.warn({ err: err.message, source: fileName }, 'medium import failed'),
           );
-          return reply.code(202).send({ ok: true, value: { ...status } });
+          reply.code(202);
+          return { ...status };
         },
       );
     });

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WimbootStatus } from '../api/media.js';
 import { BUILD_24H2, WIMBOOT_MIN_FOR_24H2, type MediaRecord } from './types.js';
+
+export type { WimbootStatus } from '../api/media.js';
 
 /**
  * wimboot (iPXE's Windows boot loader, GPL, not packaged by Debian) at <files>/boot/wimboot.
@@ -21,16 +24,6 @@ export const WIMBOOT_RELEASE = {
 
 export const WIMBOOT_FIX =
   'Run `prepstation boot fetch-wimboot` on a station with internet access (it checks the pinned sha256), or copy wimboot 2.9.0 or later from https://github.com/ipxe/wimboot/releases to <files>/boot/wimboot.';
-
-export interface WimbootStatus {
-  present: boolean;
-  /** "2.9.0", or null when absent or no banner was found. */
-  version: string | null;
-  path: string;
-  /** What is wrong for the imported media (null: nothing). */
-  problem: string | null;
-  fix: string | null;
-}
 
 export function wimbootPath(filesDir: string): string {
   return path.join(filesDir, 'boot', 'wimboot');

@@ -1,10 +1,15 @@
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { TerminalInfo } from '../api/contract.js';
+import { z } from 'zod';
+import { acknowledged, idParams } from '../api/common.js';
+import type { CreateTerminalRequest } from '../api/contract.js';
+import { DomainError, notFound } from '../api/domain-error.js';
+import { terminalInfo, type TerminalInfo } from '../api/terminal.js';
 import type { StationContext } from '../context.js';
 import { maskUrl } from '../log/logger.js';
 import { TOKEN_COOKIE, bearer, tokenMatches } from '../net/http/auth.js';
+import { documented, route } from '../net/http/contract.js';
 import { sendError } from '../net/http/errors.js';
 import type { UiRoutes } from '../net/http/ui-server.js';
 import { localShell, sshCommand, type SpawnSpec } from './command.js';
@@ -46,17 +51,63 @@ export function terminalRoutes(deps: TerminalRouteDeps): UiRoutes {
     await app.register(
       async (r) => {
         r.addHook('onRequest', async (req, reply) => guard(ctx, req, reply));
-        r.get('/', async () => deps.manager.list());
-        r.post('/', async (req, reply) => openTerminal(deps, ctx, lookup, req, reply));
-        r.delete<{ Params: { id: string } }>('/:id', async (req, reply) => {
-          const closed = await deps.manager.close(req.params.id, 'closed from the UI');
-          if (!closed) return sendError(reply, 404, 'not_found', 'No such terminal; it has ended.');
-          return { ok: true };
-        });
+        const tag = 'terminal';
+        route(
+          r,
+          {
+            method: 'GET',
+            url: '/',
+            tag,
+            summary: 'Open terminals (station shell, ssh to a machine).',
+            reply: z.array(terminalInfo),
+          },
+          async () => deps.manager.list(),
+        );
+        route(
+          r,
+          {
+            method: 'POST',
+            url: '/',
+            tag,
+            summary: 'Open a terminal: a shell on the station, or ssh to a machine or host.',
+            body: createTerminalBody,
+            reply: terminalInfo,
+            status: [201],
+          },
+          async ({ body, reply }) => openTerminal(deps, lookup, body, reply),
+        );
+        route(
+          r,
+          {
+            method: 'DELETE',
+            url: '/:id',
+            tag,
+            summary: 'Close a terminal (its shell ends).',
+            params: idParams,
+            reply: acknowledged,
+          },
+          async ({ params }) => {
+            const closed = await deps.manager.close(params.id, 'closed from the UI');
+            if (!closed) throw notFound('No such terminal; it has ended.');
+            return { ok: true as const };
+          },
+        );
         r.get<{ Params: { id: string } }>(
           '/:id/socket',
           {
             websocket: true,
+            config: documented({
+              method: 'GET',
+              url: '/:id/socket',
+              tag: 'terminal',
+              summary:
+                "The terminal's WebSocket: output as binary frames; input, resize and ack as JSON text frames.",
+              params: idParams,
+              reply: {
+                contentType: 'application/octet-stream',
+                description: 'a WebSocket (101 Switching Protocols)',
+              },
+            }),
             // Refuse before the upgrade, so the browser sees a plain 404 and no socket.
             preHandler: async (req, reply) => {
               if (!deps.manager.get(req.params.id)) {
@@ -100,31 +151,22 @@ async function guard(
 
 async function openTerminal(
   deps: TerminalRouteDeps,
-  ctx: StationContext,
   lookup: MachineAddressLookup,
-  req: FastifyRequest,
+  body: CreateTerminalRequest,
   reply: FastifyReply,
-): Promise<FastifyReply | TerminalInfo> {
-  const parsed = createTerminalBody.safeParse(req.body);
-  if (!parsed.success) {
-    const message = parsed.error.issues
-      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-      .join('; ');
-    return sendError(reply, 400, 'invalid_body', message);
-  }
-  const body = parsed.data;
+): Promise<TerminalInfo> {
   let spec: SpawnSpec;
   let machineId: string | null = null;
   if (body.kind === 'local') {
     spec = localShell();
   } else {
     const ssh = deps.ssh();
-    if ('missing' in ssh) return sendError(reply, 503, 'ssh_missing', ssh.missing);
+    if ('missing' in ssh) throw new DomainError('ssh_missing', ssh.missing, { status: 503 });
     let host = body.host;
     let alias: string | undefined;
     if (body.machineId) {
       const m = await lookup(body.machineId);
-      if (!m.ok && !host) return sendError(reply, m.status, m.code, m.message);
+      if (!m.ok && !host) throw new DomainError(m.code, m.message, { status: m.status });
       if (m.ok) {
         machineId = body.machineId;
         host ??= m.ip;
@@ -145,9 +187,12 @@ async function openTerminal(
       cols: body.cols ?? DEFAULT_SIZE.cols,
       rows: body.rows ?? DEFAULT_SIZE.rows,
     });
-    return reply.code(201).send({ ...s.info });
+    reply.code(201);
+    return { ...s.info };
   } catch (err) {
-    if (err instanceof TerminalError) return sendError(reply, err.status, err.code, err.message);
+    if (err instanceof TerminalError) {
+      throw new DomainError(err.code, err.message, { status: err.status });
+    }
     throw err;
   }
 }

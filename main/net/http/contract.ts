@@ -136,6 +136,15 @@ export function route<const S extends RouteSpec>(
   } as RouteOptions);
 }
 
+/**
+ * The contract of a route that cannot go through route(): a WebSocket route, whose handler
+ * gets the socket instead of a reply. Put it in the route's `config`; it is documented
+ * like any other, and its params are not validated here (the route does that).
+ */
+export function documented(spec: RouteSpec): { contract: RouteSpec; public?: true } {
+  return { contract: spec, ...(spec.public ? { public: true as const } : {}) };
+}
+
 /** A route the listener registered, with its contract when it was declared with route(). */
 export interface RegisteredRoute {
   method: string;

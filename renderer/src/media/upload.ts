@@ -34,13 +34,14 @@ export function uploadIso(
   };
   const done = new Promise<Result<MediaImportStatus>>((resolve) => {
     xhr.onload = () => {
-      let body: { ok?: boolean; value?: MediaImportStatus; error?: ApiError } = {};
+      let body: { importId?: string; error?: ApiError } = {};
       try {
         body = JSON.parse(xhr.responseText) as typeof body;
       } catch {
         // not JSON: reported below
       }
-      if (xhr.status < 300 && body.value) resolve({ ok: true, value: body.value });
+      if (xhr.status < 300 && body.importId)
+        resolve({ ok: true, value: body as MediaImportStatus });
       else
         resolve({
           ok: false,

@@ -30,7 +30,7 @@ describe.skipIf(skip)('drivers API', () => {
       body: cab,
     });
     expect(up.status).toBe(201);
-    const pack = ((await up.json()) as { value: DriverPack }).value;
+    const pack = (await up.json()) as DriverPack;
     expect(pack).toMatchObject({
       id: 'dell-latitude-5440-winpe',
       winpe: true,
@@ -39,8 +39,8 @@ describe.skipIf(skip)('drivers API', () => {
       source: 'vmd.cab',
     });
 
-    const list = (await (await ts.api('/api/v1/drivers')).json()) as { value: DriverPack[] };
-    expect(list.value.map((p) => p.id)).toEqual(['dell-latitude-5440-winpe']);
+    const list = (await (await ts.api('/api/v1/drivers')).json()) as DriverPack[];
+    expect(list.map((p) => p.id)).toEqual(['dell-latitude-5440-winpe']);
     // WinPE downloads the files from the bench listener's /files, as ps-pedrivers.curl names them.
     const file = await fetch(
       `${ts.benchUrl}/files/drivers/dell-latitude-5440-winpe/files/storage/iaStorVD.sys`,
