@@ -1,61 +1,21 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import { stampPages } from './pdf-pages.js';
+import { BODY_SIZE, colors, fonts, type FontName } from './pdf-style.js';
+import { clip, columnWidths, PAD, type Cell, type Column } from './pdf-table.js';
 import type { Paper } from './types.js';
+
+// What the report writers (pdf.ts, pdf-windows.ts) draw with, from one import.
+export { colors } from './pdf-style.js';
+export type { Cell, Column } from './pdf-table.js';
 
 /**
  * A small flow layout over pdfkit: headings, key/value blocks, banners and tables that
  * break across pages with their header row repeated, then a last pass that writes the
  * running header and "Page X of Y" on every page (pdfkit buffers pages for that).
  * Everything is measured before it is drawn, so nothing is clipped: long values wrap, and
- * a row that does not fit goes whole to the next page.
+ * a row that does not fit goes whole to the next page. The sizing of a table's columns is
+ * in pdf-table.ts, the last pass in pdf-pages.ts, the fonts and colours in pdf-style.ts.
  */
-
-const require = createRequire(import.meta.url);
-/** DejaVu from npm, so the PDF renders Müller & Söhne (and most scripts) on any OS. */
-const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-export const fonts = {
-  body: path.join(fontDir, 'DejaVuSansCondensed.ttf'),
-  bold: path.join(fontDir, 'DejaVuSansCondensed-Bold.ttf'),
-  mono: path.join(fontDir, 'DejaVuSansMono.ttf'),
-};
-
-export const colors = {
-  text: '#1d2330',
-  muted: '#5b6475',
-  accent: '#1f4e79',
-  rule: '#c9d0db',
-  headFill: '#e8edf4',
-  zebra: '#f6f8fb',
-  ok: '#1b7a3a',
-  bad: '#b3261e',
-  warn: '#8a5a00',
-  warnFill: '#fff4d6',
-  badFill: '#fde7e5',
-};
-
-export type FontName = 'body' | 'bold' | 'mono';
-
-export interface Cell {
-  text: string;
-  color?: string;
-  font?: FontName;
-}
-
-export interface Column {
-  header: string;
-  /** Relative width; the columns share the text width by these weights. */
-  weight: number;
-  align?: 'left' | 'right' | 'center';
-  font?: FontName;
-  /** An identifier (serial, MAC, time): sized to its whole text and never wrapped. */
-  nowrap?: boolean;
-}
-
-/** Longer cell text is cut with an ellipsis: a row must always fit on one page. */
-const MAX_CELL_CHARS = 900;
-const PAD = 3;
-const BODY_SIZE = 8.5;
 
 export class PdfLayout {
   readonly doc: PDFKit.PDFDocument;
@@ -171,57 +131,6 @@ export class PdfLayout {
     return w;
   }
 
-  /**
-   * Column widths: each column at least as wide as its longest word (a MAC, a serial, a
-   * date), so values wrap between words and not inside them; the rest of the width is
-   * shared by weight. Only when the words alone are too wide does a column wrap inside one.
-   */
-  /**
-   * Columns sized to their content: an identifier column (nowrap) gets its whole longest
-   * value and keeps it; the others share what is left by weight, each at least its longest
-   * word. Only when that cannot fit do the text columns break words; identifiers never.
-   */
-  private columnWidths(cols: Column[], rows: Cell[][]): number[] {
-    const minW = cols.map((c, i) => {
-      let longest = 0;
-      const consider = (text: string, font: FontName): void => {
-        const parts = c.nowrap ? clip(text).split('\n') : clip(text).split(/[ \t\n]+/);
-        for (const word of parts) {
-          if (word) longest = Math.max(longest, this.textWidth(word.slice(0, 60), font));
-        }
-      };
-      consider(c.header, 'bold');
-      for (const r of rows) if (r[i]) consider(r[i]!.text, r[i]!.font ?? c.font ?? 'body');
-      // pdfkit adds a blank line after a line that fills its width to within ~3 pt and ends in \n
-      // (a one-line identifier never ends in one: a smaller margin is enough).
-      return Math.min(longest + 2 * PAD + (c.nowrap ? 3 : 6), this.width * 0.45);
-    });
-    const fixed = cols.reduce((n, c, i) => n + (c.nowrap ? minW[i]! : 0), 0);
-    const free = Math.max(0, this.width - fixed);
-    const total = cols.reduce((n, c) => n + (c.nowrap ? 0 : c.weight), 0) || 1;
-    const w = cols.map((c, i) =>
-      c.nowrap ? minW[i]! : Math.max((free * c.weight) / total, minW[i]!),
-    );
-    const over = w.reduce((a, b) => a + b, 0) - this.width;
-    if (over <= 0) return w;
-    const slack = w.reduce((n, x, i) => n + (x - minW[i]!), 0);
-    if (slack >= over) return w.map((x, i) => x - ((x - minW[i]!) * over) / slack);
-    // Still too wide: the heaviest text column (a model name, a description) gives way and
-    // breaks its words; the other columns keep their longest word, identifiers their text.
-    const textMin = cols.reduce((n, c, i) => n + (c.nowrap ? 0 : minW[i]!), 0);
-    if (fixed < this.width && textMin > 0) {
-      const heaviest = cols.reduce(
-        (best, c, i) => (!c.nowrap && (best < 0 || c.weight > cols[best]!.weight) ? i : best),
-        -1,
-      );
-      const left = free - (textMin - minW[heaviest]!);
-      if (left >= minW[heaviest]! / 2) return w.map((x, i) => (i === heaviest ? left : minW[i]!));
-      return cols.map((c, i) => (c.nowrap ? minW[i]! : (minW[i]! * free) / textMin));
-    }
-    const sum = minW.reduce((a, b) => a + b, 0);
-    return minW.map((x) => (x * this.width) / sum);
-  }
-
   /** Text at the flow position, wrapped to `width`; returns its height. */
   write(
     text: string,
@@ -312,7 +221,7 @@ export class PdfLayout {
    * "continued") at the top of each new page.
    */
   table(cols: Column[], rows: Cell[][], caption?: string): void {
-    const widths = this.columnWidths(cols, rows);
+    const widths = columnWidths(cols, rows, this.width, (t, f) => this.textWidth(t, f));
     const rowHeight = (cells: Cell[], font?: FontName): number =>
       Math.max(
         ...cells.map((cell, i) =>
@@ -392,58 +301,8 @@ export class PdfLayout {
       this.doc.on('end', () => resolve(Buffer.concat(chunks)));
       this.doc.on('error', reject);
     });
-    const range = this.doc.bufferedPageRange();
-    for (let i = range.start; i < range.start + range.count; i++) {
-      this.doc.switchToPage(i);
-      const page = this.doc.page;
-      const saved = page.margins.bottom;
-      // Writing in the margins must not make pdfkit start a page of its own.
-      page.margins.bottom = 0;
-      const w = page.width - page.margins.left - page.margins.right;
-      const title = this.pageTitles[i - range.start];
-      if (title && i > range.start) {
-        this.doc
-          .font('body')
-          .fontSize(7.5)
-          .fillColor(colors.muted)
-          .text(title, page.margins.left, 30, { width: w, lineBreak: false, ellipsis: true });
-        this.doc
-          .moveTo(page.margins.left, 42)
-          .lineTo(page.margins.left + w, 42)
-          .lineWidth(0.4)
-          .strokeColor(colors.rule)
-          .stroke();
-      }
-      const fy = page.height - 36;
-      this.doc
-        .moveTo(page.margins.left, fy - 6)
-        .lineTo(page.margins.left + w, fy - 6)
-        .lineWidth(0.4)
-        .strokeColor(colors.rule)
-        .stroke();
-      this.doc.font('body').fontSize(7.5).fillColor(colors.muted);
-      this.doc.text(footerLeft, page.margins.left, fy, {
-        width: w * 0.75,
-        lineBreak: false,
-        ellipsis: true,
-      });
-      this.doc.text(
-        `Page ${i - range.start + 1} of ${range.count}`,
-        page.margins.left + w * 0.75,
-        fy,
-        {
-          width: w * 0.25,
-          align: 'right',
-          lineBreak: false,
-        },
-      );
-      page.margins.bottom = saved;
-    }
+    stampPages(this.doc, this.pageTitles, footerLeft);
     this.doc.end();
     return done;
   }
-}
-
-export function clip(text: string): string {
-  return text.length > MAX_CELL_CHARS ? text.slice(0, MAX_CELL_CHARS - 1) + '…' : text;
 }
