@@ -37,6 +37,10 @@ import { checkNetworkSettings, listInterfaces, type NetworkSettings } from './se
 import { currentNetworkSettings, networkSettingsRoutes } from './settings/routes.js';
 import { machineAddressFrom } from './terminal/machine-address.js';
 import { terminalPart } from './terminal/part.js';
+import { createShopLibraryWiring } from './shop/library/index.js';
+import { shopPart } from './shop/part.js';
+import { createShopViewWiring } from './shop/view/index.js';
+import { summarize } from './machines/summary.js';
 import { packageRoot, packageVersion } from './util/package-root.js';
 
 export interface StartOptions {
@@ -119,11 +123,20 @@ export class Station {
       drivers,
     };
     const ctx: StationContext = withLive(network, fixed);
+    // Shared profiles, secrets and libraries (issue 20); without --database only a status route.
+    const shopLibrary = await createShopLibraryWiring(ctx, { apps, media: media.library, drivers });
 
     const terminal = terminalPart(ctx, {
       machineAddress: machineAddressFrom(machines.lifecycle),
     });
     const bootLog = bootLogPart(ctx);
+    const shop = shopPart(ctx, {
+      machineSummary: (id) => {
+        const view = machines.lifecycle.get(id);
+        return view ? summarize(view) : null;
+      },
+    });
+    const shopView = await createShopViewWiring(ctx);
     const uiRoutes: UiRoutes[] = [
       machines.uiRoutes,
       terminal.routes,
@@ -134,12 +147,16 @@ export class Station {
       media.routes,
       driverRoutes(drivers),
       reportRoutes,
+      shopLibrary.uiRoutes,
+      shop.routes,
+      ...(shopView ? [shopView.routes] : []),
     ];
     const benchRoutes: BenchRoutes[] = [
       bootRoutes,
       filesRoutes,
       ...machineApiRoutes(machineApiDeps(machines, ctx)),
       agentScriptRoutes,
+      shopLibrary.benchRoutes,
     ];
 
     const ui = httpPart(ctx, {
@@ -154,10 +171,13 @@ export class Station {
     const parts: StationPart[] = [
       ui,
       machines.part,
+      shop.part,
+      ...(shopView ? [shopView.part] : []),
       bootLog.part,
       terminal,
       profilesPart(ctx),
       media.part,
+      ...(shopLibrary.part ? [shopLibrary.part] : []),
       // The Secure Boot hint goes on the machine's row and timeline (issue 17).
       loaderWatchPart(ctx, ctx.loaderWatch!, (hint) => machines.lifecycle.bootHinted(hint)),
     ];
