@@ -39,8 +39,9 @@ export function checkin(client: PoolClient): void {
 }
 
 /**
- * Makes `text` version base+1 if the head is still `base` (0: a profile new to the shop);
- * false when someone else moved it first. Inside the caller's transaction.
+ * Makes `text` the next version if the head is still `base` (0 or less: only if the shop
+ * has no such profile yet; -1 stands for a base the shop cannot know). Returns the new
+ * version, or null when someone else moved the head first. Inside the caller's transaction.
  */
 export async function moveHead(
   client: PoolClient,
@@ -49,10 +50,11 @@ export async function moveHead(
   base: number,
   text: string,
   author: string,
-): Promise<boolean> {
+): Promise<number | null> {
   const hash = textHash(text);
+  const next = base <= 0 ? 1 : base + 1;
   const r =
-    base === 0
+    base <= 0
       ? await client.query(
           `INSERT INTO shop_profiles (id, head_version, head_hash, updated_by)
            VALUES ($1, 1, $2, $3) ON CONFLICT (id) DO NOTHING`,
@@ -63,13 +65,13 @@ export async function moveHead(
            WHERE id = $1 AND head_version = $2`,
           [id, base, hash, stationId],
         );
-  if (r.rowCount !== 1) return false;
+  if (r.rowCount !== 1) return null;
   await client.query(
     `INSERT INTO shop_profile_versions (profile_id, version, hash, text, author, station_id)
      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, base + 1, hash, text, author, stationId],
+    [id, next, hash, text, author, stationId],
   );
-  return true;
+  return next;
 }
 
 export async function readHead(db: Pool | PoolClient, id: string): Promise<Head | null> {
@@ -138,10 +140,10 @@ export function describeConflict(
     refusedId,
     diff: unifiedDiff(
       `${id}.yaml (shop v${current.version})`,
-      `${id}.yaml (your edit from v${base})`,
+      base < 0 ? `${id}.yaml (your edit)` : `${id}.yaml (your edit from v${base})`,
       current.text,
       text,
     ),
-    message: `Not saved: "${id}" was changed by ${current.author || 'someone'} on station ${current.station || '?'} (shop version ${current.version}) after the version you edited (${base}). ${kept} Open the current version, apply your change to it and save again.`,
+    message: `Not saved: "${id}" was changed by ${current.author || 'someone'} on station ${current.station || '?'} (shop version ${current.version}) ${base < 0 ? 'and your edit did not start from a version the shop knows' : `after the version you edited (${base})`}. ${kept} Open the current version, apply your change to it and save again.`,
   };
 }

@@ -35,35 +35,76 @@ export class SharedProfiles {
     private readonly logger: Logger,
     /** A database error as one line without the password (pg.ts describePgError). */
     private readonly describeError: (err: unknown) => string = (e) => (e as Error).message,
+    private readonly saveWaitMs = 4000,
   ) {}
 
-  /** The profile save route's entry: shared first, then written locally, or refused. */
+  /**
+   * The profile save route's entry: shared first, then written locally, or refused. A
+   * database that does not answer within `saveWaitMs` (a cable pulled: no reset, so no
+   * quick error) does not hold up the technician: the edit is kept as not shared yet.
+   */
   async save(
     id: string,
     text: string,
     author: string,
     baseHash: string | undefined,
   ): Promise<SharedSaveResult> {
-    const base = await this.baseVersion(id, baseHash);
+    const state = { abandoned: false };
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), this.saveWaitMs);
+    });
+    const shared = this.saveShared(id, text, author, baseHash, state);
+    try {
+      const r = await Promise.race([shared, slow]);
+      if (r !== 'slow') return r;
+    } finally {
+      clearTimeout(timer);
+    }
+    state.abandoned = true;
+    // The shared attempt goes on in the background and may still land: the later push
+    // then finds its own text as the head and takes it as shared.
+    shared.catch(() => undefined);
+    return this.saveUnshared(
+      id,
+      text,
+      author,
+      this.offlineBase(id, baseHash),
+      new Error(`the shop database did not answer within ${this.saveWaitMs / 1000} s`),
+    );
+  }
+
+  private async saveShared(
+    id: string,
+    text: string,
+    author: string,
+    baseHash: string | undefined,
+    state: { abandoned: boolean },
+  ): Promise<SharedSaveResult> {
+    let base: number;
     let client: PoolClient;
     try {
+      base = await this.baseVersion(id, baseHash);
       client = await checkout(this.pool);
     } catch (err) {
-      return this.saveUnshared(id, text, author, base, err as Error);
+      if (state.abandoned) throw err;
+      return this.saveUnshared(id, text, author, this.offlineBase(id, baseHash), err as Error);
     }
     try {
       await client.query('BEGIN');
-      const moved = await moveHead(client, this.stationId, id, base, text, author);
-      if (!moved) {
+      const version = await moveHead(client, this.stationId, id, base, text, author);
+      if (state.abandoned) throw new Error('abandoned');
+      if (version === null) {
         const head = await readHead(client, id);
         await client.query('ROLLBACK');
+        if (state.abandoned) throw new Error('abandoned');
         if (head && head.hash === textHash(text)) {
           // The same text is already the shop's: nothing to refuse, adopt it.
           return this.writeLocal(id, text, author, head.version, head.hash);
         }
         return this.refuse(id, text, author, base, head);
       }
-      const local = this.writeLocal(id, text, author, base + 1, textHash(text));
+      const local = this.writeLocal(id, text, author, version, textHash(text));
       if (!local.ok) {
         await client.query('ROLLBACK');
         return local;
@@ -75,13 +116,25 @@ export class SharedProfiles {
         this.markPending(id, text, author, base, `not shared yet: ${this.describeError(err)}`);
         return { ...local, shop: this.pendingNote(err as Error) };
       }
-      return { ...local, shop: { state: 'shared', version: base + 1 } };
+      return { ...local, shop: { state: 'shared', version } };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
+      if (state.abandoned) throw err;
       return this.saveUnshared(id, text, author, base, err as Error);
     } finally {
       checkin(client);
     }
+  }
+
+  /**
+   * The base of an edit saved without the database: known when the editor started from
+   * the station's shared or unshared copy; else -1, a base the shop cannot match, so the
+   * push shows it as a conflict with the diff rather than overwriting a newer version.
+   */
+  private offlineBase(id: string, baseHash: string | undefined): number {
+    return this.startsFromLocalCopy(id, baseHash)
+      ? (this.sync.profile(id)?.sharedVersion ?? 0)
+      : -1;
   }
 
   /** A change seen by the profile store (a save, or an edit in another editor). */
@@ -160,18 +213,19 @@ export class SharedProfiles {
     const client = await checkout(this.pool);
     try {
       await client.query('BEGIN');
-      if (await moveHead(client, this.stationId, id, base, text, author)) {
+      const version = await moveHead(client, this.stationId, id, base, text, author);
+      if (version !== null) {
         await client.query('COMMIT');
         this.sync.putProfile({
           profileId: id,
-          sharedVersion: base + 1,
+          sharedVersion: version,
           sharedHash: textHash(text),
           state: 'synced',
           localHash: null,
           author: null,
           note: null,
         });
-        this.logger.info({ profile: id, version: base + 1 }, 'profile shared with the shop');
+        this.logger.info({ profile: id, version }, 'profile shared with the shop');
         return 'shared';
       }
       const head = await readHead(client, id);
@@ -263,14 +317,23 @@ export class SharedProfiles {
 
   /** The version a save is based on: the hash the editor started from, else the local copy's. */
   private async baseVersion(id: string, baseHash: string | undefined): Promise<number> {
+    if (this.startsFromLocalCopy(id, baseHash)) return this.sync.profile(id)?.sharedVersion ?? 0;
+    // A shop version's text; else a base the shop cannot match (a conflict, never a loss).
+    return (await versionWithHash(this.pool, id, baseHash!)) ?? -1;
+  }
+
+  /**
+   * The edit started from what this station holds: no base named, or the hash of its
+   * shared or unshared text, or the resolved hash the station reports for the profile.
+   */
+  private startsFromLocalCopy(id: string, baseHash: string | undefined): boolean {
     const s = this.sync.profile(id);
-    const local = s?.sharedVersion ?? 0;
-    if (!baseHash || baseHash === s?.sharedHash || baseHash === s?.localHash) return local;
-    try {
-      return (await versionWithHash(this.pool, id, baseHash)) ?? local;
-    } catch {
-      return local;
-    }
+    return (
+      !baseHash ||
+      baseHash === s?.sharedHash ||
+      baseHash === s?.localHash ||
+      baseHash === this.store.get(id)?.hash
+    );
   }
 
   private refuse(
