@@ -39,7 +39,11 @@ async function until<T>(
 async function relay(port: number) {
   const open = new Set<net.Socket>();
   let up = true;
+  let stalled = false;
+  const held: net.Socket[] = [];
   const server = net.createServer((client) => {
+    // A pulled cable: the connection opens (or seems to) and nothing ever comes back.
+    if (stalled) return void held.push(client);
     if (!up) return void client.destroy();
     const upstream = net.connect(port, '127.0.0.1');
     open.add(client).add(upstream);
@@ -52,7 +56,9 @@ async function relay(port: number) {
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream).pipe(client);
+    pairs.push([client, upstream]);
   });
+  const pairs: [net.Socket, net.Socket][] = [];
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as net.AddressInfo).port,
@@ -60,8 +66,23 @@ async function relay(port: number) {
       up = false;
       for (const s of open) s.destroy();
     },
+    stall: () => {
+      stalled = true;
+      for (const [c, u] of pairs) {
+        c.unpipe(u);
+        u.unpipe(c);
+        c.pause();
+        u.pause();
+      }
+    },
     restore: () => {
       up = true;
+      if (stalled) {
+        stalled = false;
+        for (const s of [...held, ...pairs.flat()]) s.destroy();
+        held.length = 0;
+        pairs.length = 0;
+      }
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -188,5 +209,35 @@ describe.skipIf(skip)('shop profiles while the database is away', () => {
     const after = await status(b);
     expect(after.profiles.conflicts).toEqual([]);
     expect(after.profiles.pending).toEqual([]);
+  }, 180_000);
+
+  it('does not make the technician wait for a database that stopped answering', async () => {
+    const before = await text(b, 'acme');
+    link.stall();
+    const edited = before.replace(/name: .*/, 'name: Acme office PCs (B, link stalled)');
+    const started = Date.now();
+    const r = await b.api('/api/v1/profiles/acme', {
+      method: 'PUT',
+      ...json({ text: edited, baseHash: sha256(before) }),
+    });
+    const waited = Date.now() - started;
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { shop?: { state: string } }).shop?.state).toBe('pending');
+    // Not a timing assertion on speed: only that the save did not wait for pg's own
+    // 15 s query timeout (the station's is 4 s).
+    expect(waited).toBeLessThan(14_000);
+    expect(await text(b, 'acme')).toBe(edited);
+    link.restore();
+    await until(
+      'the stalled edit shared',
+      async () => {
+        await sync(b);
+        await sync(a);
+        return (
+          (await status(b)).profiles.pending.length === 0 && (await text(a, 'acme')) === edited
+        );
+      },
+      90_000,
+    );
   }, 180_000);
 });
