@@ -1,16 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { acknowledged, idParams } from '../api/common.js';
+import { idParams } from '../api/common.js';
 import type { MachineLogEntry, RunEstimates } from '../api/contract.js';
 import {
   addMachineBody,
   assignBody,
   assignManyBody,
-  assignmentRule,
-  batchBody,
-  batchSummary,
-  benchDefault,
-  benchDefaultBody,
   forgetBody,
   forgetResult,
   machineDetail,
@@ -19,7 +14,6 @@ import {
   machineStepParams,
   machineSummary,
   renameBody,
-  ruleBody,
   runEstimates,
   stepLog,
   stepLogQuery,
@@ -29,6 +23,7 @@ import { technicianOf } from '../api/technician.js';
 import { route } from '../net/http/contract.js';
 import type { Assigner } from './assigner.js';
 import type { MachineLifecycle } from './lifecycle.js';
+import { batchAndRuleRoutes } from './batch-routes.js';
 import { MachineError, type MachineRegistry } from './registry.js';
 import type { MachineStore } from './store.js';
 import { stepLogOf } from './step-log.js';
@@ -78,7 +73,7 @@ export function machineUiRoutes(deps: {
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(async (api) => {
       machineRoutes(api);
-      batchAndRuleRoutes(api);
+      batchAndRuleRoutes(api, assigner);
     });
   };
 
@@ -313,132 +308,6 @@ export function machineUiRoutes(deps: {
       },
       async ({ params, req }) =>
         summarize(lifecycle.skipStep(params.id, params.step, technicianOf(req.headers))),
-    );
-  }
-
-  function batchAndRuleRoutes(api: FastifyInstance): void {
-    route(
-      api,
-      {
-        method: 'GET',
-        url: '/api/v1/batches',
-        tag,
-        summary: 'Every batch, open and closed.',
-        reply: z.array(batchSummary),
-      },
-      async () => assigner.batches(),
-    );
-    route(
-      api,
-      {
-        method: 'POST',
-        url: '/api/v1/batches',
-        tag,
-        summary: 'A batch: "the next N machines" or a MAC list, all getting one profile.',
-        body: batchBody,
-        reply: batchSummary,
-        status: [201],
-      },
-      async ({ body, reply }) => {
-        reply.code(201);
-        return assigner.createBatch(body);
-      },
-    );
-    route(
-      api,
-      {
-        method: 'GET',
-        url: '/api/v1/batches/:id',
-        tag,
-        summary: 'One batch and the machines it assigned.',
-        params: idParams,
-        reply: batchSummary,
-      },
-      async ({ params }) => {
-        const b = assigner.batch(params.id);
-        if (!b) throw new MachineError('not_found', `No batch ${params.id}.`, 404);
-        return b;
-      },
-    );
-    route(
-      api,
-      {
-        method: 'POST',
-        url: '/api/v1/batches/:id/close',
-        tag,
-        summary: 'Close a batch: it claims no more machines.',
-        params: idParams,
-        reply: batchSummary,
-      },
-      async ({ params }) => assigner.closeBatch(params.id),
-    );
-    route(
-      api,
-      {
-        method: 'GET',
-        url: '/api/v1/assignment-rules',
-        tag,
-        summary: 'Assignment rules, in the order they are tried.',
-        reply: z.array(assignmentRule),
-      },
-      async () => assigner.rules(),
-    );
-    route(
-      api,
-      {
-        method: 'POST',
-        url: '/api/v1/assignment-rules',
-        tag,
-        summary: 'A rule: machines whose vendor, model or MAC matches get a profile.',
-        body: ruleBody,
-        reply: assignmentRule,
-        status: [201],
-      },
-      async ({ body, reply }) => {
-        reply.code(201);
-        return assigner.addRule(body);
-      },
-    );
-    route(
-      api,
-      {
-        method: 'DELETE',
-        url: '/api/v1/assignment-rules/:id',
-        tag,
-        summary: 'Delete an assignment rule.',
-        params: idParams,
-        reply: acknowledged,
-      },
-      async ({ params }) => {
-        assigner.deleteRule(params.id);
-        return { ok: true as const };
-      },
-    );
-    route(
-      api,
-      {
-        method: 'GET',
-        url: '/api/v1/bench-default',
-        tag,
-        summary: 'The profile a new machine gets when no batch or rule claims it.',
-        reply: benchDefault,
-      },
-      async () => ({ profile: assigner.benchDefault() }),
-    );
-    route(
-      api,
-      {
-        method: 'PUT',
-        url: '/api/v1/bench-default',
-        tag,
-        summary: 'Set or clear (null) the bench default profile.',
-        body: benchDefaultBody,
-        reply: benchDefault,
-      },
-      async ({ body }) => {
-        assigner.setBenchDefault(body.profile);
-        return { profile: assigner.benchDefault() };
-      },
     );
   }
 }
