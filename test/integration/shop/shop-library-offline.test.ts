@@ -84,7 +84,10 @@ async function relay(port: number) {
         pairs.length = 0;
       }
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => {
+      for (const s of [...open, ...held]) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
 
