@@ -21,6 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pgClient from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/prepstation.js');
@@ -53,9 +54,10 @@ const freePort = () =>
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ps20-bench-shop-'));
 const children = [];
+const pgDirs = [];
 const cleanup = () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  fs.rmSync(tmp, { recursive: true, force: true });
+  for (const d of [tmp, ...pgDirs]) fs.rmSync(d, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
 
@@ -92,7 +94,9 @@ function treeTicks(pid) {
 async function startPostgres() {
   const isRoot = process.getuid?.() === 0;
   const ids = isRoot ? { uid: 65534, gid: 65534 } : {};
-  const dir = path.join(tmp, 'pg');
+  // Its own temp dir, owned by the server's user (the bench's dir is root's, mode 0700).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ps20-bench-pg-'));
+  pgDirs.push(dir);
   const data = path.join(dir, 'data');
   const sock = path.join(dir, 'run');
   fs.mkdirSync(sock, { recursive: true });
@@ -101,8 +105,13 @@ async function startPostgres() {
   fs.writeFileSync(pw, password + '\n', { mode: 0o600 });
   if (isRoot) for (const p of [dir, sock, pw]) fs.chownSync(p, 65534, 65534);
   const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', PGPASSWORD: password };
-  const run = (b, a) =>
-    execFileSync(path.join(pgBin, b), a, { ...ids, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (b, a) => {
+    try {
+      execFileSync(path.join(pgBin, b), a, { ...ids, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      throw new Error(`${b} failed: ${err.stderr?.toString() ?? err.message}`, { cause: err });
+    }
+  };
   run('initdb', [
     '-D',
     data,
@@ -350,8 +359,22 @@ async function round(withDb, pg, shop) {
     ),
   );
 
+  // When each event's chunk was committed (shipped_at is its transaction's start: a lower bound).
+  const shippedAt = new Map();
+  if (withDb) {
+    const c = new pgClient.Client({ connectionString: pg.url });
+    await c.connect();
+    const r = await c.query(
+      `SELECT s.name, e.seq, extract(epoch FROM e.shipped_at) * 1000 AS t
+         FROM shop_events e JOIN shop_stations s ON s.id = e.station_id`,
+    );
+    for (const row of r.rows) shippedAt.set(`${row.name}/${row.seq}`, Number(row.t));
+    await c.end();
+  }
   // Each accepted event: the first shop row of its machine carrying its seq or a later one.
   const lat = [];
+  const toDb = [];
+  const dbToView = [];
   let unmatched = 0;
   for (const [st, m, seq, at] of accepted) {
     const obs = seen.get(`${st}/${m}`) ?? [];
@@ -359,9 +382,19 @@ async function round(withDb, pg, shop) {
     for (const [u, arr] of obs) if (u >= seq && arr < first) first = arr;
     if (first === Infinity) unmatched++;
     else lat.push(Math.max(0, first - at));
+    const shipped = shippedAt.get(`${st}/${seq}`);
+    if (shipped !== undefined) {
+      toDb.push(Math.max(0, shipped - at));
+      if (first !== Infinity) dbToView.push(Math.max(0, first - shipped));
+    }
   }
-  lat.sort((a, b) => a - b);
-  const pct = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN;
+  for (const a of [lat, toDb, dbToView]) a.sort((x, y) => x - y);
+  const pctOf = (a, p) => a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] ?? NaN;
+  const pct = (p) => pctOf(lat, p);
+  const split = {
+    toDb: { p50: pctOf(toDb, 50), p95: pctOf(toDb, 95) },
+    dbToView: { p50: pctOf(dbToView, 50), p95: pctOf(dbToView, 95) },
+  };
   const done = results.reduce((n, r) => n + (r.summary?.results.done ?? 0), 0);
   const reports = results.reduce((n, r) => n + (r.summary?.reportsSent ?? 0), 0);
   return {
@@ -371,6 +404,7 @@ async function round(withDb, pg, shop) {
     shopCpu,
     done,
     reports,
+    split,
     lat: { n: lat.length, unmatched, p50: pct(50), p95: pct(95), max: lat.at(-1) ?? NaN },
   };
 }
@@ -427,6 +461,7 @@ lines.push(
     : '  shipping cost in the stations: (baseline skipped)',
   `  PostgreSQL CPU ${r.pgCpu.toFixed(1)} s (postmaster + backends); shop view process CPU ${r.shopCpu.toFixed(1)} s`,
   `  report accepted on a station -> its row on the shop view's stream: p50 ${r.lat.p50} ms, p95 ${r.lat.p95} ms, max ${r.lat.max} ms over ${r.lat.n} events (${r.lat.unmatched} never seen) (target p95 < 1000 ms)`,
+  `    of which accepted -> chunk committed in PostgreSQL (the shipper): p50 ${Math.round(r.split.toDb.p50)} ms, p95 ${Math.round(r.split.toDb.p95)} ms; committed -> shop view stream (NOTIFY, read, push): p50 ${Math.round(r.split.dbToView.p50)} ms, p95 ${Math.round(r.split.dbToView.p95)} ms`,
   `  machine load: ${os
     .loadavg()
     .map((x) => x.toFixed(1))

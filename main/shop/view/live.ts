@@ -46,6 +46,8 @@ export class ShopLive {
   private flushTimer: NodeJS.Timeout | null = null;
   /** Seq ranges announced per station and not yet read. */
   private pending = new Map<string, { from: number; to: number }>();
+  /** Machines stations said they forgot, not yet checked and pushed. */
+  private forgotten = new Map<string, string[]>();
   private flushing: Promise<void> = Promise.resolve();
   /** The stations as last pushed, to push only what changed on a tick. */
   private known = new Map<string, string>();
@@ -147,13 +149,26 @@ export class ShopLive {
       this.o.logger.warn({ payload: payload?.slice(0, 200) }, 'shop view: unreadable NOTIFY');
       return;
     }
-    if (typeof p.station !== 'string' || !Number.isFinite(p.fromSeq) || !Number.isFinite(p.toSeq))
+    if (typeof p.station !== 'string') return;
+    // Machines the station forgot are dropped outside any chunk: the payload names them.
+    const forgotten = (p as { forgotten?: unknown }).forgotten;
+    if (Array.isArray(forgotten)) {
+      const ids = forgotten.filter((x): x is string => typeof x === 'string');
+      this.forgotten.set(p.station, [...(this.forgotten.get(p.station) ?? []), ...ids]);
+    }
+    if (!Number.isFinite(p.fromSeq) || !Number.isFinite(p.toSeq) || p.toSeq < p.fromSeq) {
+      if (Array.isArray(forgotten)) this.scheduleFlush();
       return;
+    }
     const range = this.pending.get(p.station);
     if (range) {
       range.from = Math.min(range.from, p.fromSeq);
       range.to = Math.max(range.to, p.toSeq);
     } else this.pending.set(p.station, { from: p.fromSeq, to: p.toSeq });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
       this.queue(() => this.flush());
@@ -169,19 +184,27 @@ export class ShopLive {
 
   private async flush(): Promise<void> {
     const ranges = [...this.pending];
+    const forgotten = [...this.forgotten];
     this.pending = new Map();
-    if (ranges.length === 0 || this.stopped) return;
+    this.forgotten = new Map();
+    if ((ranges.length === 0 && forgotten.length === 0) || this.stopped) return;
     const machines: ShopMachine[] = [];
     const removed: ShopEvent['removed'] = [];
-    for (const [station, r] of ranges) {
-      const changed = await this.o.model.machinesChanged(station, r.from, r.to);
-      machines.push(...changed.machines);
-      for (const machineId of changed.removed) removed.push({ stationId: station, machineId });
+    // The stations and each station's range in parallel: the pool has connections to spare.
+    const [all, ...changed] = await Promise.all([
+      this.o.model.stations(),
+      ...ranges.map(([station, r]) => this.o.model.machinesChanged(station, r.from, r.to)),
+    ]);
+    changed.forEach((c, i) => {
+      machines.push(...c.machines);
+      for (const machineId of c.removed) removed.push({ stationId: ranges[i]![0], machineId });
+    });
+    for (const [stationId, ids] of forgotten) {
+      const still = await this.o.model.present(stationId, ids);
+      for (const machineId of ids)
+        if (!still.has(machineId)) removed.push({ stationId, machineId });
     }
-    const stations = this.changedStations(
-      await this.o.model.stations(),
-      new Set(ranges.map((r) => r[0])),
-    );
+    const stations = this.changedStations(all, new Set(ranges.map((r) => r[0])));
     this.publish(stations, machines, false, removed);
   }
 

@@ -30,29 +30,43 @@ export class ShopReadModel {
   }
 
   /**
-   * The machines whose last shipped event is in fromSeq..toSeq of one station: what a
-   * NOTIFY about that range changed. A machine changed again by a later chunk is included
-   * by that chunk's NOTIFY, so nothing is missed and nothing is read twice for long.
+   * What a NOTIFY about seqs fromSeq..toSeq of one station changed: the current row of every
+   * machine those events name (one indexed range scan of the primary key), and the machines
+   * they name that have no row any more (forgotten on the station). One round trip.
    */
   async machinesChanged(
     stationId: string,
     fromSeq: number,
     toSeq: number,
   ): Promise<{ machines: ShopMachine[]; removed: string[] }> {
-    const r = await this.pool.query<MachineRow>(
-      `${MACHINE_SELECT} WHERE m.station_id = $1 AND m.updated_seq BETWEEN $2 AND $3
+    const r = await this.pool.query<MachineRow & { touched: string }>(
+      `WITH touched AS (
+         SELECT DISTINCT machine_id FROM shop_events
+          WHERE station_id = $1 AND seq BETWEEN $2 AND $3)
+       SELECT t.machine_id AS touched, m.station_id, s.name AS station_name, s.bench,
+              m.machine_id, m.state, m.summary, m.updated_seq
+         FROM touched t
+         LEFT JOIN shop_machines m ON m.station_id = $1 AND m.machine_id = t.machine_id
+         LEFT JOIN shop_stations s ON s.id = m.station_id
         ORDER BY m.updated_seq`,
       [stationId, fromSeq, toSeq],
     );
-    // A machine the range's events name that has no row any more was forgotten there.
-    const gone = await this.pool.query<{ machine_id: string }>(
-      `SELECT DISTINCT e.machine_id FROM shop_events e
-        WHERE e.station_id = $1 AND e.seq BETWEEN $2 AND $3
-          AND NOT EXISTS (SELECT 1 FROM shop_machines m
-                           WHERE m.station_id = e.station_id AND m.machine_id = e.machine_id)`,
-      [stationId, fromSeq, toSeq],
+    const machines: ShopMachine[] = [];
+    const removed: string[] = [];
+    for (const row of r.rows) {
+      if (row.machine_id === null) removed.push(row.touched);
+      else machines.push(machineOf(row));
+    }
+    return { machines, removed };
+  }
+
+  /** Rows of machines a station dropped outside a chunk (a forgotten machine): those still here. */
+  async present(stationId: string, machineIds: string[]): Promise<Set<string>> {
+    const r = await this.pool.query<{ machine_id: string }>(
+      'SELECT machine_id FROM shop_machines WHERE station_id = $1 AND machine_id = ANY($2::text[])',
+      [stationId, machineIds],
     );
-    return { machines: r.rows.map(machineOf), removed: gone.rows.map((g) => g.machine_id) };
+    return new Set(r.rows.map((x) => x.machine_id));
   }
 
   private station(r: StationRow): ShopStation {

@@ -1,13 +1,13 @@
 import type { StateCreator } from 'zustand';
-import type { StationEvent } from '../../../main/api/contract';
+import type { StationEvent } from '../../../main/api/contract.js';
 import type {
   ShopEvent,
   ShopMachine,
   ShopSnapshot,
   ShopStation,
   ShopStatus,
-} from '../../../main/shop/view/contract';
-import type { Store } from '../store';
+} from '../../../main/shop/view/contract.js';
+import type { Store } from '../store/index.js';
 
 /** off: this UI has no shop view; station: a station with --shop-view; shop-only: `shop serve`. */
 export type ShopMode = 'off' | ShopStatus['mode'];

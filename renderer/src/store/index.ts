@@ -11,7 +11,7 @@ import { createProfilesSlice, type ProfilesSlice } from './profiles';
 import { createReadinessSlice, type ReadinessSlice } from './readiness';
 import { createServicesSlice, type ServicesSlice } from './services';
 import { createSessionSlice, type SessionSlice } from './session';
-import { createShopSlice, type ShopSlice } from '../shop/shop-slice';
+import { createShopSlice, type ShopSlice } from '../shop/shop-slice.js';
 import { createTerminalSlice, type TerminalSlice } from './terminal';
 import { createUiPrefsSlice, type UiPrefsSlice } from './ui-prefs';
 
