@@ -11,6 +11,7 @@ import type { AppPackage } from './apps.js';
 import type { BootProtocol } from './boot-log.js';
 import type { BatchSummary, MachineLogEntry, MachineStep, MachineSummary } from './machines.js';
 import type { ServiceStatus } from './station.js';
+import type { ShopEvent } from '../shop/view/contract.js';
 
 // The types of the schemas (main/api/<area>.ts), for `import type` from one place.
 export type { AppPackage } from './apps.js';
@@ -170,7 +171,9 @@ export type StationEvent =
   | MachineTimelineEvent
   | BatchEvent
   | AppPackageEvent
-  | ProfileEvent;
+  | ProfileEvent
+  // The shop view's event (issue 20), on the same stream; its shape lives with the view.
+  | ShopEvent;
 
 export type StationEventInput = StationEvent extends infer E
   ? E extends EventBase

@@ -36,6 +36,8 @@ export const mediaIssues = z.array(profileIssue);
 /** GET /api/v1/profiles/:id: the row, the file text and the resolved profile. */
 export const profileDocument = profileSummary.extend({
   text: z.string(),
+  /** sha256 of `text`: sent back as `baseHash` with the next save (shared profiles, issue 20). */
+  textHash: z.string().optional(),
   /** The resolved profile (bases merged in), null while the file is invalid. */
   profile: z.record(z.string(), z.unknown()).nullable(),
   mediaIssues,
@@ -57,8 +59,20 @@ export type ProfileVersion = z.infer<typeof profileVersion>;
 export const profilePutBody = z.strictObject({
   text: z.string().max(512 * 1024),
   author: z.string().min(1).max(80).optional(),
+  /** sha256 of the text the edit started from: a shared profile refuses a stale edit (409). */
+  baseHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
-export const profileSaved = z.object({ version: profileVersion, hash: z.string(), mediaIssues });
+export const profileSaved = z.object({
+  version: profileVersion,
+  /** sha256 of the resolved profile (not of the text). */
+  hash: z.string(),
+  /** sha256 of the saved text: the next save's `baseHash`. */
+  textHash: z.string().optional(),
+  mediaIssues,
+});
 export type ProfileSaved = z.infer<typeof profileSaved>;
 
 export const versionParams = z.object({ id: z.string(), version: z.string() });

@@ -94,7 +94,7 @@ describe.skipIf(skip)('agent.ps1 under pwsh: power cut, station restart, secrets
     fs.writeFileSync(path.join(work, 'slow1-go'), '');
 
     // Half of the big download is already on disk: the agent must resume it with Range.
-    const bigPkg = (await s.json<{ value: { path: string } }>('/api/v1/apps/big')).value;
+    const bigPkg = await s.json<{ path: string }>('/api/v1/apps/big');
     const onDisk = fs.readFileSync(path.join(s.dataDir, 'files', bigPkg.path));
     fs.mkdirSync(path.join(stateDir, 'downloads'), { recursive: true });
     fs.writeFileSync(

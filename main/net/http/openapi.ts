@@ -19,7 +19,8 @@ export const errorReplySchema = z.strictObject({
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   const s = z.toJSONSchema(schema, {
     io,
-    target: 'openapi-3.0',
+    // OpenAPI 3.1 takes JSON Schema 2020-12 as it is (a client can validate with it).
+    target: 'draft-2020-12',
     // A transform or a coerced number has no JSON Schema of its own: what it accepts is
     // described as far as it can be; the route's validation stays the zod schema.
     unrepresentable: 'any',
@@ -83,7 +84,7 @@ function operation(spec: RouteSpec, url: string): Json {
 }
 
 /**
- * The OpenAPI 3.0 document of the UI API, made from the routes the listener registered.
+ * The OpenAPI 3.1 document of the UI API, made from the routes the listener registered.
  * A route registered without a contract still appears, marked `x-no-contract`, with no
  * schemas: the document never hides a route, and the test that every route has a
  * contract finds it.
@@ -98,7 +99,7 @@ export function openApiDocument(routes: RegisteredRoute[], version: string): Jso
       : { 'x-no-contract': true, responses: { default: { description: 'Not described.' } } };
   }
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'PrepStation UI API',
       version,

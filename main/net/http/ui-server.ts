@@ -156,7 +156,7 @@ export async function createUiServer<C extends UiServerContext = StationContext>
       method: 'GET',
       url: '/api/v1/openapi.json',
       tag: 'station',
-      summary: 'This document: the OpenAPI 3.0 description of the UI API, made from its schemas.',
+      summary: 'This document: the OpenAPI 3.1 description of the UI API, made from its schemas.',
       reply: z.record(z.string(), z.unknown()),
     },
     async () => (openApi ??= openApiDocument(registered(), ctx.version)),
