@@ -68,12 +68,12 @@ function wakeTarget(ctx: MachinesContext): WakeTarget | { error: string } {
 }
 
 export interface Machines {
-  /** The one entry point: every command that moves a machine (lifecycle.ts). */
+  /**
+   * The one entry point: every command that moves a machine (lifecycle.ts). The registry,
+   * assigner and store stay inside this part: nothing else appends to a machine's log.
+   */
   lifecycle: MachineLifecycle;
-  registry: MachineRegistry;
-  assigner: Assigner;
   tokens: AgentTokens;
-  store: MachineStore;
   boot: BootResolver;
   uiRoutes: UiRoutes;
   /** Renders a machine's answer files; null when profiles cannot be rendered here. */
@@ -187,10 +187,7 @@ export function createMachines(ctx: MachinesContext, opts: MachinesOptions = {})
 
   return {
     lifecycle,
-    registry,
-    assigner,
     tokens,
-    store,
     boot,
     answerFile: opts.answerFile ?? (() => answerFromProfile),
     planParams,

@@ -17,7 +17,7 @@ import {
 } from '../../../../main/machines/part.js';
 import { ClientDirectory } from '../../../../main/net/clients.js';
 import { bootRoutes } from '../../../../main/net/http/boot-routes.js';
-import { acme } from '../machines/fixtures.js';
+import { acme } from '../../../helpers/fixtures.js';
 
 /**
  * Answer files hold secrets: only the current token, only from the address the machine
@@ -105,8 +105,8 @@ const get = (token: string, file: string, ip: string) =>
 
 describe('answer file routes', () => {
   it('serves the file only to the address the machine booted from, and logs the fetch', async () => {
-    const m = machines.registry.sighting({ mac: '52:54:00:00:08:01', via: 'dhcp' });
-    machines.assigner.assign(m.id, 'acme', 'hand');
+    const m = machines.lifecycle.machineSighted({ mac: '52:54:00:00:08:01', via: 'dhcp' });
+    machines.lifecycle.assign(m.id, 'acme', 'hand');
     // Before it boots its installer, nothing is served.
     const early = machines.tokens.tokenFor(m.id, 1);
     expect((await get(early, 'user-data', '10.0.0.5')).statusCode).toBe(409);
@@ -117,7 +117,7 @@ describe('answer file routes', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain(SECRET);
     expect(ok.headers['cache-control']).toBe('no-store');
-    expect(machines.registry.get(m.id)!.state).toBe('installing-os');
+    expect(machines.lifecycle.get(m.id)!.state).toBe('installing-os');
 
     const stranger = await get(token, 'user-data', '10.0.0.66');
     expect(stranger.statusCode).toBe(403);
@@ -130,13 +130,13 @@ describe('answer file routes', () => {
     expect((await get(token, 'no-such-file', '10.0.0.5')).statusCode).toBe(404);
     expect((await get('forged-token', 'user-data', '10.0.0.5')).statusCode).toBe(401);
 
-    const log = machines.store.entriesOf(m.id).filter((e) => e.data.kind === 'answer-file');
+    const log = machines.lifecycle.allEntriesOf(m.id).filter((e) => e.data.kind === 'answer-file');
     expect(log.map((e) => e.data)).toEqual([
       expect.objectContaining({ file: 'user-data', ip: '10.0.0.5' }),
       expect.objectContaining({ file: 'user-data', ip: '10.0.0.77' }),
     ]);
     // Neither the token nor the secret ever reaches the log file or the event log.
-    const everything = logText + JSON.stringify(machines.store.entriesOf(m.id));
+    const everything = logText + JSON.stringify(machines.lifecycle.allEntriesOf(m.id));
     expect(everything).toContain('answer file served');
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(SECRET);
@@ -144,8 +144,8 @@ describe('answer file routes', () => {
 
   it("never serves machine A's file with machine B's token, or after a reset", async () => {
     for (const mac of ['52:54:00:00:08:0a', '52:54:00:00:08:0b']) {
-      const v = machines.registry.sighting({ mac, via: 'dhcp' });
-      machines.assigner.assign(v.id, 'acme', 'hand');
+      const v = machines.lifecycle.machineSighted({ mac, via: 'dhcp' });
+      machines.lifecycle.assign(v.id, 'acme', 'hand');
     }
     const a = bootAs('52:54:00:00:08:0a', '10.0.0.10');
     const b = bootAs('52:54:00:00:08:0b', '10.0.0.11');
@@ -155,7 +155,7 @@ describe('answer file routes', () => {
     expect(own.body).toContain(b.id);
     expect(own.body).not.toContain(a.id);
 
-    machines.assigner.reset(a.id);
+    machines.lifecycle.reset(a.id);
     const old = await get(a.token, 'user-data', '10.0.0.10');
     expect(old.statusCode).toBe(410);
     const fresh = bootAs('52:54:00:00:08:0a', '10.0.0.10');
@@ -165,8 +165,8 @@ describe('answer file routes', () => {
 
   it('a ?mac= claim from another address binds nothing (issue 13 item 4)', async () => {
     const victim = '52:54:00:00:08:21';
-    const v = machines.registry.sighting({ mac: victim, via: 'dhcp' });
-    machines.assigner.assign(v.id, 'acme', 'hand');
+    const v = machines.lifecycle.machineSighted({ mac: victim, via: 'dhcp' });
+    machines.lifecycle.assign(v.id, 'acme', 'hand');
     const { token } = bootAs(victim, '10.0.0.21');
 
     // Another device asks for the victim's boot script with its MAC.
@@ -179,7 +179,7 @@ describe('answer file routes', () => {
     expect(claim.body).not.toContain(token);
     expect(claim.body).toContain('reset it in the PrepStation dashboard');
     expect(ctx.clients.macFor('10.0.0.66')).toBeNull();
-    expect(machines.registry.get(v.id)!.bootIp).toBe('10.0.0.21');
+    expect(machines.lifecycle.get(v.id)!.bootIp).toBe('10.0.0.21');
     // ...and so it gets no answer file with the token it learned some other way.
     expect((await get(token, 'user-data', '10.0.0.66')).statusCode).toBe(403);
     expect((await get(token, 'user-data', '10.0.0.21')).statusCode).toBe(200);
@@ -195,8 +195,8 @@ describe('answer file routes', () => {
     const a = '52:54:00:00:08:31';
     const other = '52:54:00:00:08:32';
     for (const mac of [a, other]) {
-      const v = machines.registry.sighting({ mac, via: 'dhcp' });
-      machines.assigner.assign(v.id, 'acme', 'hand');
+      const v = machines.lifecycle.machineSighted({ mac, via: 'dhcp' });
+      machines.lifecycle.assign(v.id, 'acme', 'hand');
     }
     // DHCP leased 10.0.0.40 to `other`: a request from there claiming `a` is refused.
     ctx.clients.learn('10.0.0.40', other);
@@ -207,15 +207,16 @@ describe('answer file routes', () => {
     ctx.clients.learn('10.0.0.42', a);
     const again = bootAs(a, '10.0.0.42');
     expect(again.token).toBe(first.token);
-    expect(machines.registry.get(again.id)!.bootIp).toBe('10.0.0.42');
+    expect(machines.lifecycle.get(again.id)!.bootIp).toBe('10.0.0.42');
   });
 
   it('answer files expire once the agent has spoken (issue 13 item 9)', async () => {
-    const v = machines.registry.sighting({ mac: '52:54:00:00:08:41', via: 'dhcp' });
-    machines.assigner.assign(v.id, 'acme', 'hand');
+    const v = machines.lifecycle.machineSighted({ mac: '52:54:00:00:08:41', via: 'dhcp' });
+    machines.lifecycle.assign(v.id, 'acme', 'hand');
     const { token } = bootAs('52:54:00:00:08:41', '10.0.0.45');
     expect((await get(token, 'user-data', '10.0.0.45')).statusCode).toBe(200);
-    machines.registry.append(v.id, [{ kind: 'provisioning', ip: '10.0.0.45' }]);
+    // The agent's first word: the machine is provisioning.
+    machines.lifecycle.agentSpoke(machines.lifecycle.mustGet(v.id), '10.0.0.45');
     const late = await get(token, 'user-data', '10.0.0.45');
     expect(late.statusCode).toBe(409);
     expect(late.body).not.toContain(SECRET);
