@@ -7,8 +7,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { MachineSummary } from '../api/contract.js';
 import type { StationContext, StationPart } from '../context.js';
+import { route } from '../net/http/contract.js';
 import { Outbox, stationIdentity, type StationIdentity } from './outbox.js';
 import type { Shipper } from './shipper.js';
+import { shopShipStatus } from './status-schema.js';
 import type { ShopShipStatus } from './types.js';
 
 export interface ShopPartDeps {
@@ -95,7 +97,18 @@ export function shopPart(
   };
 
   const routes = (app: FastifyInstance): void => {
-    app.get('/api/v1/shop/status', async () => shipper?.status() ?? idle());
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/shop/status',
+        tag: 'shop',
+        summary:
+          "This station's shipping of machine events to the shop database: backlog, connection, last error, last gap.",
+        reply: shopShipStatus,
+      },
+      async () => shipper?.status() ?? idle(),
+    );
   };
   return { part, routes };
 }
