@@ -13,7 +13,7 @@ import { m0070ShopLibrary } from './0070-shop-library.js';
  * Every migration, in order. Add a file `NNNN-name.ts` and one line here; never edit a
  * migration that has shipped. Blocks: 0001-0009 station, 0010-0019 machines and events,
  * 0020-0029 DHCP, 0030-0039 boot and TFTP, 0040-0049 profiles and secrets, 0050-0059 app
- * library, 0060-0069 reports, 0070-0079 terminal.
+ * library, 0060-0069 shop outbox, 0070-0079 shop libraries (issue 20).
  */
 export const migrations: Migration[] = [
   m0001Station,
