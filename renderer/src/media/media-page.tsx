@@ -1,70 +1,27 @@
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import type { MediaImportStatus } from '../../../main/media/types';
-import type { WimbootStatus } from '../../../main/media/wimboot';
-import { api } from '../api/client';
-import { useStore } from '../store';
-import { selectMedia, selectMediaImports } from '../store/media';
+import { useRef, useState, type DragEvent } from 'react';
 import { MediaList } from './media-list';
 import './media.css';
-import { size, timeLeft, uploadIso, type UploadProgress } from './upload';
+import { size, timeLeft } from './upload';
+import { useMediaImport, useMediaLibrary } from './use-media';
 
 /**
  * Windows media: import an ISO (drop it or pick it), follow the upload and the import with
  * bytes and time left, see what each medium holds, delete one that no profile uses.
  */
 export function MediaPage() {
-  const media = useStore(selectMedia);
-  const imports = useStore(useShallow(selectMediaImports));
-  const [wimboot, setWimboot] = useState<WimbootStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [upload, setUpload] = useState<(UploadProgress & { name: string }) | null>(null);
-  const [importId, setImportId] = useState<string | null>(null);
+  const { media, wimboot } = useMediaLibrary(setError);
+  const { upload, current, busy, start } = useMediaImport(setError);
   const [id, setId] = useState('');
   const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
 
-  const load = useCallback(async () => {
-    const [list, wb] = await Promise.all([
-      api<Parameters<ReturnType<typeof useStore.getState>['setMedia']>[0]>('/api/v1/media'),
-      api<WimbootStatus>('/api/v1/wimboot'),
-    ]);
-    if (list.ok) useStore.getState().setMedia(list.value);
-    else setError(list.error.message);
-    if (wb.ok) setWimboot(wb.value);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // wimboot's verdict depends on the media (24H2 needs 2.9.0): ask again when they change.
-  const count = media?.length ?? 0;
-  useEffect(() => {
-    void api<WimbootStatus>('/api/v1/wimboot').then((r) => r.ok && setWimboot(r.value));
-  }, [count]);
-
-  const start = async (file: File) => {
-    setError(null);
-    setImportId(null);
-    setUpload({ name: file.name, loaded: 0, total: file.size, etaSeconds: null });
-    const { done } = uploadIso(file, id.trim(), (p) => setUpload({ name: file.name, ...p }));
-    const r = await done;
-    setUpload(null);
-    if (!r.ok) {
-      setError(r.error.message);
-      return;
-    }
-    useStore.getState().setMediaImport(r.value);
-    setImportId(r.value.importId);
-  };
-
-  const current: MediaImportStatus | undefined = importId ? imports[importId] : undefined;
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
     const f = e.dataTransfer.files[0];
-    if (f) void start(f);
+    if (f) void start(f, id.trim());
   };
-  const busy = upload !== null || current?.state === 'running';
 
   return (
     <section className="page" data-testid="media-page">
@@ -122,7 +79,7 @@ export function MediaPage() {
             onChange={(e) => {
               const f = e.target.files?.[0];
               e.target.value = '';
-              if (f) void start(f);
+              if (f) void start(f, id.trim());
             }}
           />
         </div>
