@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { StationContext } from '../context.js';
 import { bearer } from '../net/http/auth.js';
+import { issuesOf } from '../net/http/contract.js';
 import { sendError } from '../net/http/errors.js';
 import { MachineError } from '../machines/registry.js';
 import type { MachineView } from '../machines/types.js';
@@ -46,10 +47,8 @@ function parseBody<S extends z.ZodType>(
 ): z.output<S> | undefined {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 10).map((i) => ({
-    path: i.path.join('.'),
-    message: i.message,
-  }));
+  // The agent wire protocol keeps its own 400 text (the first issue, at most ten listed).
+  const issues = issuesOf(r.error).slice(0, 10);
   const first = issues[0];
   sendError(
     reply,

@@ -5,7 +5,12 @@ import type { ClientDirectory } from '../net/clients.js';
 import { entriesForReports, type ReportOutcome } from './agent-reports.js';
 import type { Assigner } from './assigner.js';
 import { OS_STEP_ID } from './estimates.js';
-import { MachineError, type MachineRegistry, type Sighting } from './registry.js';
+import {
+  MachineError,
+  type MachineRegistry,
+  type Sighting,
+  type SightingSource,
+} from './registry.js';
 import { agentFirstWord, planSettled } from './state.js';
 import type { MachineStore } from './store.js';
 import type { AssignedBy, Entry, EntryData, MachineView } from './types.js';
@@ -35,7 +40,7 @@ export interface LifecycleDeps {
  */
 export interface BenchSighting {
   mac: string;
-  via: 'dhcp' | 'proxydhcp' | 'tftp' | 'http';
+  via: Exclude<SightingSource, 'hand'>;
   ip?: string;
   uuid?: string;
 }

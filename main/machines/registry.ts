@@ -17,7 +17,10 @@ export class MachineError extends DomainError {
   }
 }
 
-/** Who showed up: from a DHCP/TFTP/HTTP request or an agent. */
+/** Where a sighting came from: a boot protocol, or the technician adding a machine by hand. */
+export type SightingSource = 'dhcp' | 'proxydhcp' | 'tftp' | 'http' | 'hand';
+
+/** Who showed up: from a DHCP/TFTP/HTTP request, or added by hand. */
 export interface Sighting {
   mac: string | null;
   uuid?: string;
@@ -25,7 +28,7 @@ export interface Sighting {
   vendor?: string;
   model?: string;
   ip?: string;
-  via: string;
+  via: SightingSource;
 }
 
 // Firmware placeholders that many machines share: never identify a machine by them.
