@@ -39,7 +39,7 @@ export function renderAutoinstall(rc: RenderContext): string {
     storage: { layout: { name: 'direct', match: { size: 'largest' } } },
     packages: p.target.packages,
     'late-commands': [['curtin', 'in-target', '--', 'sh', '-c', linuxAgentSetup(rc)]],
-    // The installer's own progress, for the bar on the bench (main/machines/installer-events.ts).
+    // The installer's own progress, for the bar on the bench (main/machine-api/installer-events.ts).
     reporting: {
       prepstation: {
         type: 'webhook',
