@@ -61,6 +61,7 @@ export async function createShopLibraryWiring(
     origins: ctx.options.libraryOrigin ? [ctx.options.libraryOrigin] : [],
     ...(opts.intervalMs ? { intervalMs: opts.intervalMs } : {}),
     describeError: (err) => describePgError(err, url),
+    services: ctx.services,
     // The shipper migrates too; both take the same advisory lock, so either may be first.
     prepare: async () => {
       await migratePg(pool);

@@ -9,6 +9,7 @@ import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log/logger.js';
 import type { MediaLibrary } from '../../media/library.js';
 import type { SecretStore } from '../../profiles/secrets.js';
+import type { ServiceRegistry } from '../../services/registry.js';
 import type { ProfileStore } from '../../profiles/store.js';
 import { blobRoutes, type FetchCounters } from './blobs.js';
 import { CatalogSync } from './catalog-sync.js';
@@ -41,6 +42,8 @@ export interface ShopLibraryDeps {
   intervalMs?: number;
   /** Describes a database error without its password (main/shop/pg.ts describePgError). */
   describeError?: (err: unknown) => string;
+  /** The Services page: a row saying whether the libraries are in step, and what to do. */
+  services?: ServiceRegistry;
   /** Run before the first pass succeeds (the database migrations). */
   prepare?: () => Promise<void>;
 }
@@ -77,6 +80,7 @@ export class ShopLibrary implements ShopLibraryApi {
   private prepared = false;
   private catalogRunning: Promise<void> | null = null;
   private catalogError: string | null = null;
+  private reported: string | null = null;
 
   constructor(private readonly deps: ShopLibraryDeps) {
     this.sync = new SyncStore(deps.db, deps.now);
@@ -221,6 +225,29 @@ export class ShopLibrary implements ShopLibraryApi {
       this.connected = false;
       this.lastError = message;
     }
+    this.report();
+  }
+
+  /** One row on the Services page; set only when it changes (the registry publishes events). */
+  private report(): void {
+    const services = this.deps.services;
+    if (!services) return;
+    const problem = this.keyProblem ?? this.lastError;
+    const row = {
+      label: 'Shop libraries (profiles, secrets, apps, media, drivers)',
+      state: (this.connected && !problem ? 'running' : 'failed') as 'running' | 'failed',
+      address: null,
+      error: problem,
+      fix: this.keyProblem
+        ? 'Copy shop.key from a station of the shop into this station’s data folder (mode 0600).'
+        : problem
+          ? 'This station keeps deploying from its own copies; edits are kept and shared when the shop database and the other stations answer again. Check the network to them.'
+          : null,
+    };
+    const key = JSON.stringify(row);
+    if (key === this.reported) return;
+    this.reported = key;
+    services.set('shop-library', row);
   }
 
   private async catalogPass(): Promise<void> {
@@ -231,6 +258,7 @@ export class ShopLibrary implements ShopLibraryApi {
       this.catalogError = this.deps.describeError?.(err) ?? (err as Error).message;
     }
     if (this.catalogError) this.lastError = this.catalogError;
+    this.report();
   }
 
   /** The first station of a shop makes the key; the others must have been given it. */
