@@ -123,6 +123,15 @@ describe.skipIf(skip)('shop libraries: two stations, one PostgreSQL', () => {
     // B has no shop key yet: it says so and what to do, and shares profiles meanwhile.
     const told = await until('B to ask for the shop key', async () => (await status(b)).keyProblem);
     expect(told).toContain('shop.key');
+    // ... on the Services page too, with what to do.
+    const services = (await (await b.api('/api/v1/services')).json()) as {
+      name: string;
+      state: string;
+      fix: string | null;
+    }[];
+    const row = services.find((x) => x.name === 'shop-library');
+    expect(row?.state).toBe('failed');
+    expect(row?.fix).toContain('shop.key');
     fs.copyFileSync(path.join(a.dataDir, 'shop.key'), path.join(b.dataDir, 'shop.key'));
     await until('B in step with the shop key', async () => {
       const s = await status(b);
