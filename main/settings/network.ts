@@ -1,24 +1,11 @@
 import os from 'node:os';
-import { z } from 'zod';
-import { secureBootPolicies } from '../boot/dhcp-policy.js';
+import {
+  dhcpModes as apiDhcpModes,
+  type NetworkInterfaceInfo,
+  type NetworkSettings,
+} from '../api/network.js';
 import { dhcpModes } from '../config/options.js';
 import { validIpList } from '../net/dhcp/bench-options.js';
-
-/** GET /api/v1/network/interfaces: one interface of the station. */
-export const networkInterfaceSchema = z.object({
-  name: z.string(),
-  mac: z.string().nullable(),
-  internal: z.boolean(),
-  addresses: z.array(
-    z.object({
-      address: z.string(),
-      netmask: z.string(),
-      family: z.enum(['IPv4', 'IPv6']),
-      cidr: z.string().nullable(),
-    }),
-  ),
-});
-export type NetworkInterfaceInfo = z.infer<typeof networkInterfaceSchema>;
 
 /** The station's network interfaces, for choosing the bench network. */
 export function listInterfaces(
@@ -39,27 +26,19 @@ export function listInterfaces(
     .sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name));
 }
 
-export const networkSettingsSchema = z
-  .object({
-    benchInterface: z.string().min(1).max(15).nullable(),
-    benchAddress: z.ipv4().nullable(),
-    dhcpMode: z.enum(dhcpModes),
-    dhcpRange: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+\.\d+-\d+\.\d+\.\d+\.\d+$/, 'must be FIRST-LAST')
-      .nullable()
-      .optional(),
-    dhcpOverride: z.boolean().optional(),
-    /** Full mode: gateway, DNS and NTP servers handed to machines (null: none). */
-    dhcpRouter: z.ipv4().nullable().optional(),
-    dhcpDns: z.string().max(80).nullable().optional(),
-    dhcpNtp: z.string().max(80).nullable().optional(),
-    /** What x64 UEFI PXE clients get under Secure Boot (issue 17). */
-    secureBoot: z.enum(secureBootPolicies).optional(),
-  })
-  .strict();
+// The API's shapes live in api/network.ts (the renderer reads their types from there).
+export {
+  networkInterfaceSchema,
+  networkSettingsSchema,
+  type NetworkInterfaceInfo,
+  type NetworkSettings,
+} from '../api/network.js';
 
-export type NetworkSettings = z.infer<typeof networkSettingsSchema>;
+// The API's list of DHCP modes is the config's: a compile error here if they part.
+const sameModes: readonly (typeof dhcpModes)[number][] = apiDhcpModes;
+const sameModesBack: readonly (typeof apiDhcpModes)[number][] = dhcpModes;
+void sameModes;
+void sameModesBack;
 
 function toInt(ip: string): number {
   return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);

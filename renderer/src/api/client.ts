@@ -46,15 +46,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<Resu
       error: err ?? { code: `http_${res.status}`, message: `The station answered ${res.status}.` },
     };
   }
-  // Some routes answer { ok: true, value }, others the value itself; callers get the value.
-  if (
-    body !== null &&
-    typeof body === 'object' &&
-    (body as { ok?: unknown }).ok === true &&
-    'value' in body
-  ) {
-    return { ok: true, value: (body as { value: T }).value };
-  }
+  // The UI API's one reply shape: a success is the value itself, a failure { ok: false, error }.
   return { ok: true, value: body as T };
 }
 

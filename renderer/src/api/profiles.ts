@@ -1,10 +1,14 @@
 import type {
   AppPackage,
+  Preview,
+  PreviewMachine,
   ProfileIssue,
+  ProfileSaved,
   ProfileSummary,
   ProfileVersion,
   Result,
 } from '../../../main/api/contract';
+import type { PreviewRequest } from '../../../main/api/profiles';
 import { api, postJson } from './client';
 import type { ProfileDocument } from './types';
 
@@ -14,12 +18,17 @@ export const fetchProfiles = (): Promise<Result<ProfileSummary[]>> =>
   api<ProfileSummary[]>('/api/v1/profiles');
 export const fetchProfile = (id: string): Promise<Result<ProfileDocument>> =>
   api<ProfileDocument>(p(id));
-/** Saves the YAML text; an invalid profile is refused with its issues (error.details). */
+/**
+ * Saves the YAML text; an invalid profile is refused with its issues (error.details). With
+ * `baseHash` (the textHash the edit started from), a shared profile changed meanwhile by
+ * another station is refused with 409 profile_conflict instead of being overwritten.
+ */
 export const saveProfile = (
   id: string,
   text: string,
-): Promise<Result<{ version: ProfileVersion; hash: string }>> =>
-  postJson<{ version: ProfileVersion; hash: string }>(p(id), { text }, 'PUT');
+  baseHash?: string,
+): Promise<Result<ProfileSaved>> =>
+  postJson<ProfileSaved>(p(id), { text, ...(baseHash ? { baseHash } : {}) }, 'PUT');
 export async function fetchHistory(id: string): Promise<Result<ProfileVersion[]>> {
   const r = await api<ProfileVersion[]>(`${p(id)}/history`);
   // A profile nobody saved through the station yet has no history: an empty list, not an error.
@@ -30,28 +39,14 @@ export async function fetchHistory(id: string): Promise<Result<ProfileVersion[]>
 export const fetchDiff = (id: string, from: number, to: number): Promise<Result<string>> =>
   api<string>(`${p(id)}/diff?from=${from}&to=${to}`);
 
-export interface PreviewMachine {
-  id?: string;
-  macs?: string[];
-  serial?: string;
-  vendor?: string;
-  model?: string;
-}
-export interface Preview {
-  hostname: string;
-  kernelCommandLine: string | null;
-  files: { name: string; body: string }[];
-  /** Secrets the profile names, and whether each is set (a missing one renders as missing). */
-  secrets?: { name: string; set: boolean }[];
-}
+export type { Preview, PreviewMachine };
+
 /**
  * What the profile renders to for a machine (a sample one when none is given), secrets
  * and token masked. `text` previews unsaved editor text instead of the saved file.
  */
-export const fetchPreview = (
-  id: string,
-  opts: { text?: string; machine?: PreviewMachine; firmware?: 'bios' | 'uefi' } = {},
-): Promise<Result<Preview>> => postJson<Preview>(`${p(id)}/preview`, opts);
+export const fetchPreview = (id: string, opts: PreviewRequest = {}): Promise<Result<Preview>> =>
+  postJson<Preview>(`${p(id)}/preview`, opts);
 export const fetchSchema = (): Promise<Result<Record<string, unknown>>> =>
   api<Record<string, unknown>>('/api/v1/profiles-schema');
 

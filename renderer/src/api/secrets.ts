@@ -1,12 +1,7 @@
-import type { ProfileReadiness, Result, SecretInfo } from '../../../main/api/contract';
+import type { ProfileReadiness, Result, SecretsListing } from '../../../main/api/contract';
 import { api, postJson } from './client';
 
-/** GET /api/v1/secrets: names, times, who uses each, and names profiles use but nobody set. */
-export interface SecretsListing {
-  keySource: string;
-  secrets: SecretInfo[];
-  missing: string[];
-}
+export type { SecretsListing };
 
 const s = (name: string) => `/api/v1/secrets/${encodeURIComponent(name)}`;
 
