@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { BootLogEvent, StoredBootEvent } from '../../../main/api/contract';
+import { ChoiceSelect, type Choice } from '../components/choice-select';
 import { clock } from '../lib/format';
 import { useStore } from '../store';
 import { selectBootLog } from '../store/boot-log';
@@ -7,7 +8,14 @@ import { useBootHistory } from './use-boot-history';
 
 type Line = Pick<BootLogEvent, 'at' | 'protocol' | 'mac' | 'client' | 'summary'> & { key: string };
 
-const protocols: BootLogEvent['protocol'][] = ['dhcp', 'proxydhcp', 'tftp', 'http'];
+type Protocol = BootLogEvent['protocol'];
+const protocolChoices: Choice<Protocol | ''>[] = [
+  { value: '', label: 'All protocols' },
+  ...(['dhcp', 'proxydhcp', 'tftp', 'http'] as const).map((p) => ({
+    value: p,
+    label: p.toUpperCase(),
+  })),
+];
 /** Lines drawn at once; the store keeps more, the filter reaches them all. */
 const SHOWN = 400;
 
@@ -18,7 +26,7 @@ export function BootLog() {
   const log = useStore(selectBootLog);
   const { clearBootLog: clear } = useStore.getState();
   const [mac, setMac] = useState('');
-  const [proto, setProto] = useState<'' | BootLogEvent['protocol']>('');
+  const [proto, setProto] = useState<Protocol | ''>('');
   const [paused, setPaused] = useState<BootLogEvent[] | null>(null);
   // With a filter, or when asked, the kept history answers; else the live tail.
   const [historyOn, setHistoryOn] = useState(false);
@@ -26,21 +34,13 @@ export function BootLog() {
   const useHistory = (filtered || historyOn) && paused === null;
   const history = useBootHistory(mac, proto, useHistory);
 
-  const lines = useMemo((): Line[] => {
-    if (useHistory) {
-      return history.events.map((e: StoredBootEvent) => ({ ...e, key: `h${e.id}` }));
-    }
-    const q = bare(mac);
-    const src = paused ?? log;
-    const out: Line[] = [];
-    for (let i = src.length - 1; i >= 0 && out.length < SHOWN; i--) {
-      const e = src[i]!;
-      if (proto && e.protocol !== proto) continue;
-      if (q && !(e.mac && bare(e.mac).includes(q)) && !e.client.includes(mac.trim())) continue;
-      out.push({ ...e, key: `l${e.seq}` });
-    }
-    return out;
-  }, [log, paused, mac, proto, useHistory, history.events]);
+  const lines = useMemo(
+    (): Line[] =>
+      useHistory
+        ? history.events.map((e: StoredBootEvent) => ({ ...e, key: `h${e.id}` }))
+        : liveLines(paused ?? log, mac, proto),
+    [log, paused, mac, proto, useHistory, history.events],
+  );
 
   return (
     <section className="boot-log" data-testid="boot-log">
@@ -53,18 +53,13 @@ export function BootLog() {
           value={mac}
           onChange={(e) => setMac(e.target.value)}
         />
-        <select
-          data-testid="boot-log-protocol"
+        <ChoiceSelect
+          testId="boot-log-protocol"
+          label="Protocol"
           value={proto}
-          onChange={(e) => setProto(e.target.value as typeof proto)}
-        >
-          <option value="">All protocols</option>
-          {protocols.map((p) => (
-            <option key={p} value={p}>
-              {p.toUpperCase()}
-            </option>
-          ))}
-        </select>
+          choices={protocolChoices}
+          onChange={setProto}
+        />
         <button
           type="button"
           className="secondary"
@@ -103,38 +98,7 @@ export function BootLog() {
               : 'No line matches the filter.'}
         </p>
       ) : (
-        <table className="table log-table">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Protocol</th>
-              <th>MAC</th>
-              <th>Client</th>
-              <th>What happened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((e) => (
-              <tr key={e.key} data-testid="boot-log-line">
-                <td className="mono">{clock(e.at)}</td>
-                <td>
-                  <span className={`proto proto-${e.protocol}`}>{e.protocol.toUpperCase()}</span>
-                </td>
-                <td className="mono">
-                  {e.mac ? (
-                    <button type="button" className="link mono" onClick={() => setMac(e.mac!)}>
-                      {e.mac}
-                    </button>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td className="mono">{e.client}</td>
-                <td>{e.summary}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <BootLogTable lines={lines} onMac={setMac} />
       )}
       {useHistory && history.more ? (
         <button
@@ -148,5 +112,56 @@ export function BootLog() {
         </button>
       ) : null}
     </section>
+  );
+}
+
+/** The live tail, newest first, filtered by protocol and by MAC or client address. */
+function liveLines(src: BootLogEvent[], mac: string, proto: Protocol | ''): Line[] {
+  const q = bare(mac);
+  const out: Line[] = [];
+  for (let i = src.length - 1; i >= 0 && out.length < SHOWN; i--) {
+    const e = src[i]!;
+    if (proto && e.protocol !== proto) continue;
+    if (q && !(e.mac && bare(e.mac).includes(q)) && !e.client.includes(mac.trim())) continue;
+    out.push({ ...e, key: `l${e.seq}` });
+  }
+  return out;
+}
+
+/** One row per request; a MAC filters the log to that PC. */
+function BootLogTable({ lines, onMac }: { lines: Line[]; onMac: (mac: string) => void }) {
+  return (
+    <table className="table log-table">
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Protocol</th>
+          <th>MAC</th>
+          <th>Client</th>
+          <th>What happened</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((e) => (
+          <tr key={e.key} data-testid="boot-log-line">
+            <td className="mono">{clock(e.at)}</td>
+            <td>
+              <span className={`proto proto-${e.protocol}`}>{e.protocol.toUpperCase()}</span>
+            </td>
+            <td className="mono">
+              {e.mac ? (
+                <button type="button" className="link mono" onClick={() => onMac(e.mac!)}>
+                  {e.mac}
+                </button>
+              ) : (
+                '—'
+              )}
+            </td>
+            <td className="mono">{e.client}</td>
+            <td>{e.summary}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
