@@ -8,7 +8,14 @@ import {
 } from '../config/load.js';
 import { AppLibrary } from '../apps/library.js';
 import { openDatabase } from '../db/open.js';
-import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
+import {
+  helpFlag,
+  parseCommandLine,
+  subcommand,
+  switchFlag,
+  UsageError,
+  valueFlag,
+} from '../util/args.js';
 
 export function appsHelp(): string {
   return [
@@ -24,15 +31,9 @@ export function appsHelp(): string {
  * station), so a technician can import from a shell on the station.
  */
 export async function apps(argv: string[]): Promise<number> {
-  const [sub, ...args] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
-    process.stdout.write(appsHelp() + '\n');
-    return sub ? 0 : 2;
-  }
-  if (sub !== 'list' && sub !== 'import') {
-    process.stderr.write(`prepstation apps: unknown subcommand "${sub}"\n${appsHelp()}\n`);
-    return 2;
-  }
+  const picked = subcommand(argv, 'apps', ['list', 'import'], appsHelp);
+  if (typeof picked === 'number') return picked;
+  const { sub, args } = picked;
   try {
     if (sub === 'list') {
       const { values } = parseCommandLine(args, {

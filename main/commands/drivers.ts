@@ -6,7 +6,14 @@ import {
   stationValues,
 } from '../config/load.js';
 import { DriverImportError, DriverLibrary } from '../drivers/library.js';
-import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
+import {
+  helpFlag,
+  parseCommandLine,
+  subcommand,
+  switchFlag,
+  UsageError,
+  valueFlag,
+} from '../util/args.js';
 
 export function driversHelp(): string {
   return [
@@ -24,11 +31,9 @@ const gb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 /** Works on the files dir directly, beside a running station (imports land atomically). */
 export async function drivers(argv: string[]): Promise<number> {
-  const [sub, ...args] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
-    process.stdout.write(driversHelp() + '\n');
-    return sub ? 0 : 2;
-  }
+  const picked = subcommand(argv, 'drivers', ['list', 'import', 'delete'], driversHelp);
+  if (typeof picked === 'number') return picked;
+  const { sub, args } = picked;
   try {
     const { values, positionals: positional } = parseCommandLine(
       args,
@@ -118,6 +123,5 @@ export async function drivers(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  process.stderr.write(`prepstation drivers: unknown subcommand "${sub}"\n${driversHelp()}\n`);
   return 2;
 }

@@ -13,7 +13,14 @@ import { MediaLibrary } from '../media/library.js';
 import type { MediaRecord } from '../media/types.js';
 import { wimbootStatus } from '../media/wimboot.js';
 import { loadProfileDir } from '../profiles/load-dir.js';
-import { helpFlag, parseCommandLine, switchFlag, UsageError, valueFlag } from '../util/args.js';
+import {
+  helpFlag,
+  parseCommandLine,
+  subcommand,
+  switchFlag,
+  UsageError,
+  valueFlag,
+} from '../util/args.js';
 
 export function mediaHelp(): string {
   return [
@@ -68,15 +75,9 @@ function sayRemoved(names: string[]): void {
 
 /** Works on the data dir directly, beside a running station (which sees the same folder). */
 export async function media(argv: string[]): Promise<number> {
-  const [sub, ...args] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
-    process.stdout.write(mediaHelp() + '\n');
-    return sub ? 0 : 2;
-  }
-  if (sub !== 'list' && sub !== 'import' && sub !== 'delete') {
-    process.stderr.write(`prepstation media: unknown subcommand "${sub}"\n${mediaHelp()}\n`);
-    return 2;
-  }
+  const picked = subcommand(argv, 'media', ['list', 'import', 'delete'], mediaHelp);
+  if (typeof picked === 'number') return picked;
+  const { sub, args } = picked;
   try {
     if (sub === 'list') {
       const { values } = parseCommandLine(args, {

@@ -110,3 +110,26 @@ function knownFlags(flags: FlagSpecs): string {
 export const valueFlag = { type: 'string' } as const;
 export const switchFlag = { type: 'boolean' } as const;
 export const helpFlag = { type: 'boolean', short: 'h' } as const;
+
+/**
+ * The `<sub>` of `prepstation <command> <sub> ...`, the same way in every command with
+ * subcommands: none prints the help (exit 2), --help / -h prints it (exit 0), an unknown one
+ * is refused with the help (exit 2). Returns the exit code in those cases.
+ */
+export function subcommand<const S extends string>(
+  argv: readonly string[],
+  command: string,
+  subs: readonly S[],
+  help: () => string,
+): { sub: S; args: string[] } | number {
+  const [sub, ...args] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stdout.write(help() + '\n');
+    return sub ? 0 : 2;
+  }
+  if (!(subs as readonly string[]).includes(sub)) {
+    process.stderr.write(`prepstation ${command}: unknown subcommand "${sub}"\n${help()}\n`);
+    return 2;
+  }
+  return { sub: sub as S, args };
+}

@@ -59,6 +59,17 @@ describe('prepstation command lines', () => {
     expect(err).toBe('');
   });
 
+  it.each([['apps'], ['media'], ['drivers']])(
+    '%s: no subcommand prints the help (exit 2), --help too (exit 0), an unknown one is refused',
+    async (cmd) => {
+      expect(await main([cmd])).toBe(2);
+      expect(out).toMatch(new RegExp(`^prepstation ${cmd} `));
+      expect(await main([cmd, '--help'])).toBe(0);
+      expect(await main([cmd, 'frob'])).toBe(2);
+      expect(err).toMatch(new RegExp(`^prepstation ${cmd}: unknown subcommand "frob"\\n`));
+    },
+  );
+
   it('takes a station switch as --name, --no-name or --name=false', async () => {
     expect(await main(['apps', 'list', '--json', '--no-tftp', '--data-dir', dataDir])).toBe(0);
     expect(await main(['apps', 'list', '--json', '--tftp=false', '--data-dir', dataDir])).toBe(0);
