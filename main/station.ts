@@ -86,6 +86,7 @@ export class Station {
     const paths = { ...p, rendererDir: path.join(packageRoot(), 'dist', 'renderer') };
     const services = new ServiceRegistry(bus, now);
     const clients = new ClientDirectory();
+    const loaderWatch = new LoaderWatch();
     const stores = createProfileStores({ paths: p, db, logger, bus, now });
     const apps = new AppLibrary(db, p.filesDir, bus, now);
     // Before the machines: their renderers look media and drivers up.
@@ -115,7 +116,7 @@ export class Station {
       uiToken: loadOrCreateUiToken(p.dataDir, options.uiToken),
       now,
       clients,
-      loaderWatch: new LoaderWatch(),
+      loaderWatch,
       boot: machines.boot,
       machineSighted: (s) => machines.lifecycle.benchSighting(s),
       ...stores,
@@ -179,7 +180,7 @@ export class Station {
       media.part,
       ...(shopLibrary.part ? [shopLibrary.part] : []),
       // The Secure Boot hint goes on the machine's row and timeline (issue 17).
-      loaderWatchPart(ctx, ctx.loaderWatch!, (hint) => machines.lifecycle.bootHinted(hint)),
+      loaderWatchPart(ctx, loaderWatch, (hint) => machines.lifecycle.bootHinted(hint)),
     ];
     const station = new Station(ctx, network, parts, ui, benchRoutes);
     uiRoutes.push(networkSettingsRoutes((s) => station.applyNetworkSettings(s)));
