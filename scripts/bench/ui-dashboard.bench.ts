@@ -21,7 +21,7 @@ import type { Page } from 'playwright-core';
 import { bench, describe } from 'vitest';
 import { launchChromium } from '../../test/helpers/browser.js';
 import { startTestStation, type TestStation } from '../../test/helpers/station.js';
-import { writeProfile } from '../../test/unit/main/machines/fixtures.js';
+import { writeProfile } from '../../test/helpers/fixtures.js';
 
 const MACHINES = Number(process.env.UI_BENCH_MACHINES ?? 500);
 const PROBES = 5;

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
-import { writeProfile } from '../unit/main/machines/fixtures.js';
+import { addAcme } from '../helpers/fixtures.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
 import { MachineScreen } from './pages/machine-screen.js';
@@ -28,13 +27,8 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       st = await startTestStation();
-      writeProfile(path.join(st.dataDir, 'profiles'));
       // The answer file needs it: without it the station holds the machines before install.
-      await st.api('/api/v1/secrets/admin-password', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: 'Adm1n-pw' }),
-      });
+      await addAcme(st);
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench');
       bench = new BenchScreen(page);

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
-import { writeProfile } from '../unit/main/machines/fixtures.js';
+import { addAcme } from '../helpers/fixtures.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
 import { MachineScreen } from './pages/machine-screen.js';
@@ -60,12 +59,7 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       st = await startTestStation();
-      writeProfile(path.join(st.dataDir, 'profiles'));
-      await st.api('/api/v1/secrets/admin-password', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: 'Adm1n-pw' }),
-      });
+      await addAcme(st);
       for (let i = 1; i <= WAITING; i++) await pxeBoot(st, mac(i));
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench', { width: 1280, height: 720 });

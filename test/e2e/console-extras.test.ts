@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
-import { writeProfile } from '../unit/main/machines/fixtures.js';
+import { addAcme } from '../helpers/fixtures.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
 import { FakeAgent, machineByMac, pxeBoot } from './support/fake-agent.js';
@@ -29,12 +28,7 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       st = await startTestStation(['--bench-address', '127.0.0.1']);
-      writeProfile(path.join(st.dataDir, 'profiles'));
-      await st.api('/api/v1/secrets/admin-password', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: 'Adm1n-pw' }),
-      });
+      await addAcme(st);
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench');
       bench = new BenchScreen(page);

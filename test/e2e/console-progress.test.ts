@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEstimates } from '../../main/api/contract.js';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
-import { writeProfile } from '../unit/main/machines/fixtures.js';
+import { addAcme } from '../helpers/fixtures.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
 import { FakeAgent, machineByMac, pxeBoot } from './support/fake-agent.js';
@@ -30,12 +29,7 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       st = await startTestStation();
-      writeProfile(path.join(st.dataDir, 'profiles'));
-      await st.api('/api/v1/secrets/admin-password', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: 'Adm1n-pw' }),
-      });
+      await addAcme(st);
       // The profile store picks the new file up by watching the folder.
       for (let i = 0; i < 100; i++) {
         const list = (await (await st.api('/api/v1/profiles')).json()) as { id: string }[];

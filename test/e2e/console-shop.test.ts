@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopSettings } from '../../main/api/contract.js';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
-import { writeProfile } from '../unit/main/machines/fixtures.js';
+import { writeProfile } from '../helpers/fixtures.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
 import { machineByMac, pxeBoot } from './support/fake-agent.js';

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import type { ProfileInput } from '../../main/profiles/schema.js';
 import { simulate } from '../../main/simulate/run.js';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
+import { putSecret, simulatedProfile, simulateOptions, writeProfile } from '../helpers/fixtures.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
@@ -13,12 +12,12 @@ import { BenchScreen } from './pages/bench-screen.js';
 const skip = browserUnavailable();
 const MACHINES = 16;
 
-const profile: ProfileInput = {
+const profile = simulatedProfile({
   id: 'tour',
   name: 'Tour office PCs',
   customer: { name: 'Tour customer', code: 'TOUR' },
-  target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-  admin: { username: 'tech', password: { secret: 'tour-admin' } },
+  username: 'tech',
+  secret: 'tour-admin',
   apps: [
     {
       id: 'browser',
@@ -29,9 +28,8 @@ const profile: ProfileInput = {
     },
     { id: 'editor', name: 'Editor', source: { system: 'vim' }, installer: 'system', retries: 1 },
   ],
-  config: [{ id: 'motd', type: 'file', path: '/etc/motd', content: 'Prepared\n' }],
-  checks: [{ id: 'browser', type: 'app-installed', app: 'browser' }],
-};
+  motd: 'Prepared\n',
+});
 
 /**
  * The bench as a technician meets it, with the simulator's real final failures
@@ -48,13 +46,9 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       st = await startTestStation();
-      fs.writeFileSync(path.join(st.dataDir, 'profiles', 'tour.yaml'), stringify(profile));
+      writeProfile(path.join(st.dataDir, 'profiles'), profile);
       fs.mkdirSync(path.join(st.dataDir, 'files', 'ubuntu'), { recursive: true });
-      await st.api('/api/v1/secrets/tour-admin', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: 'Tour-Pa55word' }),
-      });
+      await putSecret(st, 'tour-admin', 'Tour-Pa55word');
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench', { width: 1280, height: 720 });
     });
@@ -70,20 +64,18 @@ describe.skipIf(skip !== null)(
       await page.getByTestId('technician-save').click();
       // The profile is ready (secret, medium, no package): no confirmation first.
       expect(await bench.createBatch(MACHINES, 'tour')).toBeNull();
-      const summary = await simulate({
-        benchUrl: st.station.ctx.benchUrl,
-        ui: null,
-        machines: MACHINES,
-        assign: null,
-        speed: 3000,
-        failRate: 0.3,
-        finalFailRate: 0.35,
-        rebootRate: 0.2,
-        seed: 18,
-        rampSeconds: 60,
-        waitSeconds: 600,
-        measure: false,
-      });
+      const summary = await simulate(
+        simulateOptions({
+          benchUrl: st.station.ctx.benchUrl,
+          machines: MACHINES,
+          speed: 3000,
+          failRate: 0.3,
+          finalFailRate: 0.35,
+          rebootRate: 0.2,
+          seed: 18,
+          rampSeconds: 60,
+        }),
+      );
       expect(summary.results.failed).toBeGreaterThan(0);
       expect(summary.results.done).toBeGreaterThan(0);
       expect(summary.results.failed + summary.results.done).toBe(MACHINES);

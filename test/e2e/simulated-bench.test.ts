@@ -1,11 +1,15 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { simulate, type SimulateSummary } from '../../main/simulate/run.js';
-import type { ProfileInput } from '../../main/profiles/schema.js';
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
+import {
+  importPackage,
+  putSecret,
+  simulatedProfile,
+  simulateOptions,
+  writeProfile,
+} from '../helpers/fixtures.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
 import { openStation } from './pages/app.js';
 import { BenchScreen } from './pages/bench-screen.js';
@@ -14,12 +18,12 @@ const skip = browserUnavailable();
 // Browser tests on a shared 2-core machine: generous per-test time, never a speed assertion.
 const MACHINES = 8;
 
-const profile: ProfileInput = {
+const profile = simulatedProfile({
   id: 'sim-office',
   name: 'Simulated office PCs',
   customer: { name: 'Simulated customer', code: 'SIM' },
-  target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-  admin: { username: 'tech', password: { secret: 'sim-admin' } },
+  username: 'tech',
+  secret: 'sim-admin',
   apps: [
     {
       id: 'office',
@@ -36,9 +40,8 @@ const profile: ProfileInput = {
       retries: 1,
     },
   ],
-  config: [{ id: 'motd', type: 'file', path: '/etc/motd', content: 'Prepared by PrepStation\n' }],
-  checks: [{ id: 'office', type: 'app-installed', app: 'office' }],
-};
+  motd: 'Prepared by PrepStation\n',
+});
 
 /**
  * The bench as `prepstation simulate` drives it: PCs power on, boot the real iPXE script,
@@ -55,28 +58,13 @@ describe.skipIf(skip !== null)(
 
     beforeAll(async () => {
       st = await startTestStation();
-      fs.writeFileSync(path.join(st.dataDir, 'profiles', 'sim-office.yaml'), stringify(profile));
-      const put = await st.api('/api/v1/secrets/sim-admin', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: 'bench-Pa55word' }),
-      });
-      expect(put.ok).toBe(true);
-      const q = new URLSearchParams({
-        name: 'office',
+      writeProfile(path.join(st.dataDir, 'profiles'), profile);
+      await putSecret(st, 'sim-admin', 'bench-Pa55word');
+      await importPackage(st, {
         id: 'office',
-        version: '1',
         fileName: 'office.deb',
+        body: Buffer.alloc(50_000, 1),
       });
-      expect(
-        (
-          await st.api(`/api/v1/apps?${q}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/octet-stream' },
-            body: Buffer.alloc(50_000, 1),
-          })
-        ).ok,
-      ).toBe(true);
       browser = await launchChromium();
       page = await openStation(browser, st, '#/bench');
     });
@@ -92,19 +80,17 @@ describe.skipIf(skip !== null)(
       await bench.createBatch(MACHINES, 'sim-office');
       await expect.poll(() => bench.batchFilled().textContent()).toBe(`0 of ${MACHINES}`);
 
-      const run: Promise<SimulateSummary> = simulate({
-        benchUrl: st.station.ctx.benchUrl,
-        ui: null,
-        machines: MACHINES,
-        assign: null,
-        speed: 400,
-        failRate: 0.4,
-        rebootRate: 0.3,
-        seed: 8,
-        rampSeconds: 600,
-        waitSeconds: 600,
-        measure: false,
-      });
+      const run: Promise<SimulateSummary> = simulate(
+        simulateOptions({
+          benchUrl: st.station.ctx.benchUrl,
+          machines: MACHINES,
+          speed: 400,
+          failRate: 0.4,
+          rebootRate: 0.3,
+          seed: 8,
+          rampSeconds: 600,
+        }),
+      );
 
       await expect
         .poll(() => bench.batchFilled().textContent(), { timeout: 20_000 })

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineDetail, MachineSummary } from '../../main/api/contract.js';
 import type { TestStation } from '../helpers/station.js';
-import { ACME_STEPS, startAcmeStation } from '../unit/main/machines/fixtures.js';
+import { ACME_STEPS, startAcmeStation } from '../helpers/fixtures.js';
 
 /** The agent protocol against a real station on loopback, as an agent would speak it. */
 let ts: TestStation;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchSummary, MachineSummary, StationEvent } from '../../main/api/contract.js';
 import type { TestStation } from '../helpers/station.js';
-import { startAcmeStation } from '../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../helpers/fixtures.js';
 
 /** The machines UI API and boot-time discovery against a real station on loopback. */
 let ts: TestStation;

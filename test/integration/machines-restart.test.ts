@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineDetail, MachineLogEntry } from '../../main/api/contract.js';
-import { ACME_STEPS, writeProfile } from '../unit/main/machines/fixtures.js';
+import { ACME_STEPS, writeProfile } from '../helpers/fixtures.js';
 
 /**
  * `prepstation serve` killed with SIGKILL in the middle of a plan and started again on the

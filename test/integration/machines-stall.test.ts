@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSummary } from '../../main/api/contract.js';
 import type { TestStation } from '../helpers/station.js';
-import { startAcmeStation } from '../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../helpers/fixtures.js';
 
 /** The stall timer as it runs in a station: --stall-minutes 0.03 is about 2 seconds. */
 let ts: TestStation;

@@ -5,12 +5,11 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary, MachineDetail } from '../../main/api/contract.js';
-import type { ProfileInput } from '../../main/profiles/schema.js';
 import { simulate, type SimulateSummary } from '../../main/simulate/run.js';
 import { commandUnavailable, requireOrSkip } from '../helpers/env.js';
+import { putSecret, simulatedProfile, simulateOptions, writeProfile } from '../helpers/fixtures.js';
 import { startTestStation, type TestStation } from '../helpers/station.js';
 
 /**
@@ -24,12 +23,12 @@ const MACHINES = 12;
 const skipPdf = requireOrSkip(commandUnavailable('pdftotext', 'poppler-utils'));
 const artifacts = path.resolve('test-artifacts/reports');
 
-const profile: ProfileInput = {
+const profile = simulatedProfile({
   id: 'schulz-praxis',
   name: 'Zahnarztpraxis Schulz',
   customer: { name: 'Zahnarztpraxis Dr. Schulz & Kollegen', code: 'ZS' },
-  target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-  admin: { username: 'praxis', password: { secret: 'admin-password' } },
+  username: 'praxis',
+  secret: 'admin-password',
   apps: [
     {
       id: 'firefox',
@@ -54,12 +53,12 @@ const profile: ProfileInput = {
       retries: 1,
     },
   ],
-  config: [{ id: 'motd', type: 'file', path: '/etc/motd', content: 'Praxis Schulz\n' }],
+  motd: 'Praxis Schulz\n',
   checks: [
     { id: 'firefox', type: 'app-installed', app: 'firefox' },
     { id: 'ssh', type: 'service', service: 'ssh' },
   ],
-};
+});
 const APPS = ['Mozilla Firefox ESR', 'LibreOffice', 'Röntgen-Viewer Pro'];
 
 let ts: TestStation;
@@ -69,27 +68,22 @@ let batch: BatchSummary;
 
 beforeAll(async () => {
   profilesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepstation-report-sim-'));
-  fs.writeFileSync(path.join(profilesDir, `${profile.id}.yaml`), stringify(profile));
+  writeProfile(profilesDir, profile);
   ts = await startTestStation(['--profiles', profilesDir]);
-  const put = await ts.api('/api/v1/secrets/admin-password', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ value: ADMIN_PW }),
-  });
-  expect(put.ok).toBe(true);
-  summary = await simulate({
-    benchUrl: ts.benchUrl,
-    ui: { url: ts.uiUrl, token: ts.token },
-    machines: MACHINES,
-    assign: profile.id,
-    speed: 2000,
-    failRate: 0.3,
-    rebootRate: 0.3,
-    seed: 9,
-    rampSeconds: 20,
-    waitSeconds: 600,
-    measure: false,
-  });
+  await putSecret(ts, 'admin-password', ADMIN_PW);
+  summary = await simulate(
+    simulateOptions({
+      benchUrl: ts.benchUrl,
+      ui: { url: ts.uiUrl, token: ts.token },
+      machines: MACHINES,
+      assign: profile.id,
+      speed: 2000,
+      failRate: 0.3,
+      rebootRate: 0.3,
+      seed: 9,
+      rampSeconds: 20,
+    }),
+  );
   expect(summary.results.done).toBe(MACHINES);
   const batches = (await (await ts.api('/api/v1/batches')).json()) as BatchSummary[];
   expect(batches).toHaveLength(1);

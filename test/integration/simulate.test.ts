@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MachineDetail, MachineLogEntry, MachineSummary } from '../../main/api/contract.js';
 import { main } from '../../main/cli.js';
 import { simulate } from '../../main/simulate/run.js';
-import type { ProfileInput } from '../../main/profiles/schema.js';
+import { simulatedProfile, simulateOptions } from '../helpers/fixtures.js';
 import { RestartableStation, freePort, tempDir } from './agent-sh-helpers.js';
 
 /**
@@ -13,12 +13,12 @@ import { RestartableStation, freePort, tempDir } from './agent-sh-helpers.js';
  * reboots; the station must record every step of every machine.
  */
 
-const profile: ProfileInput = {
+const profile = simulatedProfile({
   id: 'sim-office',
   name: 'Simulated office PCs',
   customer: { name: 'Simulated customer', code: 'SIM' },
-  target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-  admin: { username: 'tech', password: { secret: 'sim-admin' } },
+  username: 'tech',
+  secret: 'sim-admin',
   apps: [
     {
       id: 'office',
@@ -44,9 +44,8 @@ const profile: ProfileInput = {
       rebootCodes: [3010],
     },
   ],
-  config: [{ id: 'motd', type: 'file', path: '/etc/motd', content: 'Prepared by PrepStation\n' }],
-  checks: [{ id: 'office', type: 'app-installed', app: 'office' }],
-};
+  motd: 'Prepared by PrepStation\n',
+});
 const STEPS = [
   'inventory',
   'config-local-admin',
@@ -84,19 +83,19 @@ async function station(): Promise<RestartableStation> {
 describe('prepstation simulate', () => {
   it('200 machines reach done with every step recorded', async () => {
     const s = await station();
-    const summary = await simulate({
-      benchUrl: s.benchUrl,
-      ui: { url: `http://127.0.0.1:${s.uiPort}`, token: s.uiToken },
-      machines: 200,
-      assign: 'sim-office',
-      speed: 2000,
-      failRate: 0.2,
-      rebootRate: 0.3,
-      seed: 7,
-      rampSeconds: 120,
-      waitSeconds: 600,
-      measure: false,
-    });
+    const summary = await simulate(
+      simulateOptions({
+        benchUrl: s.benchUrl,
+        ui: { url: `http://127.0.0.1:${s.uiPort}`, token: s.uiToken },
+        machines: 200,
+        assign: 'sim-office',
+        speed: 2000,
+        failRate: 0.2,
+        rebootRate: 0.3,
+        seed: 7,
+        rampSeconds: 120,
+      }),
+    );
     const errors = summary.perMachine.filter((m) => m.result !== 'done');
     expect(errors.slice(0, 5)).toEqual([]);
     expect(summary.results.done).toBe(200);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSummary, StationEvent } from '../../../main/api/contract.js';
 import type { TestStation } from '../../helpers/station.js';
-import { startAcmeStation } from '../../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../../helpers/fixtures.js';
 
 /** Issue 13 item 5: a secret or token echoed by an agent never reaches stored or shown text. */
 let ts: TestStation;

@@ -6,7 +6,7 @@ import { machineEventsToBus } from '../../../main/machines/events.js';
 import { MachineRegistry } from '../../../main/machines/registry.js';
 import { MachineStore } from '../../../main/machines/store.js';
 import type { TestStation } from '../../helpers/station.js';
-import { startAcmeStation } from '../../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../../helpers/fixtures.js';
 
 /** Issue 13 item 9: the technician can forget discovered machines, one or many. */
 let ts: TestStation;

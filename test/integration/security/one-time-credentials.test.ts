@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSummary } from '../../../main/api/contract.js';
 import { sha512Crypt } from '../../../main/profiles/render/sha512-crypt.js';
 import type { TestStation } from '../../helpers/station.js';
-import { startAcmeStation } from '../../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../../helpers/fixtures.js';
 
 /**
  * Issue 13 item 9: what an answer file carries is good for one deployment only, and the

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineDetail, MachineSummary, StationEvent } from '../../../main/api/contract.js';
 import type { TestStation } from '../../helpers/station.js';
-import { startAcmeStation } from '../../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../../helpers/fixtures.js';
 
 /**
  * The WinPE progress channel end to end: the test plays WinPE with the requests exactly as

@@ -5,7 +5,7 @@ import { renderWinpeFiles } from '../../../main/profiles/render/winpe.js';
 import { commandUnavailable, requireOrSkip } from '../../helpers/env.js';
 import type { TestStation } from '../../helpers/station.js';
 import { mediaRecord, osPack, windowsContext } from '../../helpers/winpe-fixtures.js';
-import { startAcmeStation } from '../../unit/main/machines/fixtures.js';
+import { startAcmeStation } from '../../helpers/fixtures.js';
 import { curlRequest, setupWine, wineBinary, type Scenario, type Wine } from './wine-harness.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlanSteps } from '../../../../main/agent/plan.js';
 import { profileSchema, type Profile } from '../../../../main/profiles/schema.js';
-import { acmeInput } from '../machines/fixtures.js';
+import { acmeInput } from '../../../helpers/fixtures.js';
 
 /**
  * Every check step carries what it expects in params, so that an agent can compare and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { absolutePlanSteps, buildPlanSteps } from '../../../../main/agent/plan.js';
 import { profileSchema } from '../../../../main/profiles/schema.js';
-import { ACME_STEPS, acme, acmeInput } from '../machines/fixtures.js';
+import { ACME_STEPS, acme, acmeInput } from '../../../helpers/fixtures.js';
 
 describe('buildPlanSteps', () => {
   it('orders inventory, apps, config, checks and carries codes, timeouts, retries', () => {

@@ -4,7 +4,7 @@ import { reportSchema, type Report } from '../../../../main/agent/protocol.js';
 import { entriesForReports, reportDigest } from '../../../../main/machines/agent-reports.js';
 import { applyEntry, newView } from '../../../../main/machines/state.js';
 import type { EntryData, MachineView } from '../../../../main/machines/types.js';
-import { ACME_STEPS, acme } from './fixtures.js';
+import { ACME_STEPS, acme } from '../../../helpers/fixtures.js';
 
 const AT = '2026-11-26T10:00:00.000Z';
 

@@ -12,7 +12,7 @@ import { MachineRegistry } from '../../../../main/machines/registry.js';
 import { MachineStore } from '../../../../main/machines/store.js';
 import { ClientDirectory } from '../../../../main/net/clients.js';
 import { profileSchema } from '../../../../main/profiles/schema.js';
-import { acmeInput } from './fixtures.js';
+import { acmeInput } from '../../../helpers/fixtures.js';
 
 const rule = (
   field: AssignmentRule['field'],

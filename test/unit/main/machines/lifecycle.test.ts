@@ -11,7 +11,7 @@ import { MachineStore } from '../../../../main/machines/store.js';
 import type { EntryKind, MachineView } from '../../../../main/machines/types.js';
 import { ClientDirectory } from '../../../../main/net/clients.js';
 import { profileSchema } from '../../../../main/profiles/schema.js';
-import { acmeInput } from './fixtures.js';
+import { acmeInput } from '../../../helpers/fixtures.js';
 
 /**
  * The lifecycle's commands as a table: a machine brought to a state, one command, and what

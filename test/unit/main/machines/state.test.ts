@@ -11,7 +11,7 @@ import {
 } from '../../../../main/machines/state.js';
 import { summarize } from '../../../../main/machines/summary.js';
 import type { EntryData, MachineView } from '../../../../main/machines/types.js';
-import { acme } from './fixtures.js';
+import { acme } from '../../../helpers/fixtures.js';
 
 const AT = '2026-11-26T10:00:00.000Z';
 

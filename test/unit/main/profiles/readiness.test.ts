@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mediumPresent, readinessOf } from '../../../../main/profiles/readiness.js';
-import { acme } from '../machines/fixtures.js';
+import { acme } from '../../../helpers/fixtures.js';
 
 const none = { hasSecret: () => false, hasPackage: () => false, hasMedium: () => false };
 const all = { hasSecret: () => true, hasPackage: () => true, hasMedium: () => true };
