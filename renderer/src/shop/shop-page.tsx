@@ -1,10 +1,12 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../store';
+import { selectTechnician } from '../store/ui-prefs';
 import { clock } from '../lib/format';
 import { shopReportHref } from './shop-api';
 import { ShopMachineTable } from './shop-machine-table';
 import {
+  selectShopAttentionCount,
   selectShopLoad,
   selectShopMachineList,
   selectShopStationList,
@@ -32,6 +34,9 @@ export function ShopPage() {
   const stations = useStore(useShallow(selectShopStationList));
   const all = useStore(useShallow(selectShopMachineList));
   const [station, setStation] = useState<string | null>(null);
+  // Who works at this browser signs the report; the shop's default when nobody said.
+  const technician = useStore(selectTechnician);
+  const attention = useStore(selectShopAttentionCount);
 
   const machines = useMemo(
     () =>
@@ -67,7 +72,11 @@ export function ShopPage() {
         {formats.map((f) => (
           <a
             key={f.id}
-            href={shopReportHref({ format: f.id, ...(stationName ? { station: station! } : {}) })}
+            href={shopReportHref({
+              format: f.id,
+              ...(stationName ? { station: station! } : {}),
+              ...(technician ? { technician } : {}),
+            })}
             download
             data-testid={`shop-report-${f.id}`}
           >
@@ -78,6 +87,7 @@ export function ShopPage() {
       <p className="muted small" data-testid="shop-shown">
         {machines.length} machines
         {stationName ? ` on ${stationName}` : ` on ${stations.length} stations`}
+        {attention > 0 ? ` · ${attention} failed or stalled in the shop` : ''}
       </p>
       <ShopMachineTable machines={machines} />
     </section>
