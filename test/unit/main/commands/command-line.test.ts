@@ -22,6 +22,10 @@ describe('prepstation command lines', () => {
     [['serve', '--frob'], /^prepstation: unknown option --frob; known options: --data-dir, /],
     [['serve', 'now'], /unexpected argument "now"; options look like --http-port 8080/],
     [['serve', '--http-port'], /--http-port needs a value/],
+    [
+      ['serve', '--dhcp-mode', 'sometimes'],
+      /^prepstation: invalid value for --dhcp-mode.*off, proxy, full/,
+    ],
     [['apps', 'list', '--frob'], /^prepstation apps: unknown option --frob;.*--json/],
     [['apps', 'import', 'a.exe', 'b.exe'], /^prepstation apps: unexpected argument "b.exe"/],
     [['apps', 'import', 'a.exe', '--name'], /^prepstation apps: --name needs a value/],
