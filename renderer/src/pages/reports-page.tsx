@@ -1,6 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ReportFormat, ReportPaper } from '../../../main/api/contract';
+import type {
+  BatchSummary,
+  MachineSummary,
+  ReportFormat,
+  ReportPaper,
+} from '../../../main/api/contract';
 import { fetchBatches, fetchMachines } from '../api/machines';
 import { useStore } from '../store';
 import { selectBatchList, selectMachineList } from '../store/machines';
@@ -48,18 +53,7 @@ export function ReportsPage() {
   );
 
   const links = (kind: 'machines' | 'batches', id: string, testid: string) => (
-    <span className="report-links">
-      {formats.map((f) => (
-        <a
-          key={f.id}
-          href={reportHref(kind, id, f.id, paper, technician)}
-          download
-          data-testid={`${testid}-${f.id}`}
-        >
-          {f.label}
-        </a>
-      ))}
-    </span>
+    <ReportLinks href={(f) => reportHref(kind, id, f, paper, technician)} testId={testid} />
   );
 
   return (
@@ -97,67 +91,89 @@ export function ReportsPage() {
       ) : null}
 
       <h2>Batches</h2>
-      {batches.length === 0 ? (
-        <p className="empty" data-testid="reports-no-batches">
-          No batches yet. Create one on the Bench (&quot;next N machines → profile&quot;); its
-          report covers every machine it assigned.
-        </p>
-      ) : (
-        <table className="table" data-testid="reports-batches">
-          <thead>
-            <tr>
-              <th>Batch</th>
-              <th>Profile</th>
-              <th>Machines</th>
-              <th>Export</th>
-            </tr>
-          </thead>
-          <tbody>
-            {batches.map((b) => (
-              <tr key={b.id} data-testid={`report-batch-${b.id}`}>
-                <td>{b.name ?? b.id}</td>
-                <td>{b.profile}</td>
-                <td>
-                  {b.filled}
-                  {b.count !== null ? ` of ${b.count}` : ''}
-                </td>
-                <td>{links('batches', b.id, `report-batch-${b.id}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
+      <BatchReports batches={batches} links={links} />
       <h2>Machines</h2>
-      {sorted.length === 0 ? (
-        <p className="empty" data-testid="reports-no-machines">
-          No machines yet. A PC appears here once it network-boots on the bench.
-        </p>
-      ) : (
-        <table className="table" data-testid="reports-machines">
-          <thead>
-            <tr>
-              <th>Machine</th>
-              <th>Profile</th>
-              <th>State</th>
-              <th>Export</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sorted.map((m) => (
-              <tr key={m.id} data-testid={`report-machine-${m.id}`}>
-                <td>
-                  <strong>{m.name ?? m.serial ?? m.macs[0] ?? m.id}</strong>
-                  <div className="muted mono">{m.macs.join(', ')}</div>
-                </td>
-                <td>{m.profile ?? '—'}</td>
-                <td>{m.state}</td>
-                <td>{links('machines', m.id, `report-machine-${m.id}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <MachineReports machines={sorted} links={links} />
     </section>
+  );
+}
+
+type Links = (kind: 'machines' | 'batches', id: string, testid: string) => ReactNode;
+
+/** PDF, CSV and JSON of one report. */
+function ReportLinks({ href, testId }: { href: (f: ReportFormat) => string; testId: string }) {
+  return (
+    <span className="report-links">
+      {formats.map((f) => (
+        <a key={f.id} href={href(f.id)} download data-testid={`${testId}-${f.id}`}>
+          {f.label}
+        </a>
+      ))}
+    </span>
+  );
+}
+
+function BatchReports({ batches, links }: { batches: BatchSummary[]; links: Links }) {
+  return batches.length === 0 ? (
+    <p className="empty" data-testid="reports-no-batches">
+      No batches yet. Create one on the Bench (&quot;next N machines → profile&quot;); its report
+      covers every machine it assigned.
+    </p>
+  ) : (
+    <table className="table" data-testid="reports-batches">
+      <thead>
+        <tr>
+          <th>Batch</th>
+          <th>Profile</th>
+          <th>Machines</th>
+          <th>Export</th>
+        </tr>
+      </thead>
+      <tbody>
+        {batches.map((b) => (
+          <tr key={b.id} data-testid={`report-batch-${b.id}`}>
+            <td>{b.name ?? b.id}</td>
+            <td>{b.profile}</td>
+            <td>
+              {b.filled}
+              {b.count !== null ? ` of ${b.count}` : ''}
+            </td>
+            <td>{links('batches', b.id, `report-batch-${b.id}`)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MachineReports({ machines, links }: { machines: MachineSummary[]; links: Links }) {
+  return machines.length === 0 ? (
+    <p className="empty" data-testid="reports-no-machines">
+      No machines yet. A PC appears here once it network-boots on the bench.
+    </p>
+  ) : (
+    <table className="table" data-testid="reports-machines">
+      <thead>
+        <tr>
+          <th>Machine</th>
+          <th>Profile</th>
+          <th>State</th>
+          <th>Export</th>
+        </tr>
+      </thead>
+      <tbody>
+        {machines.map((m) => (
+          <tr key={m.id} data-testid={`report-machine-${m.id}`}>
+            <td>
+              <strong>{m.name ?? m.serial ?? m.macs[0] ?? m.id}</strong>
+              <div className="muted mono">{m.macs.join(', ')}</div>
+            </td>
+            <td>{m.profile ?? '—'}</td>
+            <td>{m.state}</td>
+            <td>{links('machines', m.id, `report-machine-${m.id}`)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
