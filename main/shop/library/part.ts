@@ -310,6 +310,7 @@ export class ShopLibrary implements ShopLibraryApi {
       if (!(err instanceof ShopKeyError)) throw err;
       if (this.keyProblem !== err.message) this.deps.logger.error({ file }, err.message);
       this.keyProblem = err.message;
+      this.report();
     }
   }
 }
