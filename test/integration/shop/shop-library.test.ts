@@ -11,7 +11,7 @@ import { postgresUnavailable, startPostgres, type TestPostgres } from '../../hel
 import { startTestStation, type TestStation } from '../../helpers/station.js';
 import type { DriverLibrary } from '../../../main/drivers/library.js';
 import type { MediaLibrary } from '../../../main/media/library.js';
-import { acmeInput } from '../../helpers/fixtures.js';
+import { acmeInput } from '../../unit/main/machines/fixtures.js';
 
 /**
  * Issue 20, shared libraries: two real stations on loopback, one throw-away PostgreSQL.
@@ -124,14 +124,15 @@ describe.skipIf(skip)('shop libraries: two stations, one PostgreSQL', () => {
     const told = await until('B to ask for the shop key', async () => (await status(b)).keyProblem);
     expect(told).toContain('shop.key');
     // ... on the Services page too, with what to do.
-    const services = (await (await b.api('/api/v1/services')).json()) as {
-      name: string;
-      state: string;
-      fix: string | null;
-    }[];
-    const row = services.find((x) => x.name === 'shop-library');
-    expect(row?.state).toBe('failed');
-    expect(row?.fix).toContain('shop.key');
+    const row = await until('the Services row', async () => {
+      const services = (await (await b.api('/api/v1/services')).json()) as {
+        name: string;
+        state: string;
+        fix: string | null;
+      }[];
+      return services.find((x) => x.name === 'shop-library' && x.state === 'failed');
+    });
+    expect(row.fix).toContain('shop.key');
     fs.copyFileSync(path.join(a.dataDir, 'shop.key'), path.join(b.dataDir, 'shop.key'));
     await until('B in step with the shop key', async () => {
       const s = await status(b);
