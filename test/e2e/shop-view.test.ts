@@ -10,6 +10,8 @@ import { startShopServer, type ShopServer } from '../../main/shop/view/server.js
 import { artifactPath, browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { requireOrSkip } from '../helpers/env.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startTestStation } from '../helpers/station.js';
+import { openStation } from './pages/app.js';
 import { shipOne, summary } from '../integration/shop-view-helpers.js';
 
 const skip = browserUnavailable() ?? requireOrSkip(postgresUnavailable());
@@ -117,6 +119,30 @@ describe.skipIf(skip !== null)(
       const href = await page.getByTestId('shop-report-csv').getAttribute('href');
       expect(href).toBe('/api/v1/shop/reports?format=csv&station=st-b');
       await page.screenshot({ path: artifactPath('shop-view.png') });
+    });
+
+    it("adds the Shop page to a station's own nav with --shop-view", async () => {
+      const st = await startTestStation([
+        '--database',
+        db.url,
+        '--station-name',
+        'Bench C',
+        '--shop-view',
+      ]);
+      try {
+        const p = await openStation(browser, st, '#/shop');
+        await p.getByTestId('shop-page').waitFor();
+        expect(await p.getByTestId('nav-bench').count()).toBe(1);
+        expect(await p.getByTestId('nav-shop').count()).toBe(1);
+        // Bench C ships too (its station row), beside the other two benches' machines.
+        await expect
+          .poll(() => p.getByTestId('shop-stations').locator('li').count(), { timeout: 30_000 })
+          .toBe(3);
+        await expect.poll(() => p.getByTestId('shop-machine-row').count()).toBe(3);
+        await p.close();
+      } finally {
+        await st.stop();
+      }
     });
   },
 );
