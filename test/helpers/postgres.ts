@@ -167,6 +167,17 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A test process that dies before stop() (a timeout, a crash) must not leave a server behind.
+  const reap = (): void => {
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', reap);
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       process.kill(child.pid, 'SIGINT'); // fast shutdown: ends sessions, no checkpoint wait
@@ -174,6 +185,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
       await exited;
       clearTimeout(t);
     }
+    process.off('exit', reap);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   // Ready when it accepts connections on its socket (reachable from any namespace).
