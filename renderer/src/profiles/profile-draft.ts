@@ -11,6 +11,11 @@ import { assertNever } from '../../../main/util/assert-never';
 export interface ProfileDraftState {
   /** The file as the station has it; null until loaded. */
   saved: string | null;
+  /**
+   * sha256 of `saved` as the station computed it, sent with the next save as `baseHash`: a
+   * shared profile another station saved since is then refused (409), not overwritten.
+   */
+  baseHash: string | null;
   /** The text in the editor. */
   text: string;
   /** Form values the profile gets from its base, shown as placeholders. */
@@ -41,18 +46,25 @@ export interface SaveConflict {
 }
 
 export type ProfileDraftEvent =
-  | { type: 'loaded'; text: string; inherited: Record<string, string>; draft: Draft | null }
+  | {
+      type: 'loaded';
+      text: string;
+      textHash: string | null;
+      inherited: Record<string, string>;
+      draft: Draft | null;
+    }
   | { type: 'load-failed'; reason: string }
   | { type: 'edited'; text: string }
   | { type: 'save-started' }
   | { type: 'save-refused'; issues: ProfileIssue[]; reason: string }
   | { type: 'save-conflict'; conflict: SaveConflict }
-  | { type: 'save-done'; text: string; version: number }
+  | { type: 'save-done'; text: string; textHash: string | null; version: number }
   | { type: 'reverted' }
   | { type: 'draft-closed' };
 
 export const initialDraftState: ProfileDraftState = {
   saved: null,
+  baseHash: null,
   text: '',
   inherited: {},
   loadError: null,
@@ -72,6 +84,7 @@ export function profileDraftReducer(s: ProfileDraftState, e: ProfileDraftEvent):
       return {
         ...s,
         saved: e.text,
+        baseHash: e.textHash,
         text: e.text,
         inherited: e.inherited,
         // A kept draft equal to the file is no longer a change: nothing to offer.
@@ -117,6 +130,7 @@ export function profileDraftReducer(s: ProfileDraftState, e: ProfileDraftEvent):
         issues: [],
         conflict: null,
         saved: e.text,
+        baseHash: e.textHash,
         message: { ok: true, text: `Saved as version ${e.version}.` },
         savedCount: s.savedCount + 1,
       };

@@ -22,7 +22,7 @@ import type { YamlEditorHandle } from './yaml-editor';
 export function useProfileDraft(id: string) {
   const [state, dispatch] = useReducer(profileDraftReducer, initialDraftState);
   const editor = useRef<YamlEditorHandle>(null);
-  const { saved, text, saving, offered } = state;
+  const { saved, text, saving, offered, baseHash } = state;
   const dirty = isDirty(state);
 
   useEffect(() => {
@@ -38,6 +38,7 @@ export function useProfileDraft(id: string) {
       dispatch({
         type: 'loaded',
         text: r.value.text,
+        textHash: r.value.textHash ?? null,
         inherited: resolvedForm(r.value.profile),
         draft,
       });
@@ -66,7 +67,7 @@ export function useProfileDraft(id: string) {
   const save = useCallback(async () => {
     if (saving) return;
     dispatch({ type: 'save-started' });
-    const r = await saveProfile(id, text);
+    const r = await saveProfile(id, text, baseHash ?? undefined);
     if (!r.ok) {
       const conflict = conflictOf(r.error.code, r.error.message, r.error.details);
       if (conflict) dispatch({ type: 'save-conflict', conflict });
@@ -79,9 +80,14 @@ export function useProfileDraft(id: string) {
       return;
     }
     dropDraft(id);
-    dispatch({ type: 'save-done', text, version: r.value.version.version });
+    dispatch({
+      type: 'save-done',
+      text,
+      textHash: r.value.textHash ?? null,
+      version: r.value.version.version,
+    });
     void useStore.getState().loadProfiles();
-  }, [id, text, saving]);
+  }, [id, text, saving, baseHash]);
 
   const form = useMemo(() => readForm(text), [text]);
   return {

@@ -14,6 +14,8 @@ import {
 const FILE = 'name: Acme\ncustomer:\n  name: Acme Ltd\n';
 const EDIT = 'name: Acme office\ncustomer:\n  name: Acme Ltd\n';
 const AT = '2026-12-03T10:00:00.000Z';
+const FILE_HASH = 'a'.repeat(64);
+const EDIT_HASH = 'b'.repeat(64);
 const issue: ProfileIssue = {
   file: 'acme.yaml',
   line: 2,
@@ -34,6 +36,7 @@ const run = (...events: ProfileDraftEvent[]): ProfileDraftState =>
 const loaded = (draft: { text: string; base: string } | null = null): ProfileDraftEvent => ({
   type: 'loaded',
   text: FILE,
+  textHash: FILE_HASH,
   inherited: { language: 'de-DE' },
   draft: draft ? { ...draft, at: AT } : null,
 });
@@ -62,6 +65,22 @@ describe('profile editor draft', () => {
       'editing back to the file is clean again',
       [loaded(), { type: 'edited', text: EDIT }, { type: 'edited', text: FILE }],
       { dirty: false },
+    ],
+    ['loaded: the next save starts from the file’s hash', [loaded()], { baseHash: FILE_HASH }],
+    [
+      'saved: the next save starts from the saved text’s hash',
+      [loaded(), { type: 'save-done', text: EDIT, textHash: EDIT_HASH, version: 3 }],
+      { baseHash: EDIT_HASH },
+    ],
+    [
+      'a refused save keeps the base it started from',
+      [loaded(), { type: 'edited', text: EDIT }, { type: 'save-refused', issues: [], reason: 'x' }],
+      { baseHash: FILE_HASH },
+    ],
+    [
+      'a reply without a hash: no base sent next (not a stale one)',
+      [loaded(), { type: 'save-done', text: EDIT, textHash: null, version: 3 }],
+      { baseHash: null },
     ],
     [
       'a kept draft that differs is offered',
@@ -124,7 +143,7 @@ describe('profile editor draft', () => {
         { type: 'edited', text: EDIT },
         { type: 'save-refused', issues: [issue], reason: 'x' },
         { type: 'save-started' },
-        { type: 'save-done', text: EDIT, version: 7 },
+        { type: 'save-done', text: EDIT, textHash: EDIT_HASH, version: 7 },
       ],
       {
         saved: EDIT,
@@ -142,7 +161,7 @@ describe('profile editor draft', () => {
         { type: 'edited', text: EDIT },
         { type: 'save-started' },
         { type: 'edited', text: `${EDIT}# more\n` },
-        { type: 'save-done', text: EDIT, version: 8 },
+        { type: 'save-done', text: EDIT, textHash: EDIT_HASH, version: 8 },
       ],
       { saved: EDIT, text: `${EDIT}# more\n`, dirty: true },
     ],
@@ -181,7 +200,7 @@ describe('profile editor draft', () => {
       [
         loaded(),
         { type: 'save-conflict', conflict },
-        { type: 'save-done', text: EDIT, version: 5 },
+        { type: 'save-done', text: EDIT, textHash: EDIT_HASH, version: 5 },
       ],
       { conflict: null },
     ],
@@ -234,7 +253,11 @@ describe('profile editor draft', () => {
     ],
     [
       'saved: nothing kept',
-      run(loaded(), { type: 'edited', text: EDIT }, { type: 'save-done', text: EDIT, version: 2 }),
+      run(
+        loaded(),
+        { type: 'edited', text: EDIT },
+        { type: 'save-done', text: EDIT, textHash: EDIT_HASH, version: 2 },
+      ),
       null,
     ],
   ];
