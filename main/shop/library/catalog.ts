@@ -26,6 +26,12 @@ export interface LibraryItem {
   digest: string;
 }
 
+/** Driver pack and medium ids (their libraries' own rules are stricter still). */
+const SAFE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** One path segment: no separators, no drive letters, nothing a filesystem treats specially. */
+const SAFE_PART = /^[^\\/:*?"<>|]{1,255}$/;
+const hasControl = (p: string): boolean => [...p].some((c) => c.charCodeAt(0) < 32);
+
 export function itemDigest(meta: Record<string, unknown>, files: LibraryFile[]): string {
   const sorted = [...files].sort((a, b) => a.rel.localeCompare(b.rel));
   const canonical = JSON.stringify({
@@ -95,6 +101,10 @@ export async function installItem(
   now: () => Date,
 ): Promise<void> {
   if (item.kind === 'app') return installApp(libs, item, fetchFile);
+  // The shop's rows become paths here: an id or a file name that could leave the library
+  // folder is refused, whoever wrote it into the database.
+  if (!SAFE_ID.test(item.id))
+    throw new Error(`the shop lists an unsafe ${item.kind} id "${item.id}"`);
   const dirName = item.kind === 'driver' ? 'drivers' : 'media';
   if ((item.kind === 'driver' && !libs.drivers) || (item.kind === 'media' && !libs.media)) return;
   const root = path.join(libs.filesDir, dirName);
@@ -108,7 +118,7 @@ export async function installItem(
     if (item.kind === 'media') fs.writeFileSync(path.join(stage, OWNER), String(process.pid));
     for (const f of item.files) {
       const parts = f.rel.split('/');
-      if (parts.some((p) => p === '' || p === '.' || p === '..')) {
+      if (parts.some((p) => p === '.' || p === '..' || !SAFE_PART.test(p) || hasControl(p))) {
         throw new Error(`the shop lists an unsafe path "${f.rel}" in ${item.kind} ${item.id}`);
       }
       await fetchFile(f, path.join(stage, ...parts));
