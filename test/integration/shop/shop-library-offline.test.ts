@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { requireOrSkip } from '../../helpers/env.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { startTestStation, type TestStation } from '../../helpers/station.js';
-import { acmeInput } from '../../helpers/fixtures.js';
+import { acmeInput } from '../../unit/main/machines/fixtures.js';
 
 /**
  * Issue 20, shared profiles while the database is away: station B reaches PostgreSQL
@@ -136,11 +136,17 @@ describe.skipIf(skip)('shop profiles while the database is away', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await link?.close();
-    await pg?.stop();
-  });
+    // A test that failed while the link was cut or stalled must not leave the stations
+    // waiting on it while they stop.
+    link?.restore();
+    try {
+      await a?.stop();
+      await b?.stop();
+      await link?.close();
+    } finally {
+      await pg?.stop();
+    }
+  }, 120_000);
 
   it('keeps edits made offline, pushes them with their base, and shows a conflict with the diff', async () => {
     const v1 = await text(b, 'acme');
