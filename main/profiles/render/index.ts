@@ -49,10 +49,13 @@ export function renderAnswerFile(format: AnswerFormat, rc: RenderContext): strin
       return renderPreseed(rc);
     case 'kickstart':
       return renderKickstart(rc);
-    default: {
-      const never: never = format;
-      throw new RenderError('unsupported', `unknown answer file format ${String(never)}`);
-    }
+    default:
+      // Not assertNever: a format from a request is the caller's mistake (a RenderError the
+      // routes answer with), not a broken invariant; `satisfies never` still checks the switch.
+      throw new RenderError(
+        'unsupported',
+        `unknown answer file format ${String(format satisfies never)}`,
+      );
   }
 }
 
