@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { requireOrSkip } from '../../helpers/env.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { startTestStation, type TestStation } from '../../helpers/station.js';
-import { acmeInput } from '../../unit/main/machines/fixtures.js';
+import { acmeInput } from '../../helpers/fixtures.js';
 
 /**
  * Issue 20, shared profiles while the database is away: station B reaches PostgreSQL

@@ -11,7 +11,7 @@ import { postgresUnavailable, startPostgres, type TestPostgres } from '../../hel
 import { startTestStation, type TestStation } from '../../helpers/station.js';
 import type { DriverLibrary } from '../../../main/drivers/library.js';
 import type { MediaLibrary } from '../../../main/media/library.js';
-import { acmeInput } from '../../unit/main/machines/fixtures.js';
+import { acmeInput } from '../../helpers/fixtures.js';
 
 /**
  * Issue 20, shared libraries: two real stations on loopback, one throw-away PostgreSQL.
