@@ -38,12 +38,14 @@ export type DhcpModeContext =
       settings: FullSettings;
     };
 
-export type HandlerContext = DhcpLogicContext &
-  DhcpModeContext & {
-    ports: DhcpPorts;
-    /** Epoch ms, from the station clock. */
-    now: number;
-  };
+export interface HandlerContext {
+  /** The bench address and URL, and the boot policy's inputs. */
+  logic: DhcpLogicContext;
+  mode: DhcpModeContext;
+  ports: DhcpPorts;
+  /** Epoch ms, from the station clock. */
+  now: number;
+}
 
 /** What the boot log line of a sighting carries (BootLogEvent.data), in its historic key order. */
 export interface DhcpSightingData {
@@ -68,9 +70,11 @@ export interface DhcpSighting {
   data: DhcpSightingData;
 }
 
-export type DhcpOutcome = (
-  { reply: DhcpPacket; destination: Remote } | { reply: null; destination: null }
-) & {
+export interface DhcpOutcome {
+  /** The answer, or null for none. */
+  reply: DhcpPacket | null;
+  /** Where the reply goes (RFC 2131 §4.1, or the 4011 sender); null exactly when reply is. */
+  destination: Remote | null;
   /** An address now known to be this MAC's, so TFTP and HTTP can name the machine. */
   learned: { ip: string; mac: string } | null;
   /** null for what is none of the station's business (the office's laptops in proxy mode). */
@@ -81,7 +85,7 @@ export type DhcpOutcome = (
   note: string;
   /** A DISCOVER found no free address: the server warns "pool full". */
   poolFull: boolean;
-};
+}
 
 export function handleDhcp(
   req: DhcpPacket,
@@ -90,12 +94,15 @@ export function handleDhcp(
   ctx: HandlerContext,
 ): DhcpOutcome {
   if (listener === 'pxe') return handleBootServer(req, from, ctx);
-  if (ctx.mode === 'proxy') return handleProxy(req, from, ctx);
-  const out = fullReply(req, ctx.leases, { ...logicOf(ctx), ...ctx.settings, now: ctx.now });
+  const mode = ctx.mode;
+  if (mode.mode === 'proxy') return handleProxy(req, from, ctx);
+  const out = fullReply(req, mode.leases, fullContext(ctx.logic, mode.settings, ctx.now));
   const acked =
     out.reply?.options.messageType === MessageType.ACK && out.reply.yiaddr !== '0.0.0.0';
+  const sent = sendTo(out.reply, req, ctx.ports);
   return {
-    ...sendTo(out.reply, req, ctx.ports),
+    reply: sent.reply,
+    destination: sent.destination,
     learned: out.reply && acked ? { ip: out.reply.yiaddr, mac: req.chaddr } : null,
     sighting: sightingOf(req, from, 'dhcp', 'full', out.offered, out.note),
     effects: out.effects,
@@ -106,7 +113,7 @@ export function handleDhcp(
 
 /** proxyDHCP on port 67, beside the office DHCP server: a boot file for PXE clients only. */
 function handleProxy(req: DhcpPacket, from: Remote, ctx: HandlerContext): DhcpOutcome {
-  const out = proxyReply(req, logicOf(ctx), 'dhcp');
+  const out = proxyReply(req, ctx.logic, 'dhcp');
   let learned: DhcpOutcome['learned'] = null;
   if (req.ciaddr !== '0.0.0.0') learned = { ip: req.ciaddr, mac: req.chaddr };
   // The REQUEST a PXE client broadcasts to the office server names the address it takes:
@@ -114,8 +121,10 @@ function handleProxy(req: DhcpPacket, from: Remote, ctx: HandlerContext): DhcpOu
   else if (req.options.requestedIp && isPxeClient(req)) {
     learned = { ip: req.options.requestedIp, mac: req.chaddr };
   }
+  const sent = sendTo(out.reply, req, ctx.ports);
   return {
-    ...sendTo(out.reply, req, ctx.ports),
+    reply: sent.reply,
+    destination: sent.destination,
     learned,
     // In proxy mode the office network's laptops are none of our business: only PXE is logged.
     sighting: isPxeClient(req)
@@ -129,38 +138,54 @@ function handleProxy(req: DhcpPacket, from: Remote, ctx: HandlerContext): DhcpOu
 
 /** Port 4011 (PXE spec §2.2.2), in both modes. */
 function handleBootServer(req: DhcpPacket, from: Remote, ctx: HandlerContext): DhcpOutcome {
-  const out = proxyReply(req, logicOf(ctx), 'pxe');
+  const out = proxyReply(req, ctx.logic, 'pxe');
+  const mode = ctx.mode.mode;
   // The client has its address by now: answer it where it asked from, and remember it.
-  const sent = out.reply
+  const sent: Sent = out.reply
     ? { reply: out.reply, destination: from }
     : { reply: null, destination: null };
   return {
-    ...sent,
+    reply: sent.reply,
+    destination: sent.destination,
     learned: { ip: from.address, mac: req.chaddr },
     sighting:
-      ctx.mode === 'proxy' && !isPxeClient(req)
+      mode === 'proxy' && !isPxeClient(req)
         ? null
-        : sightingOf(req, from, 'proxydhcp', ctx.mode, out.offered, out.note),
+        : sightingOf(req, from, 'proxydhcp', mode, out.offered, out.note),
     effects: [],
     note: out.note,
     poolFull: false,
   };
 }
 
-function logicOf(ctx: HandlerContext): DhcpLogicContext {
+/**
+ * Full mode's context, written out field by field: per packet, an object literal of one
+ * shape is much cheaper than spreading two objects (scripts/bench/dhcp-part.mjs showed it).
+ * The mapped type makes the compiler ask for any field FullContext gains.
+ */
+function fullContext(
+  logic: DhcpLogicContext,
+  s: FullSettings,
+  now: number,
+): { [K in keyof Required<FullContext>]: FullContext[K] } {
   return {
-    serverIp: ctx.serverIp,
-    benchUrl: ctx.benchUrl,
-    uefiLoader: ctx.uefiLoader,
-    uefiChainFor: ctx.uefiChainFor,
+    serverIp: logic.serverIp,
+    benchUrl: logic.benchUrl,
+    uefiLoader: logic.uefiLoader,
+    uefiChainFor: logic.uefiChainFor,
+    pool: s.pool,
+    subnetMask: s.subnetMask,
+    leaseSeconds: s.leaseSeconds,
+    routers: s.routers,
+    dnsServers: s.dnsServers,
+    ntpServers: s.ntpServers,
+    now,
   };
 }
 
-function sendTo(
-  reply: DhcpPacket | null,
-  req: DhcpPacket,
-  ports: DhcpPorts,
-): { reply: DhcpPacket; destination: Remote } | { reply: null; destination: null } {
+type Sent = { reply: DhcpPacket; destination: Remote } | { reply: null; destination: null };
+
+function sendTo(reply: DhcpPacket | null, req: DhcpPacket, ports: DhcpPorts): Sent {
   return reply
     ? { reply, destination: replyDestination(req, reply, ports) }
     : { reply: null, destination: null };

@@ -109,12 +109,15 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     const req = parse(msg, from);
     if (!req) return;
     const now = ctx.now().getTime();
+    // Built per packet (the bench URL follows the listener), with no spread: see handler.ts.
     const context: HandlerContext = {
-      ...state.mode,
-      serverIp: state.serverIp,
-      benchUrl: ctx.benchUrl,
-      uefiLoader: o.uefiLoader,
-      uefiChainFor,
+      logic: {
+        serverIp: state.serverIp,
+        benchUrl: ctx.benchUrl,
+        uefiLoader: o.uefiLoader,
+        uefiChainFor,
+      },
+      mode: state.mode,
       ports,
       now,
     };
@@ -123,7 +126,7 @@ export function dhcpPart(ctx: StationContext, deps: DhcpDeps = {}): DhcpPart {
     state.store?.apply(out.effects, now);
     if (out.learned) ctx.clients.learn(out.learned.ip, out.learned.mac);
     // Reply first: the event's listeners (machines registry) must not delay the client.
-    if (out.reply) void send(sock, out.reply, out.destination, req.chaddr);
+    if (out.reply && out.destination) void send(sock, out.reply, out.destination, req.chaddr);
     log.debug(
       { mac: req.chaddr, from: from.address, ...(listener === 'pxe' ? { port: 4011 } : {}) },
       out.note,

@@ -49,19 +49,18 @@ const bound = (mac: string, ip: string): LeaseRecord => ({
 
 function context(mode: 'proxy' | 'full', leases: LeaseView = leaseView()): HandlerContext {
   const base = {
-    serverIp: SERVER,
-    benchUrl: BENCH_URL,
+    logic: { serverIp: SERVER, benchUrl: BENCH_URL },
     ports: { server: 67, client: 68 },
     now: NOW,
   };
-  if (mode === 'proxy') return { ...base, mode };
+  if (mode === 'proxy') return { ...base, mode: { mode } };
   const settings = {
     pool: parseRange('10.33.0.100-10.33.0.199'),
     subnetMask: '255.255.255.0',
     leaseSeconds: 3600,
     routers: ['10.33.0.254'],
   };
-  return { ...base, mode, leases, settings };
+  return { ...base, mode: { mode, leases, settings } };
 }
 
 interface Row {
