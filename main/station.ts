@@ -143,7 +143,7 @@ export class Station {
       terminal.routes,
       bootLog.routes,
       appRoutes(apps),
-      profileRoutes,
+      profileRoutes(shopLibrary.api),
       readinessRoutes(stationReadiness(ctx, apps.lookup, media.library)),
       media.routes,
       driverRoutes(drivers),

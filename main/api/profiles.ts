@@ -72,6 +72,13 @@ export const profileSaved = z.object({
   /** sha256 of the saved text: the next save's `baseHash`. */
   textHash: z.string().optional(),
   mediaIssues,
+  /** With --database: shared as version N, or kept on this station until the shop answers. */
+  shop: z
+    .union([
+      z.object({ state: z.literal('shared'), version: z.number() }),
+      z.object({ state: z.literal('pending'), message: z.string() }),
+    ])
+    .optional(),
 });
 export type ProfileSaved = z.infer<typeof profileSaved>;
 
