@@ -2,8 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Entry } from '../../../../main/machines/types.js';
 import { parseWinpeReport } from '../../../../main/machines/winpe-progress.js';
@@ -13,6 +11,7 @@ import { reportPdf } from '../../../../main/reports/pdf.js';
 import { defaultShop } from '../../../../main/reports/settings.js';
 import { commandUnavailable, requireOrSkip } from '../../../helpers/env.js';
 import { deploymentLog } from './fixtures.js';
+import { reportSchemaErrors } from '../../../helpers/report-schema.js';
 
 /** The report says which medium, edition, index, driver packs and disk, and the times. */
 const now = new Date('2026-11-26T15:00:00Z');
@@ -89,13 +88,8 @@ describe('Windows install in the report', () => {
   });
 
   it('JSON: valid against docs/report.schema.json', () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats.default(ajv);
-    const validate = ajv.compile(
-      JSON.parse(fs.readFileSync('docs/report.schema.json', 'utf8')) as object,
-    );
     const doc = JSON.parse(reportJson(report)) as Record<string, unknown>;
-    expect(validate(doc), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(reportSchemaErrors(doc)).toBeNull();
   });
 
   const skip = requireOrSkip(commandUnavailable('pdftotext', 'poppler-utils'));
