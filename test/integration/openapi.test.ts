@@ -119,4 +119,73 @@ describe('GET /api/v1/openapi.json: the UI API, made from its schemas', () => {
     }
     expect(checked).toBeGreaterThan(10);
   });
+
+  it('validates real answers of routes with parameters and of writes against their schemas too', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const check = async (method: string, p: string, url: string, init: RequestInit = {}) => {
+      const op = doc.paths[p]?.[method.toLowerCase()];
+      expect(op, `${method} ${p} is documented`).toBeTruthy();
+      const res = await s.api(url, {
+        method,
+        ...init,
+        headers: init.body ? { 'content-type': 'application/json' } : {},
+      });
+      const body: unknown = await res.json();
+      const schema = op!.responses[String(res.status)]?.content?.['application/json']?.schema;
+      expect(
+        schema,
+        `${method} ${url} answered ${res.status}: ${JSON.stringify(body)}`,
+      ).toBeTruthy();
+      const valid = ajv.validate(schema!, body);
+      expect(valid ? [] : ajv.errors, `${method} ${url} answers what its schema says`).toEqual([]);
+      return body;
+    };
+    const json = (v: unknown): RequestInit => ({ body: JSON.stringify(v) });
+    const m = (await check(
+      'POST',
+      '/api/v1/machines',
+      '/api/v1/machines',
+      json({ mac: '52:54:00:12:34:56', name: 'bench-1' }),
+    )) as { id: string };
+    await check('GET', '/api/v1/machines/{id}', `/api/v1/machines/${m.id}`);
+    await check('GET', '/api/v1/machines/{id}/log', `/api/v1/machines/${m.id}/log`);
+    await check(
+      'POST',
+      '/api/v1/machines/{id}/assign',
+      `/api/v1/machines/${m.id}/assign`,
+      json({ profile: 'dental-weber' }),
+    );
+    await check(
+      'POST',
+      '/api/v1/batches',
+      '/api/v1/batches',
+      json({ profile: 'dental-weber', count: 2 }),
+    );
+    await check('GET', '/api/v1/profiles/{id}', '/api/v1/profiles/dental-weber');
+    await check(
+      'GET',
+      '/api/v1/profiles/{id}/readiness',
+      '/api/v1/profiles/dental-weber/readiness',
+    );
+    await check(
+      'POST',
+      '/api/v1/profiles/{id}/preview',
+      '/api/v1/profiles/dental-weber/preview',
+      json({}),
+    );
+    await check(
+      'PUT',
+      '/api/v1/secrets/{name}',
+      '/api/v1/secrets/admin-password',
+      json({ value: 'S3cret!' }),
+    );
+    await check('PUT', '/api/v1/settings/shop', '/api/v1/settings/shop', json({ name: 'Shop' }));
+    // An error answers the one error shape, which the document names as every route's default.
+    const err = await s.api('/api/v1/machines/nope');
+    expect(err.status).toBe(404);
+    const errorSchema = (doc as unknown as { components: { schemas: { ErrorReply: object } } })
+      .components.schemas.ErrorReply;
+    expect(ajv.validate(errorSchema, await err.json()) ? [] : ajv.errors).toEqual([]);
+  });
 });
