@@ -1,13 +1,13 @@
 import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { facets, stateCounts, visibleMachineIds } from '../lib/bench-view';
-import { useChangedAt } from '../lib/use-changed-at';
 import { FirstRunSetup } from '../pages/first-run';
 import { useStore } from '../store';
 import { selectBenchFilter } from '../store/bench-ui';
 import {
   selectMachineCount,
   selectMachines,
+  selectMachinesAt,
   selectMachinesError,
   selectMachinesLoad,
 } from '../store/machines';
@@ -45,7 +45,7 @@ function Bench() {
   const filter = useStore(useShallow(selectBenchFilter));
   const { setBenchFilter: setFilter } = useStore.getState();
   // The order is recomputed on every batch; the clock in rows ticks on its own.
-  const orderNow = useChangedAt(machines);
+  const orderNow = useStore(selectMachinesAt);
   const ids = useMemo(
     () => visibleMachineIds(machines, filter, orderNow),
     [machines, filter, orderNow],

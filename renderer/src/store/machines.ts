@@ -7,6 +7,11 @@ export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
 export interface MachinesSlice {
   /** Every machine's dashboard row, by id; each `machine` event carries a whole row. */
   machines: Record<string, MachineSummary>;
+  /**
+   * When `machines` last changed (ms). The Bench sorts with it as "now", so rows re-order
+   * when a batch arrives, not every second while the row clocks tick.
+   */
+  machinesAt: number;
   machinesLoad: LoadState;
   machinesError: string | null;
   batches: Record<string, BatchSummary>;
@@ -19,12 +24,14 @@ export interface MachinesSlice {
 
 export const createMachinesSlice: StateCreator<Store, [], [], MachinesSlice> = (set, get) => ({
   machines: {},
+  machinesAt: 0,
   machinesLoad: 'idle',
   machinesError: null,
   batches: {},
   setMachines: (list) =>
     set({
       machines: Object.fromEntries(list.map((m) => [m.id, m])),
+      machinesAt: Date.now(),
       machinesLoad: 'loaded',
       machinesError: null,
     }),
@@ -43,7 +50,10 @@ export const createMachinesSlice: StateCreator<Store, [], [], MachinesSlice> = (
       }
     }
     if (!machines && !batches) return null;
-    return { ...(machines ? { machines } : {}), ...(batches ? { batches } : {}) };
+    return {
+      ...(machines ? { machines, machinesAt: Date.now() } : {}),
+      ...(batches ? { batches } : {}),
+    };
   },
 });
 
@@ -57,6 +67,7 @@ export const selectBatchList = (s: Store): BatchSummary[] =>
 export const selectMachineCount = (s: Store): number => Object.keys(s.machines).length;
 export const selectAttentionCount = (s: Store): number =>
   Object.values(s.machines).filter((m) => m.state === 'failed' || m.state === 'stalled').length;
+export const selectMachinesAt = (s: Store): number => s.machinesAt;
 export const selectMachinesLoad = (s: Store): LoadState => s.machinesLoad;
 export const selectMachinesError = (s: Store): string | null => s.machinesError;
 /** Every row as a list (a new array: read it with useShallow). */

@@ -138,6 +138,20 @@ const rows: Row[] = [
     (s) => s.machines,
     { a: machine('a', 'assigned'), b: machine('b') },
   ],
+  [
+    'machine: the rows’ change time moves (the Bench sorts with it)',
+    { machinesAt: 1 },
+    [ev.machine(machine('a'))],
+    (s) => s.machinesAt > 1,
+    true,
+  ],
+  [
+    'batch: the rows’ change time stays',
+    { machinesAt: 1 },
+    [ev.batch(batchOf('b1'))],
+    (s) => s.machinesAt,
+    1,
+  ],
   ['batch: by id', {}, [ev.batch(batchOf('b1'))], (s) => s.batches, { b1: batchOf('b1') }],
   // the open machine's detail
   [
