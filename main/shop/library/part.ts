@@ -98,7 +98,11 @@ export class ShopLibrary implements ShopLibraryApi {
 
   saveProfile(id: string, text: string, author: string, baseHash: string | undefined) {
     const r = this.profiles.save(id, text, author, baseHash);
-    void r.then(() => this.kick());
+    // The other stations hear of it on their next pass; this one sends what it holds now.
+    void r.then(
+      () => this.kick(),
+      () => undefined,
+    );
     return r;
   }
 
@@ -119,8 +123,6 @@ export class ShopLibrary implements ShopLibraryApi {
       fetches: { ...this.counters },
     };
   }
-
-  /** Routes of the UI listener: status, refused edits, conflicts. */
 
   /** The library file route of the bench listener (for other stations, with a grant). */
   readonly benchRoutes = (app: FastifyInstance): void =>
