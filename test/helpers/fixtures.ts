@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -178,4 +179,44 @@ export function simulateOptions(
     Partial<SimulateOptions>,
 ): SimulateOptions {
   return { ui: null, assign: null, waitSeconds: 600, measure: false, ...o };
+}
+
+/**
+ * The power-cut bench of the agent tests (agent.sh and agent.ps1 alike): slow1 runs until
+ * the test creates <work>/slow1-go (on a loaded host a fixed sleep could end, and be
+ * reported, before the kill lands), slow2 sleeps 4 s, big is a 3 MiB download to resume.
+ * Each run of a slow step appends a line to <work>/<name>-runs, so a test can count runs.
+ */
+export function powerCutBench(
+  id: string,
+  work: string,
+): { profile: ProfileInput; packages: { id: string; fileName: string; body: Buffer | string }[] } {
+  const slow = (name: string, secs: number) =>
+    `echo run >> "$1/${name}-runs"; echo "${name} working"; sleep ${secs}; echo "${name} finished"\n`;
+  const gated = (name: string) =>
+    `echo run >> "$1/${name}-runs"; echo "${name} working"; while [ ! -e "$1/${name}-go" ]; do sleep 1; done; echo "${name} finished"\n`;
+  const script = (app: string, name: string) =>
+    ({ id: app, name, source: { package: app }, installer: 'sh', args: work }) as const;
+  return {
+    profile: {
+      id,
+      name: 'Restart test',
+      target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
+      admin: { username: 'tech', password: { secret: 'admin-password' } },
+      apps: [
+        script('slow1', 'Slow one'),
+        script('slow2', 'Slow two'),
+        { id: 'big', name: 'Big download', source: { package: 'big' }, installer: 'sh' },
+      ],
+    },
+    packages: [
+      { id: 'slow1', fileName: 'slow1.sh', body: gated('slow1') },
+      { id: 'slow2', fileName: 'slow2.sh', body: slow('slow2', 4) },
+      {
+        id: 'big',
+        fileName: 'big.sh',
+        body: Buffer.concat([Buffer.from('exit 0\n#'), crypto.randomBytes(3 * 1024 * 1024)]),
+      },
+    ],
+  };
 }

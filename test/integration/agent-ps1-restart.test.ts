@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentScriptPath } from '../../main/agent/scripts/routes.js';
-import type { ProfileInput } from '../../main/profiles/schema.js';
 import { requireOrSkip } from '../helpers/env.js';
+import { powerCutBench } from '../helpers/fixtures.js';
 import { pwshEnv, pwshPath, pwshUnavailable } from '../helpers/pwsh.js';
 import {
   expectEveryReportOnce,
@@ -40,40 +39,11 @@ describe.skipIf(skip)('agent.ps1 under pwsh: power cut, station restart, secrets
     const { tmp, s, agents } = await setup('restart');
     const work = path.join(tmp, 'machine');
     fs.mkdirSync(work);
-    const slow = (name: string, secs: number) =>
-      `echo run >> "$1/${name}-runs"; echo "${name} working"; sleep ${secs}; echo "${name} finished"\n`;
-    const gated = (name: string) =>
-      `echo run >> "$1/${name}-runs"; echo "${name} working"; while [ ! -e "$1/${name}-go" ]; do sleep 1; done; echo "${name} finished"\n`;
-    const big = crypto.randomBytes(3 * 1024 * 1024);
-    const profile: ProfileInput = {
-      id: 'ps1-restart',
-      name: 'Restart test',
-      target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-      admin: { username: 'tech', password: { secret: 'admin-password' } },
-      apps: [
-        {
-          id: 'slow1',
-          name: 'Slow one',
-          source: { package: 'slow1' },
-          installer: 'sh',
-          args: work,
-        },
-        {
-          id: 'slow2',
-          name: 'Slow two',
-          source: { package: 'slow2' },
-          installer: 'sh',
-          args: work,
-        },
-        { id: 'big', name: 'Big download', source: { package: 'big' }, installer: 'sh' },
-      ],
-    };
-    s.writeProfile(profile);
+    const bench = powerCutBench('ps1-restart', work);
+    s.writeProfile(bench.profile);
     await s.start();
     await setSecret(s, 'admin-password', 'Bench-admin-1');
-    await s.importApp('slow1', 'slow1.sh', gated('slow1'));
-    await s.importApp('slow2', 'slow2.sh', slow('slow2', 4));
-    await s.importApp('big', 'big.sh', Buffer.concat([Buffer.from('exit 0\n#'), big]));
+    for (const p of bench.packages) await s.importApp(p.id, p.fileName, p.body);
     const { id, token } = await s.deploy('52:54:00:16:01:01', 'ps1-restart');
     const stateDir = path.join(tmp, 'agent-state');
     const run = () => {

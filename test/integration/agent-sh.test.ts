@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MachineLogEntry } from '../../main/api/contract.js';
 import type { ProfileInput } from '../../main/profiles/schema.js';
 import { commandUnavailable, requireOrSkip } from '../helpers/env.js';
+import { powerCutBench } from '../helpers/fixtures.js';
 import {
   AGENT_TEST_ADMIN_PASSWORD,
   RestartableStation,
@@ -262,42 +262,10 @@ describe.skipIf(skip)('agent.sh through a real plan', () => {
       const { tmp, s, agents } = await setup(`${shell}-restart`);
       const work = path.join(tmp, 'machine');
       fs.mkdirSync(work);
-      // Each run of a slow step leaves a line, so the test can count runs.
-      const slow = (name: string, secs: number) =>
-        `echo run >> "$1/${name}-runs"; echo "${name} working"; sleep ${secs}; echo "${name} finished"\n`;
-      // slow1 runs until the test has cut the power: on a loaded host a fixed sleep could
-      // end (and be reported) before the kill lands.
-      const gated = (name: string) =>
-        `echo run >> "$1/${name}-runs"; echo "${name} working"; while [ ! -e "$1/${name}-go" ]; do sleep 1; done; echo "${name} finished"\n`;
-      const big = crypto.randomBytes(3 * 1024 * 1024);
-      const profile: ProfileInput = {
-        id: 'restart-test',
-        name: 'Restart test',
-        target: { os: 'ubuntu', version: '24.04', media: 'ubuntu', iso: 'ubuntu/live.iso' },
-        admin: { username: 'tech', password: { secret: 'admin-password' } },
-        apps: [
-          {
-            id: 'slow1',
-            name: 'Slow one',
-            source: { package: 'slow1' },
-            installer: 'sh',
-            args: work,
-          },
-          {
-            id: 'slow2',
-            name: 'Slow two',
-            source: { package: 'slow2' },
-            installer: 'sh',
-            args: work,
-          },
-          { id: 'big', name: 'Big download', source: { package: 'big' }, installer: 'sh' },
-        ],
-      };
-      s.writeProfile(profile);
+      const bench = powerCutBench('restart-test', work);
+      s.writeProfile(bench.profile);
       await s.start();
-      await s.importApp('slow1', 'slow1.sh', gated('slow1'));
-      await s.importApp('slow2', 'slow2.sh', slow('slow2', 4));
-      await s.importApp('big', 'big.sh', Buffer.concat([Buffer.from('exit 0\n#'), big]));
+      for (const p of bench.packages) await s.importApp(p.id, p.fileName, p.body);
       const { id, token } = await s.deploy(
         '52:54:00:07:01:0' + (shell === 'dash' ? '1' : '2'),
         'restart-test',
