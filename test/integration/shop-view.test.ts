@@ -140,6 +140,14 @@ describe.skipIf(skip !== null)(
       expect(headless.machines.map((m) => m.stationName).sort()).toEqual(['Bench A', 'Bench B']);
       // A station without --shop-view has no shop view (its own shipping status stays).
       expect((await b.api('/api/v1/shop')).status).toBe(404);
+      // The shop routes are on the one contract: in the OpenAPI document with their schemas.
+      const doc = (await (await get(a, '/api/v1/openapi.json')).json()) as {
+        paths: Record<string, Record<string, Record<string, unknown>>>;
+      };
+      for (const p of ['/api/v1/shop', '/api/v1/shop/reports']) {
+        expect(doc.paths[p]?.get, p).toBeTruthy();
+        expect(doc.paths[p]!.get!['x-no-contract'], p).toBeUndefined();
+      }
     });
 
     it("a report on station B reaches station A's shop view live", async () => {

@@ -1,4 +1,3 @@
-import type { StationEventInput } from '../../api/contract.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log/logger.js';
 import { describePgError, maskDatabaseUrl, type Pool, type PoolClient } from '../pg.js';
@@ -251,8 +250,7 @@ export class ShopLive {
       removed,
       reload,
     };
-    // ShopEvent joins StationEvent in main/api/contract.ts (C's file, requested in handoff).
-    this.o.bus.publish(event as unknown as StationEventInput);
+    this.o.bus.publish(event);
   }
 }
 

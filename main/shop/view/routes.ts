@@ -1,12 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
+import { DomainError, notFound } from '../../api/domain-error.js';
 import type { Logger } from '../../log/logger.js';
-import { sendError } from '../../net/http/errors.js';
-import { reportFormats } from '../../reports/build.js';
+import { route, type RawReply } from '../../net/http/contract.js';
 import { contentDisposition } from '../../reports/routes.js';
 import type { Report, ShopSettings } from '../../reports/types.js';
 import { describePgError } from '../pg.js';
-import type { ShopSnapshot } from './contract.js';
+import {
+  shopMachineParams,
+  shopReportQuery,
+  shopSnapshot,
+  shopStatus,
+  type ShopSnapshot,
+} from './contract.js';
 import type { ShopLive } from './live.js';
 import type { ShopReadModel } from './read-model.js';
 import { renderShopReport } from './render.js';
@@ -16,6 +21,7 @@ import {
   shopReport,
   type ShopReportSource,
 } from './reports.js';
+import type { z } from 'zod';
 
 export interface ShopRoutesDeps {
   model: ShopReadModel;
@@ -31,23 +37,11 @@ export interface ShopRoutesDeps {
   filesDir?: string;
 }
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO time, e.g. 2026-12-03T08:00:00Z',
-});
-const name = z.string().min(1).max(200);
-
-const reportQuery = z.strictObject({
-  format: z.enum(reportFormats).default('pdf'),
-  paper: z.enum(['a4', 'letter']).optional(),
-  technician: z.string().max(120).optional(),
-  disposition: z.enum(['attachment', 'inline']).default('attachment'),
-  station: name.optional(),
-  batch: name.optional(),
-  profile: name.optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-});
+const file: RawReply = {
+  contentType: 'application/pdf | text/csv | application/json',
+  description:
+    'The report file: PDF, CSV (UTF-8 with BOM, a station column first) or JSON (docs/report.schema.json, each machine with its station).',
+};
 
 /**
  * The shop view's UI API: the snapshot the page starts from (then the `shop` events keep it
@@ -55,25 +49,30 @@ const reportQuery = z.strictObject({
  * on `prepstation shop serve`, behind the same token gate as everything else there.
  */
 export function shopViewRoutes(d: ShopRoutesDeps) {
-  const unavailable = (reply: FastifyReply, err: unknown): FastifyReply => {
+  /** The database did not answer a request: 503 with what to check, the URL masked. */
+  const unavailable = (err: unknown): DomainError => {
     const message = describePgError(err, d.url);
     d.logger.warn({ error: message }, 'shop view: a request could not read the shop database');
-    return sendError(
-      reply,
-      503,
-      'shop_database_unavailable',
-      `${message}. The view reconnects by itself; try again when the Services page shows it running.`,
-    );
+    return new DomainError('shop_database_unavailable', message, {
+      status: 503,
+      fix: 'The view reconnects by itself; try again when the Services page shows it running.',
+    });
+  };
+  const reading = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      throw unavailable(err);
+    }
   };
 
   const send = async (
     reply: FastifyReply,
     report: Report,
-    q: z.output<typeof reportQuery>,
+    q: z.output<typeof shopReportQuery>,
   ): Promise<FastifyReply> => {
-    const shop = d.shop();
     const out = await renderShopReport(report, q.format, {
-      shop,
+      shop: d.shop(),
       ...(q.paper ? { paper: q.paper } : {}),
       ...(d.profilesDir ? { profilesDir: d.profilesDir } : {}),
       ...(d.filesDir ? { filesDir: d.filesDir } : {}),
@@ -85,19 +84,8 @@ export function shopViewRoutes(d: ShopRoutesDeps) {
       .send(out.body);
   };
 
-  const parse = (reply: FastifyReply, query: unknown) => {
-    const q = reportQuery.safeParse(query);
-    if (q.success) return q.data;
-    sendError(
-      reply,
-      400,
-      'invalid_query',
-      q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
-    );
-    return null;
-  };
-
   const inputs = (technician?: string) => ({
+    source: d.source,
     shop: d.shop(),
     now: d.now(),
     version: d.version,
@@ -105,63 +93,80 @@ export function shopViewRoutes(d: ShopRoutesDeps) {
   });
 
   return (app: FastifyInstance): void => {
-    app.get('/api/v1/shop', async (_req, reply) => {
-      try {
-        const [stations, machines] = await Promise.all([d.model.stations(), d.model.machines()]);
-        const snapshot: ShopSnapshot = { status: d.live.status(), stations, machines };
-        return snapshot;
-      } catch (err) {
-        return unavailable(reply, err);
-      }
-    });
-
-    // The view's own health, answered without the database (the page's banner reads it).
-    app.get('/api/v1/shop/view-status', async () => d.live.status());
-
-    app.get('/api/v1/shop/reports', async (req, reply) => {
-      const q = parse(reply, req.query);
-      if (!q) return reply;
-      let result;
-      try {
-        result = await shopReport({ ...inputs(q.technician), source: d.source }, q);
-      } catch (err) {
-        return unavailable(reply, err);
-      }
-      if (!result.ok) {
-        return sendError(
-          reply,
-          413,
-          'too_many_machines',
-          `More than ${SHOP_REPORT_MAX_MACHINES} machines match: narrow the report by station, batch, profile or period.`,
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/shop',
+        tag: 'shop',
+        summary: 'Every station and every machine of the shop, from the shop database.',
+        reply: shopSnapshot,
+      },
+      async (): Promise<ShopSnapshot> => {
+        const [stations, machines] = await reading(() =>
+          Promise.all([d.model.stations(), d.model.machines()]),
         );
-      }
-      return send(reply, result.report, q);
-    });
+        return { status: d.live.status(), stations, machines };
+      },
+    );
 
-    app.get<{ Params: { station: string; machine: string } }>(
-      '/api/v1/shop/reports/stations/:station/machines/:machine',
-      async (req, reply) => {
-        const q = parse(reply, req.query);
-        if (!q) return reply;
-        let report;
-        try {
-          report = await shopMachineReport(
-            { ...inputs(q.technician), source: d.source },
-            req.params.station,
-            req.params.machine,
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/shop/view-status',
+        tag: 'shop',
+        summary: "The shop view's mode and whether it reads the database now (no query made).",
+        reply: shopStatus,
+      },
+      async () => d.live.status(),
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/shop/reports',
+        tag: 'shop',
+        summary:
+          'A prep report across stations (all, or by station, batch, profile, period) as PDF, CSV or JSON.',
+        query: shopReportQuery,
+        reply: file,
+      },
+      async ({ query, reply }) => {
+        const result = await reading(() => shopReport(inputs(query.technician), query));
+        if (!result.ok) {
+          throw new DomainError(
+            'too_many_machines',
+            `More than ${SHOP_REPORT_MAX_MACHINES} machines match.`,
+            { status: 413, fix: 'Narrow the report by station, batch, profile or period.' },
           );
-        } catch (err) {
-          return unavailable(reply, err);
         }
+        return send(reply, result.report, query);
+      },
+    );
+
+    route(
+      app,
+      {
+        method: 'GET',
+        url: '/api/v1/shop/reports/stations/:station/machines/:machine',
+        tag: 'shop',
+        summary: "One machine's prep report from the shop database, by station and machine id.",
+        params: shopMachineParams,
+        query: shopReportQuery,
+        reply: file,
+      },
+      async ({ params, query, reply }) => {
+        const report = await reading(() =>
+          shopMachineReport(inputs(query.technician), params.station, params.machine),
+        );
         if (!report) {
-          return sendError(
-            reply,
-            404,
-            'not_found',
-            `The shop database has no machine ${req.params.machine} of station ${req.params.station}.`,
+          throw notFound(
+            `The shop database has no machine ${params.machine} of station ${params.station}.`,
           );
         }
-        return send(reply, report, q);
+        return send(reply, report, query);
       },
     );
   };

@@ -1,7 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { StationEvent } from '../../../main/api/contract.js';
 import type {
-  ShopEvent,
   ShopMachine,
   ShopSnapshot,
   ShopStation,
@@ -57,10 +56,8 @@ export const createShopSlice: StateCreator<Store, [], [], ShopSlice> = (set, get
     let machines: Record<string, ShopMachine> | null = null;
     let status: ShopStatus | null = null;
     let reloads = 0;
-    // The stream's union gains ShopEvent in main/api/contract.ts; read it by its tag here.
-    for (const raw of batch as (StationEvent | ShopEvent)[]) {
-      if (raw.type !== 'shop') continue;
-      const e = raw as ShopEvent;
+    for (const e of batch) {
+      if (e.type !== 'shop') continue;
       status = e.status;
       if (e.reload) reloads++;
       if (e.stations.length) {
