@@ -64,8 +64,17 @@ export function parseCommandLine<const F extends FlagSpecs>(
   });
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
+  // A station switch given as `--tftp false` (two words), as the station's parser has always
+  // read it: the word after a bare switch is its value when it is a yes/no word.
+  let bareSwitch: string | undefined;
   for (const t of tokens) {
+    const pending = bareSwitch;
+    bareSwitch = undefined;
     if (t.kind === 'option-terminator') continue;
+    if (t.kind === 'positional' && pending !== undefined && switchWords.has(t.value)) {
+      values[pending] = t.value;
+      continue;
+    }
     if (t.kind === 'positional') {
       if (!opts.positionals) {
         throw new UsageError(
@@ -94,10 +103,14 @@ export function parseCommandLine<const F extends FlagSpecs>(
       values[t.name] = t.value;
     } else {
       values[t.name] = true;
+      if (spec.negatable) bareSwitch = t.name;
     }
   }
   return { values: values as FlagValues<F>, positionals };
 }
+
+/** The words a station switch takes as its value, as the option schema reads them. */
+const switchWords = new Set(['true', 'false', '1', '0', 'yes', 'no']);
 
 function knownFlags(flags: FlagSpecs): string {
   return Object.keys(flags)

@@ -48,6 +48,8 @@ describe('station options on the command line', () => {
   it.each([
     [['--dhcp-override', '--no-tftp'], { dhcpOverride: true, tftp: false }],
     [['--tftp=false', '--dhcp-override=yes'], { tftp: 'false', dhcpOverride: 'yes' }],
+    // Two words, as the station's parser always read a switch (machines-restart uses it).
+    [['--tftp', 'false', '--dhcp-override', 'yes'], { tftp: 'false', dhcpOverride: 'yes' }],
     [['--http-port', '0', '--data-dir=/x'], { httpPort: '0', dataDir: '/x' }],
   ])('%j', (argv, want) => {
     expect(parseFlags(argv)).toEqual(want);
@@ -56,6 +58,7 @@ describe('station options on the command line', () => {
   it.each([
     [['--frobnicate', '1'], /unknown option --frobnicate; known options: --data-dir, /],
     [['serve'], /unexpected argument "serve"; options look like --http-port 8080/],
+    [['--tftp', 'maybe'], /unexpected argument "maybe"/],
     [['--no-http-port'], /unknown option --no-http-port/],
     [['--http-port'], /--http-port needs a value/],
   ])('refuses %j', (argv, message) => {
