@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { DriverPack } from '../../../main/drivers/types';
+import type { DriverPack } from '../../../main/api/drivers';
 import { api } from '../api/client';
 import { outcome, type ActionMessage } from '../lib/use-action';
 

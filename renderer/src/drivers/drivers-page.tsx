@@ -1,4 +1,4 @@
-import type { DriverPack } from '../../../main/drivers/types';
+import type { DriverPack } from '../../../main/api/drivers';
 import { api } from '../api/client';
 import { outcome, useAction, type ActionMessage } from '../lib/use-action';
 import { DriverImport } from './driver-import';

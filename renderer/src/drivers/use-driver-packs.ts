@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DriverPack } from '../../../main/drivers/types';
+import type { DriverPack } from '../../../main/api/drivers';
 import { api } from '../api/client';
 import { useStore } from '../store';
 import { selectMachines } from '../store/machines';

@@ -1,4 +1,4 @@
-import type { MediaRecord } from '../../../main/media/types';
+import type { MediaRecord } from '../../../main/api/media';
 import { api } from '../api/client';
 import { ConfirmDialog } from '../components/confirm';
 import { outcome, useAction } from '../lib/use-action';

@@ -1,5 +1,5 @@
 import type { ApiError, Result } from '../../../main/api/contract';
-import type { MediaImportStatus } from '../../../main/media/types';
+import type { MediaImportStatus } from '../../../main/api/media';
 
 export interface UploadProgress {
   loaded: number;

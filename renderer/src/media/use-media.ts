@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { MediaImportStatus, MediaRecord } from '../../../main/media/types';
-import type { WimbootStatus } from '../../../main/media/wimboot';
+import type { MediaImportStatus, MediaRecord, WimbootStatus } from '../../../main/api/media';
 import { api } from '../api/client';
 import { useStore } from '../store';
 import { selectMedia, selectMediaImports } from '../store/media';

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { StationEvent } from '../../../main/api/contract';
-import type { MediaImportStatus, MediaRecord } from '../../../main/media/types';
+import type { MediaImportStatus, MediaRecord } from '../../../main/api/media';
 import type { Store } from './index';
 
 /** The media library and the imports in flight (events `media`, `media-import`). */
