@@ -57,7 +57,8 @@ function rules(
   };
 }
 
-describe.skipIf(skip)('deploy.cmd under Wine', () => {
+// Wine starts in ~4 s on a quiet machine; a loaded CI machine (two test files at once) is slower.
+describe.skipIf(skip)('deploy.cmd under Wine', { timeout: 120_000 }, () => {
   let wine: Wine;
   beforeAll(() => {
     wine = setupWine();
