@@ -24,6 +24,7 @@ export function shopPart(
 ): { part: StationPart; routes: (app: FastifyInstance) => void } {
   let identity: StationIdentity | null = null;
   let shipper: Shipper | null = null;
+  let unsubscribe: (() => void) | null = null;
 
   const idle = (): ShopShipStatus => {
     const id = (identity ??= stationIdentity(ctx.db, ctx.now(), ctx.options.stationName));
@@ -89,8 +90,15 @@ export function shopPart(
           }),
       });
       shipper.start();
+      // Machine events reach the outbox in their own transaction; the UI stream hears of
+      // them right after: ship at once rather than at the next idle poll.
+      unsubscribe = ctx.bus.on((e) => {
+        if (e.type.startsWith('machine')) shipper?.nudge();
+      });
     },
     async stop() {
+      unsubscribe?.();
+      unsubscribe = null;
       await shipper?.stop();
       shipper = null;
     },

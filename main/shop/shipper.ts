@@ -124,7 +124,7 @@ export class Shipper {
           );
         }
         failures = 0;
-        if (!shipped) await this.sleep(this.d.idlePollMs ?? 200);
+        if (!shipped) await this.idle(this.d.idlePollMs ?? 200);
       } catch (err) {
         // Stopping: the SQLite handle may be closed already; the next start resends.
         if (this.stopped) return;
@@ -279,6 +279,26 @@ export class Shipper {
       bench: this.d.station.bench(),
       version: this.d.station.version,
     };
+  }
+
+  /**
+   * A machine event was just written (the outbox has it, same transaction): ship it now
+   * instead of at the next poll. Wakes only an idle wait, never a backoff after a failure.
+   */
+  nudge(): void {
+    this.idleWake?.();
+  }
+
+  private idleWake: (() => void) | null = null;
+
+  private async idle(ms: number): Promise<void> {
+    const wait = this.sleep(ms);
+    this.idleWake = this.wake;
+    try {
+      await wait;
+    } finally {
+      this.idleWake = null;
+    }
   }
 
   private sleep(ms: number): Promise<void> {
