@@ -38,8 +38,9 @@ export async function startTestStation(flags: string[] = []): Promise<TestStatio
       }),
     stop: async () => {
       await station.stop();
-      // The log transport (a worker thread) may still be closing its file: retry briefly.
-      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // The log transport (a worker thread) may still be closing its file: retry for up to
+      // 5 s (1 s was too short once on a loaded CI machine, ENOTEMPTY).
+      fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
     },
   };
 }
