@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DriverFile, DriverLookup, DriverPack } from './types.js';
+import { listFiles, writeFileSynced } from '../util/files.js';
 
 const run = promisify(execFile);
 
@@ -63,26 +64,6 @@ function hashFile(file: string): { sha256: string; size: number } {
     fs.closeSync(fd);
   }
   return { sha256: h.digest('hex'), size };
-}
-
-function walk(dir: string, base = ''): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const rel = base ? `${base}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...walk(path.join(dir, e.name), rel));
-    else if (e.isFile()) out.push(rel);
-  }
-  return out.sort();
-}
-
-function writeSynced(file: string, text: string): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 async function extractCab(cab: string, into: string): Promise<void> {
@@ -199,7 +180,7 @@ export class DriverLibrary implements DriverLookup {
           `${path.basename(input.source)} is neither a folder nor a .cab; extract vendor .exe packs first (they are self-extracting archives) and import the folder`,
         );
       }
-      const rels = walk(filesDir);
+      const rels = listFiles(filesDir);
       const bad = rels.find((r) => !r.split('/').every((part) => SAFE_REL.test(part)));
       if (bad) {
         throw new DriverImportError(
@@ -232,8 +213,8 @@ export class DriverLibrary implements DriverLookup {
         bytes: files.reduce((n, f) => n + f.size, 0),
         sha256: crypto.createHash('sha256').update(manifest).digest('hex'),
       };
-      writeSynced(path.join(stage, 'files.json'), manifest);
-      writeSynced(path.join(stage, 'pack.json'), JSON.stringify(pack, null, 2) + '\n');
+      writeFileSynced(path.join(stage, 'files.json'), manifest);
+      writeFileSynced(path.join(stage, 'pack.json'), JSON.stringify(pack, null, 2) + '\n');
       const replaced = this.get(id);
       const target = path.join(this.root, id);
       const old = path.join(

@@ -10,6 +10,7 @@ import type { MediaRecord } from '../../media/types.js';
 import { indexedHash } from './blobs.js';
 import type { SyncStore } from './sync-store.js';
 import type { LibraryFile, LibraryKind } from './types.js';
+import { listFiles, writeFileSynced } from '../../util/files.js';
 
 /**
  * The station's app, driver and media libraries seen as shareable items: metadata plus
@@ -79,7 +80,7 @@ export async function localItems(libs: Libraries, sync: SyncStore): Promise<Libr
   for (const rec of libs.media?.list() ?? []) {
     const root = path.join(libs.filesDir, 'media', rec.id);
     const files: LibraryFile[] = [];
-    for (const rel of walk(root)) {
+    for (const rel of listFiles(root, { unreadable: 'skip' })) {
       if (rel === MANIFEST || rel === OWNER) continue;
       const f = await indexedHash(sync, libs.filesDir, filePath('media', rec.id, rel));
       if (f) files.push({ ...f, rel });
@@ -130,11 +131,11 @@ export async function installItem(
         sha256: f.sha256,
         size: f.size,
       }));
-      writeSynced(path.join(stage, 'files.json'), JSON.stringify(manifest));
-      writeSynced(path.join(stage, 'pack.json'), JSON.stringify(record, null, 2) + '\n');
+      writeFileSynced(path.join(stage, 'files.json'), JSON.stringify(manifest));
+      writeFileSynced(path.join(stage, 'pack.json'), JSON.stringify(record, null, 2) + '\n');
     } else {
       fs.rmSync(path.join(stage, OWNER));
-      writeSynced(path.join(stage, MANIFEST), JSON.stringify(record, null, 2) + '\n');
+      writeFileSynced(path.join(stage, MANIFEST), JSON.stringify(record, null, 2) + '\n');
     }
     const target = path.join(root, item.id);
     const hex = crypto.randomBytes(6).toString('hex');
@@ -194,31 +195,5 @@ function fileStat(filesDir: string, rel: string): fs.Stats | null {
     return fs.statSync(path.join(filesDir, ...rel.split('/')));
   } catch {
     return null;
-  }
-}
-
-function walk(dir: string, base = ''): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    const rel = base ? `${base}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...walk(path.join(dir, e.name), rel));
-    else if (e.isFile()) out.push(rel);
-  }
-  return out.sort();
-}
-
-function writeSynced(file: string, text: string): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
